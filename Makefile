@@ -1,0 +1,46 @@
+# Kartoteka. `make run` and `make test` set everything up from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app:create_app
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test e2e lint format translations extract-messages install clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+translations: install
+	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Kartoteka: http://127.0.0.1:$(PORT)"
+	PORT=$(PORT) $(BIN)/python app.py
+
+test: translations
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: translations
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+extract-messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

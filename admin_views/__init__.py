@@ -1,0 +1,46 @@
+"""Registers every admin view and the sign-in blueprint."""
+
+from flask_babel import lazy_gettext as _l
+
+from admin_views.audit import ChangeLogView
+from admin_views.auth import bp as auth_blueprint
+from admin_views.dashboard import DashboardView
+from admin_views.directories import BankView, ContractorView
+from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
+from admin_views.profile import ProfileView
+from admin_views.staff import StaffView, TeamView
+from extensions import admin
+from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Position, Role, User
+
+_registered = False
+
+
+def _views():
+    org = _l("Organisation")
+    directories = _l("Directories")
+    return [
+        TeamView(User, name=_l("My team"), endpoint="team", url="team"),
+        StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=directories),
+        ContractorView(
+            Contractor, name=_l("Contractors"), endpoint="contractors", url="contractors", category=directories
+        ),
+        BankView(Bank, name=_l("Banks"), endpoint="banks", url="banks", category=directories),
+        OfficeView(Office, name=_l("Offices"), endpoint="offices", url="offices", category=org),
+        DepartmentView(Department, name=_l("Departments"), endpoint="departments", url="departments", category=org),
+        PositionView(Position, name=_l("Positions"), endpoint="positions", url="positions", category=org),
+        MembershipView(Membership, name=_l("Memberships"), endpoint="memberships", url="memberships", category=org),
+        RoleView(Role, name=_l("Roles and access"), endpoint="roles", url="roles", category=org),
+        ChangeLogView(ChangeLog, name=_l("Change log"), endpoint="changelog", url="changelog", category=org),
+        ProfileView(name=_l("Profile"), endpoint="profile", url="profile"),
+    ]
+
+
+def init_app(app):
+    global _registered
+    app.register_blueprint(auth_blueprint)
+    if not _registered:
+        admin.add_views(*_views())
+        admin.init_app(app, index_view=DashboardView(name=_l("Home"), url="/admin", endpoint="admin"))
+        _registered = True
+    else:
+        admin.init_app(app)

@@ -1,0 +1,126 @@
+"""The one secured base for every admin page: login required, permissions from the policy,
+queries narrowed by `scope`, records fetched by id only through the scoped query."""
+
+from datetime import date, datetime
+
+from flask import abort, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
+from flask_login import current_user
+
+from extensions import db
+from services import access, audit
+from services.timezones import format_local
+
+
+def _login_redirect():
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+class SecuredMixin:
+    permission = "dashboard.view"
+
+    def is_accessible(self):
+        return current_user.is_authenticated and access.can(current_user, self.permission)
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return _login_redirect()
+        abort(403)
+
+
+class SecuredView(SecuredMixin, BaseView):
+    """A custom (non-model) page guarded by one permission."""
+
+
+def _format_datetime(view, value, name=None):
+    return format_local(value)
+
+
+TYPE_FORMATTERS = dict(typefmt.BASE_FORMATTERS)
+TYPE_FORMATTERS[datetime] = _format_datetime
+TYPE_FORMATTERS[date] = lambda view, value, name=None: value.isoformat()
+
+
+class SecuredModelView(SecuredMixin, ModelView):
+    """Model CRUD: `permission` to see, `manage_permission` to create, edit and delete."""
+
+    manage_permission = None
+    edit_template = "admin/model/edit_with_history.html"
+    details_template = "admin/model/details_with_history.html"
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    column_exclude_list = ("created_by_id", "updated_by_id", "version", "password_hash")
+    form_excluded_columns = ("created_at", "updated_at", "created_by_id", "updated_by_id", "version", "deleted_at")
+    column_display_pk = False
+    can_view_details = True
+    can_export = False
+    page_size = 50
+    can_set_page_size = True
+
+    def __init__(self, model, **kwargs):
+        super().__init__(model, db, **kwargs)
+
+    def _may_manage(self):
+        return (
+            self.manage_permission is not None
+            and current_user.is_authenticated
+            and access.can(current_user, self.manage_permission)
+        )
+
+    @property
+    def can_create(self):
+        return self._may_manage()
+
+    @property
+    def can_edit(self):
+        return self._may_manage()
+
+    @property
+    def can_delete(self):
+        return self._may_manage()
+
+    def _scoped(self, query):
+        if hasattr(self.model, "deleted_at"):
+            query = query.filter(self.model.deleted_at.is_(None))
+        if hasattr(self.model, "__scope_owner__"):
+            query = access.scope(current_user, query, self.model)
+        return query
+
+    def get_query(self):
+        return self._scoped(super().get_query())
+
+    def get_count_query(self):
+        return self._scoped(super().get_count_query())
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def delete_model(self, model):
+        if not hasattr(model, "deleted_at"):
+            return super().delete_model(model)
+        try:
+            self.soft_delete(model)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        return True
+
+    def soft_delete(self, model):
+        from models.base import utcnow
+
+        model.deleted_at = utcnow()
+
+    def history_of(self, model):
+        if model is None or not access.can(current_user, "audit.view") and not self._may_manage():
+            return []
+        return audit.history(model.__tablename__, model.id)

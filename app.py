@@ -1,0 +1,49 @@
+"""Kartoteka: create_app wires extensions, views, sockets, jobs and commands."""
+
+import os
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+import admin_views
+import jobs.cli
+import realtime
+import seeds.cli
+from admin_views import errors, i18n, security
+from config import INSTANCE_DIR, Config
+from extensions import babel, csrf, db, login, migrate, queues, socketio
+from services import audit, sessions
+
+
+def create_app(config=Config):
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory="migrations", render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login.init_app(app)
+    login.login_view = "auth.login"
+    login.session_protection = "basic"
+    login.login_message = _l("Sign in to open this page.")
+    login.user_loader(sessions.load_user)
+    queues.init_app(app)
+    audit.init_app(app)
+    admin_views.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    realtime.init_app(app)
+    jobs.cli.init_app(app)
+    seeds.cli.init_app(app)
+    return app
+
+
+if __name__ == "__main__":
+    application = create_app()
+    if application.config["RUN_EMBEDDED_WORKERS"]:
+        from jobs.runner import start_embedded
+
+        start_embedded(application)
+    port = int(os.environ.get("PORT", "5000"))
+    socketio.run(application, host=os.environ.get("HOST", "127.0.0.1"), port=port, allow_unsafe_werkzeug=True)

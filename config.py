@@ -1,0 +1,85 @@
+"""Settings from the environment. Nothing set means embedded mode (SQLite + in-process queue)."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("KARTOTEKA_INSTANCE", BASE_DIR / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'kartoteka.db'}"
+    return normalize_database_url(url)
+
+
+def normalize_database_url(url):
+    """Accept the usual postgres:// forms and always talk psycopg 3."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key():
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    # Embedded mode keeps a generated key beside the database, so no secret lives in the repo.
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = os.environ.get("KARTOTEKA_ENV", "development")
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Embedded: worker and scheduler run as threads of the web process.
+    RUN_EMBEDDED_WORKERS = REDIS_URL is None and _bool("KARTOTEKA_EMBEDDED_WORKERS", True)
+
+    BABEL_DEFAULT_LOCALE = "uk"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("uk", "ru", "en")
+
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILS_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILS_PER_ADDRESS = 20
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    SESSION_COOKIE_NAME = "kartoteka_session"
+    REMEMBER_COOKIE_DURATION = 0
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    FLASK_ADMIN_SWATCH = "default"
+    FLASK_ADMIN_FLUID_LAYOUT = True
+
+    SOCKETIO_ALLOWED_ORIGINS = os.environ.get("SOCKETIO_ALLOWED_ORIGINS") or None
+    LOG_JSON = _bool("LOG_JSON")
+
+
+class TestConfig(Config):
+    TESTING = True
+    RUN_EMBEDDED_WORKERS = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    SERVER_NAME = None

@@ -1,0 +1,48 @@
+"""Module-level singletons, wired to the app by init_app. No connection is opened at import."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from jobs.queues import QueueHub
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+socketio = SocketIO()
+queues = QueueHub()
+
+
+def _csp_nonce():
+    from flask import g
+
+    return getattr(g, "csp_nonce", "")
+
+
+admin = Admin(
+    name="Kartoteka",
+    theme=Bootstrap4Theme(base_template="admin/kartoteka_base.html", swatch="default", fluid=True),
+    csp_nonce_generator=_csp_nonce,
+)

@@ -1,0 +1,139 @@
+"""The access policy: one vocabulary of permissions, granted to roles; deny by default.
+
+`can(user, perm, obj)` answers yes/no; `scope(user, query, model)` narrows a query to the records
+the user may see: own, subordinates (down the org tree), office, or all.
+"""
+
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import literal, select, union
+
+from services import hierarchy
+
+PERMISSIONS = {
+    "dashboard.view": _l("Open the dashboard"),
+    "profile.edit": _l("Edit own profile"),
+    "staff.view": _l("See all staff"),
+    "staff.manage": _l("Add, edit, block and delete staff"),
+    "team.view": _l("See subordinates"),
+    "team.manage": _l("Block and unblock subordinates"),
+    "contractors.view": _l("See contractors"),
+    "contractors.manage": _l("Manage contractors"),
+    "banks.view": _l("See banks"),
+    "banks.manage": _l("Manage banks"),
+    "org.manage": _l("Manage offices, departments, positions and roles"),
+    "audit.view": _l("Read the change log"),
+    "scope.office": _l("See everyone in own offices"),
+    "scope.all": _l("See everyone"),
+}
+
+
+def _cache():
+    if has_request_context():
+        if not hasattr(g, "_access_cache"):
+            g._access_cache = {}
+        return g._access_cache
+    return {}
+
+
+def _usable(user):
+    return bool(user) and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def permissions_of(user):
+    """The union of the user's own role and the access profiles of his positions."""
+    if not _usable(user):
+        return frozenset()
+    cache = _cache()
+    key = ("perms", user.id)
+    if key not in cache:
+        perms = set(user.role.permissions) if user.role else set()
+        for membership in user.memberships:
+            if membership.position and membership.position.role:
+                perms |= membership.position.role.permissions
+        cache[key] = frozenset(perms)
+    return cache[key]
+
+
+def can(user, perm, obj=None):
+    if perm not in PERMISSIONS:
+        raise ValueError(f"unknown permission {perm!r}")
+    if perm not in permissions_of(user):
+        return False
+    if obj is None:
+        return True
+    return in_scope(user, obj)
+
+
+def scope_level(user):
+    perms = permissions_of(user)
+    if "scope.all" in perms:
+        return "all"
+    if "scope.office" in perms:
+        return "office"
+    return "subordinates"
+
+
+def visible_user_ids(user):
+    """A SELECT of the ids of the people whose records the user may see (himself included)."""
+    parts = [select(literal(user.id).label("user_id")), hierarchy.subordinate_ids(user.id)]
+    office_ids = [
+        m.office_id
+        for m in user.memberships
+        if m.position and m.position.role and "scope.office" in m.position.role.permissions
+    ]
+    if office_ids:
+        parts.append(hierarchy.office_member_ids(office_ids))
+    return union(*parts)
+
+
+def owner_column(model):
+    name = getattr(model, "__scope_owner__", None)
+    if name is None:
+        raise ValueError(f"{model.__name__} declares no __scope_owner__")
+    return getattr(model, name)
+
+
+def scope(user, query, model):
+    """Narrow `query` over `model` to what `user` may see. Deny by default."""
+    if not _usable(user):
+        return query.filter(literal(False))
+    if scope_level(user) == "all":
+        return query
+    return query.filter(owner_column(model).in_(visible_user_ids(user).scalar_subquery()))
+
+
+def in_scope(user, obj):
+    if not _usable(user):
+        return False
+    if scope_level(user) == "all":
+        return True
+    owner_id = getattr(obj, getattr(type(obj), "__scope_owner__", "") or "", None)
+    if owner_id is None:
+        return False
+    if owner_id == user.id:
+        return True
+    cache = _cache()
+    key = ("visible", user.id)
+    if key not in cache:
+        from extensions import db
+
+        cache[key] = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
+    return owner_id in cache[key]
+
+
+def can_manage_person(user, target):
+    """Leaders act on subordinates only; nobody acts on himself or on an owner this way."""
+    if target is None or target.id == user.id:
+        return False
+    if target.role and target.role.code == "owner":
+        return False
+    if can(user, "staff.manage"):
+        return True
+    return can(user, "team.manage", target) and target.id in _subordinate_set(user)
+
+
+def _subordinate_set(user):
+    from extensions import db
+
+    return frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))

@@ -1,0 +1,57 @@
+"""Small factories for tests: people, roles, org placements."""
+
+from sqlalchemy import select
+
+from extensions import db
+from models.org import Department, Membership, Office, Position
+from models.user import Role
+from services import hierarchy, staff
+
+PASSWORD = "correct-horse-42"
+_counter = {"n": 0}
+
+
+def _next(prefix):
+    _counter["n"] += 1
+    return f"{prefix}{_counter['n']}"
+
+
+def role(code):
+    return db.session.scalar(select(Role).where(Role.code == code))
+
+
+def make_user(username=None, role_code=None, password=PASSWORD, **fields):
+    user = staff.create(
+        username or _next("user"),
+        password,
+        full_name=fields.pop("full_name", "Test Person"),
+        role=role(role_code) if role_code else None,
+        **fields,
+    )
+    db.session.commit()
+    return user
+
+
+def make_office(name=None):
+    office = Office(name=name or _next("Office "))
+    db.session.add(office)
+    db.session.commit()
+    return office
+
+
+def make_department(office, name=None, kind="sales"):
+    department = Department(office=office, name=name or _next("Dept "), kind=kind)
+    db.session.add(department)
+    db.session.commit()
+    return department
+
+
+def place(user, office, position_code, boss=None, department=None):
+    """Put `user` in `office` at `position_code`, reporting to `boss` (a Membership)."""
+    position = db.session.scalar(select(Position).where(Position.code == position_code))
+    membership = Membership(user=user, office=office, position=position, department=department)
+    db.session.add(membership)
+    db.session.flush()
+    hierarchy.place(membership, boss)
+    db.session.commit()
+    return membership
