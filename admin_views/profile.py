@@ -11,7 +11,7 @@ from forms.profile import PasswordForm, ProfileForm, TotpConfirmForm, TotpDisabl
 from services import sessions, staff, totp
 from services.passwords import verify_password
 
-PENDING_SECRET = "totp_pending_secret"
+PENDING_SECRET = "totp_pending_secret"  # noqa: S105 (a session key name)
 
 
 class ProfileView(SecuredView):

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 from models.base import Audited, LocalizedLabel
 
+PATH_TYPE = sa.String(400).with_variant(sa.String(400, collation="C"), "postgresql")
 DEPARTMENT_KINDS = ("acquisition", "sales", "back_office", "hr", "mpm", "operations")
 
 
@@ -53,7 +54,7 @@ class Membership(Audited, db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "office_id", "position_id", name="uq_memberships_user_office_position"),
-        sa.Index("ix_memberships_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+        sa.Index("ix_memberships_path", "path"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +68,8 @@ class Membership(Audited, db.Model):
     position = relationship(Position, lazy="joined")
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id"), index=True)
     parent = relationship("Membership", remote_side=[id], lazy="joined", join_depth=1)
-    path: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="/")
+    # Byte order ("C") so that a subtree is one index range on PostgreSQL, as it is on SQLite.
+    path: Mapped[str] = mapped_column(PATH_TYPE, nullable=False, default="/")
 
     def __str__(self):
         where = self.department.name if self.department else (self.office.name if self.office else "")

@@ -1,9 +1,10 @@
 """The org tree as materialized paths on memberships: "/3/17/42/" means 42 reports to 17, which
-reports to 3. "My subordinates" is one indexed prefix query; a re-parent rewrites the subtree's
-prefix in one UPDATE.
+reports to 3. "My subordinates" is one query: each of my paths P bounds an index range
+P < path < P[:-1] + "0" ("0" sorts right after "/"), which holds exactly P's subtree. A re-parent
+rewrites the subtree's prefix in one UPDATE.
 """
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from extensions import db
 from models.org import Membership
@@ -13,16 +14,24 @@ class HierarchyError(ValueError):
     pass
 
 
-def subordinate_ids(user_id):
-    """SELECT of distinct user ids below any of the user's memberships (himself excluded)."""
+def _subordinates_statement():
     mine = Membership.__table__.alias("mine")
     below = Membership.__table__.alias("below")
+    subtree_end = func.substr(mine.c.path, 1, func.length(mine.c.path) - 1) + "0"
     return (
         select(below.c.user_id.label("user_id"))
-        .select_from(mine.join(below, below.c.path.like(mine.c.path + "%")))
-        .where(mine.c.user_id == user_id, below.c.id != mine.c.id, below.c.user_id != user_id)
+        .select_from(mine.join(below, and_(below.c.path > mine.c.path, below.c.path < subtree_end)))
+        .where(mine.c.user_id == bindparam("leader_id"), below.c.user_id != bindparam("leader_id"))
         .distinct()
     )
+
+
+_SUBORDINATES = _subordinates_statement()
+
+
+def subordinate_ids(user_id):
+    """SELECT of distinct user ids below any of the user's memberships (himself excluded)."""
+    return _SUBORDINATES.params(leader_id=user_id)
 
 
 def office_member_ids(office_ids):

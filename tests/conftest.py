@@ -81,7 +81,7 @@ def db(app):
                 connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
                 for table in tables:
-                    connection.execute(sa.text(f"DELETE FROM {table}"))
+                    connection.execute(database.metadata.tables[table].delete())
         queues.connection.flushdb()
 
 

@@ -193,7 +193,7 @@ def upgrade():
     sa.Column('department_id', sa.Integer(), nullable=True),
     sa.Column('position_id', sa.Integer(), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
-    sa.Column('path', sa.String(length=400), nullable=False),
+    sa.Column('path', sa.String(length=400).with_variant(sa.String(length=400, collation='C'), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -212,7 +212,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index('ix_memberships_path', ['path'], unique=False, postgresql_ops={'path': 'text_pattern_ops'})
+        batch_op.create_index('ix_memberships_path', ['path'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
     op.create_table('recovery_codes',

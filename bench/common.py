@@ -1,0 +1,39 @@
+"""Shared bench helpers: a throwaway database, timing, and printing against a target."""
+
+import statistics
+import time
+import uuid
+
+import sqlalchemy as sa
+
+
+def make_database(server_url):
+    """A fresh PostgreSQL database on `server_url`; returns (url, drop)."""
+    from tests.services_setup import create_database, drop_database
+
+    name = f"kartoteka_bench_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    return url, lambda: drop_database(server_url, name)
+
+
+def timed(func, repeat):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1], "n": repeat}
+
+
+def report(name, result, target_ms=None, baseline=None):
+    line = f"{name:<44} p50 {result['p50']:8.2f} ms   p95 {result['p95']:8.2f} ms"
+    if target_ms is not None:
+        line += f"   target p95 ≤ {target_ms} ms {'OK' if result['p95'] <= target_ms else 'MISSED'}"
+    if baseline is not None:
+        line += f"   baseline p95 {baseline['p95']:.2f} ms ({baseline['p95'] / max(result['p95'], 1e-6):.1f}×)"
+    print(line, flush=True)
+
+
+def engine(url):
+    return sa.create_engine(url, pool_pre_ping=True)
