@@ -9,6 +9,7 @@ from admin_views.directories import BankView, ContractorView
 from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
 from admin_views.profile import ProfileView
 from admin_views.staff import StaffView, TeamView
+from admin_views.tracker import TrackerView
 from extensions import admin
 from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Position, Role, User
 
@@ -19,6 +20,7 @@ def _views():
     org = _l("Organisation")
     directories = _l("Directories")
     return [
+        TrackerView(name=_l("Task tracker"), endpoint="tracker", url="tracker"),
         TeamView(User, name=_l("My team"), endpoint="team", url="team"),
         StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=directories),
         ContractorView(

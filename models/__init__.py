@@ -1,22 +1,32 @@
 """All models, imported once so that metadata and mappers are complete."""
 
 from models.audit import ChangeLog
+from models.card import Card, CardResponsible, Transaction
 from models.directory import Bank, Contractor
 from models.org import Department, Membership, Office, Position
+from models.pipeline import Pipeline, Stage, StageField, StageMove, StageTask
 from models.user import LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
 
 __all__ = [
     "Bank",
+    "Card",
+    "CardResponsible",
     "ChangeLog",
     "Contractor",
     "Department",
     "LoginAttempt",
     "Membership",
     "Office",
+    "Pipeline",
     "Position",
     "RecoveryCode",
     "Role",
     "RolePermission",
+    "Stage",
+    "StageField",
+    "StageMove",
+    "StageTask",
+    "Transaction",
     "User",
     "UserSession",
 ]

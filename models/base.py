@@ -52,6 +52,14 @@ class Audited(TimestampMixin, AuthorMixin):
     __audit_exclude__: frozenset = frozenset({"created_at", "updated_at", "created_by_id", "updated_by_id", "version"})
 
 
+def current_language():
+    """The request's UI language; the default outside a request (jobs, CLI)."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    return str(get_locale() or "uk") if has_request_context() else "uk"
+
+
 class LocalizedLabel:
     """Reference data carries its own uk/ru/en labels; `label` picks the current locale."""
 
@@ -61,10 +69,7 @@ class LocalizedLabel:
 
     @property
     def label(self):
-        from flask_babel import get_locale
-
-        locale = str(get_locale() or "uk")
-        return getattr(self, f"name_{locale}", None) or self.name_uk
+        return getattr(self, f"name_{current_language()}", None) or self.name_uk
 
     def __str__(self):
         return self.label

@@ -10,3 +10,7 @@ def init_app(app):
     if app.config.get("REDIS_URL") and not app.config.get("TESTING"):
         options["message_queue"] = app.config["REDIS_URL"]
     socketio.init_app(app, **options)
+    from realtime.notify import board_changed
+    from services import pipeline
+
+    pipeline.on_move(board_changed)

@@ -29,3 +29,20 @@ def _end_room(room, after_commit):
         event.listen(db.session(), "after_commit", _send, once=True)
     else:
         _send()
+
+
+def board_changed(result):
+    """After a committed move: ids to every board, and the new counts to the all-seeing one."""
+    from services import card_board
+
+    code = result.to_stage.pipeline.code
+    payload = {
+        "subject_id": result.subject.id,
+        "from": result.from_stage.id,
+        "to": result.to_stage.id,
+        "version": result.subject.version,
+    }
+    if code == "cards":
+        counts = {str(stage_id): n for stage_id, n in card_board.counts(None).items()}
+        socketio.emit("board_changed", dict(payload, counts=counts), to=f"board:{code}:all")
+    socketio.emit("board_changed", payload, to=f"board:{code}")

@@ -1,10 +1,11 @@
 """Room names and who may join them. Every join goes through the access policy."""
 
-from services.access import can
+from services.access import can, scope_level
 
 # room prefix → permission needed; later areas (boards, chats) add their rooms here.
 ROOM_PERMISSIONS = {
     "dashboard": "dashboard.view",
+    "board": "cards.view",
 }
 
 
@@ -16,9 +17,19 @@ def session_room(session_id):
     return f"session:{session_id}"
 
 
+def board_room(user, pipeline_code):
+    """Who sees everything gets events with the new counts; the others re-count their own."""
+    suffix = ":all" if scope_level(user) == "all" else ""
+    return f"board:{pipeline_code}{suffix}"
+
+
 def may_join(user, room):
     if not isinstance(room, str) or len(room) > 80:
         return False
-    prefix = room.split(":", 1)[0]
-    permission = ROOM_PERMISSIONS.get(prefix)
-    return permission is not None and can(user, permission)
+    parts = room.split(":")
+    permission = ROOM_PERMISSIONS.get(parts[0])
+    if permission is None or not can(user, permission):
+        return False
+    if parts[0] == "board":
+        return len(parts) in (2, 3) and room == board_room(user, parts[1])
+    return len(parts) == 1

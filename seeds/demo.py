@@ -98,4 +98,7 @@ def load_demo():
     for name, contact, phone in CONTRACTORS:
         db.session.add(Contractor(name=name, contact_name=contact, phone=phone))
     db.session.commit()
+    from seeds.demo_cards import load_demo_cards
+
+    load_demo_cards()
     return [username for username, _, _ in PEOPLE]

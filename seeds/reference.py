@@ -34,6 +34,13 @@ def _upsert_role(code, kind, spec):
 
 
 def load_reference():
+    _load_roles()
+    from seeds.pipeline_loader import load_pipelines
+
+    load_pipelines()
+
+
+def _load_roles():
     data = yaml.safe_load(ROLES_FILE.read_text(encoding="utf-8"))
     for code, spec in data["roles"].items():
         _upsert_role(code, "role", spec)

@@ -8,6 +8,7 @@ from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, union
 
+from extensions import db
 from services import hierarchy
 
 PERMISSIONS = {
@@ -23,6 +24,13 @@ PERMISSIONS = {
     "banks.manage": _l("Manage banks"),
     "org.manage": _l("Manage offices, departments, positions and roles"),
     "audit.view": _l("Read the change log"),
+    "cards.view": _l("See cards and the task tracker"),
+    "cards.create": _l("Add cards"),
+    "cards.edit": _l("Edit cards"),
+    "cards.move": _l("Move own and subordinates' cards between stages"),
+    "cards.move_any": _l("Move any card"),
+    "transactions.edit": _l("Add and remove card transactions"),
+    "pipelines.manage": _l("Edit pipelines, stages, fields and moves"),
     "scope.office": _l("See everyone in own offices"),
     "scope.all": _l("See everyone"),
 }
@@ -87,20 +95,25 @@ def visible_user_ids(user):
     return union(*parts)
 
 
-def owner_column(model):
+def scope_clause(user, model):
+    """The WHERE clause limiting `model` to the user's scope, or None for everything."""
+    if not _usable(user):
+        return literal(False)
+    if scope_level(user) == "all":
+        return None
+    visible = visible_user_ids(user).scalar_subquery()
+    if hasattr(model, "scope_clause"):
+        return model.scope_clause(visible)
     name = getattr(model, "__scope_owner__", None)
     if name is None:
-        raise ValueError(f"{model.__name__} declares no __scope_owner__")
-    return getattr(model, name)
+        raise ValueError(f"{model.__name__} declares no scope")
+    return getattr(model, name).in_(visible)
 
 
 def scope(user, query, model):
     """Narrow `query` over `model` to what `user` may see. Deny by default."""
-    if not _usable(user):
-        return query.filter(literal(False))
-    if scope_level(user) == "all":
-        return query
-    return query.filter(owner_column(model).in_(visible_user_ids(user).scalar_subquery()))
+    clause = scope_clause(user, model)
+    return query if clause is None else query.filter(clause)
 
 
 def in_scope(user, obj):
@@ -108,18 +121,21 @@ def in_scope(user, obj):
         return False
     if scope_level(user) == "all":
         return True
-    owner_id = getattr(obj, getattr(type(obj), "__scope_owner__", "") or "", None)
+    model = type(obj)
+    if hasattr(model, "scope_clause"):
+        return db.session.scalar(select(model.id).where(model.id == obj.id, scope_clause(user, model))) is not None
+    owner_id = getattr(obj, getattr(model, "__scope_owner__", "") or "", None)
     if owner_id is None:
         return False
-    if owner_id == user.id:
-        return True
+    return owner_id == user.id or owner_id in _visible_set(user)
+
+
+def _visible_set(user):
     cache = _cache()
     key = ("visible", user.id)
     if key not in cache:
-        from extensions import db
-
         cache[key] = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
-    return owner_id in cache[key]
+    return cache[key]
 
 
 def can_manage_person(user, target):
@@ -130,10 +146,12 @@ def can_manage_person(user, target):
         return False
     if can(user, "staff.manage"):
         return True
-    return can(user, "team.manage", target) and target.id in _subordinate_set(user)
+    return can(user, "team.manage", target) and target.id in subordinate_set(user)
 
 
-def _subordinate_set(user):
-    from extensions import db
-
-    return frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
+def subordinate_set(user):
+    cache = _cache()
+    key = ("subordinates", user.id)
+    if key not in cache:
+        cache[key] = frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
+    return cache[key]

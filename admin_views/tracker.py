@@ -1,0 +1,156 @@
+"""The task tracker: one column per stage, modal moves, live counts."""
+
+from flask import abort, jsonify, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin_views.base import SecuredView
+from extensions import db
+from models.card import Card
+from models.directory import Bank
+from models.pipeline import Stage, StageTask
+from models.user import Role, User
+from realtime.rooms import board_room
+from services import access, card_board, pipeline
+from services.timezones import format_local
+
+
+def _row_json(row):
+    return {
+        "task_id": row.id,
+        "card_id": row.card_id,
+        "number": row.number,
+        "contact": row.contact_name,
+        "phone": row.contact_phone,
+        "assignee": row.full_name or row.username or "",
+        "deadline": format_local(row.deadline),
+        "overdue": row.deadline < _now(),
+        "version": row.version,
+        "cursor": card_board.cursor_of(row),
+    }
+
+
+def _now():
+    from models.base import utcnow
+
+    return utcnow()
+
+
+class TrackerView(SecuredView):
+    permission = "cards.view"
+
+    def _filters(self):
+        return card_board.BoardFilters.from_args(request.args)
+
+    def _scoped_card(self, card_id):
+        card = db.session.scalar(
+            access.scope(current_user, select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)), Card)
+        )
+        if card is None:
+            abort(404)
+        return card
+
+    def _people(self, role_code):
+        query = (
+            select(User)
+            .join(Role, User.role_id == Role.id)
+            .where(Role.code == role_code, User.deleted_at.is_(None))
+            .order_by(User.full_name)
+        )
+        return db.session.scalars(query).all()
+
+    @expose("/")
+    def index(self):
+        board = card_board.cards_pipeline()
+        filters = self._filters()
+        stages = [s for s in board.stages if not s.is_final]
+        counts = card_board.counts(current_user, filters)
+        columns = [
+            (stage, [_row_json(r) for r in card_board.column(current_user, stage.id, filters)]) for stage in stages
+        ]
+        return self.render(
+            "admin/tracker/board.html",
+            board=board,
+            columns=columns,
+            counts=counts,
+            filters=filters,
+            room=board_room(current_user, board.code),
+            agents=self._people("agent"),
+            managers=self._people("manager"),
+            banks=db.session.scalars(select(Bank).order_by(Bank.name)).all(),
+        )
+
+    @expose("/counts")
+    def counts(self):
+        counts = card_board.counts(current_user, self._filters())
+        return jsonify({str(k): v for k, v in counts.items()})
+
+    @expose("/column/<int:stage_id>")
+    def column(self, stage_id):
+        after = card_board.parse_cursor(request.args["after"]) if request.args.get("after") else None
+        if request.args.get("after") and after is None:
+            return jsonify({"error": _("Bad page cursor.")}), 400
+        rows = card_board.column(current_user, stage_id, self._filters(), after=after)
+        return jsonify(
+            {
+                "rows": [_row_json(r) for r in rows],
+                "next": card_board.cursor_of(rows[-1]) if len(rows) == card_board.PAGE_SIZE else None,
+            }
+        )
+
+    @expose("/card/<int:card_id>/modal")
+    def modal(self, card_id):
+        card = self._scoped_card(card_id)
+        to_stage = None
+        if request.args.get("to", "").isdigit():
+            to_stage = db.session.get(Stage, int(request.args["to"]))
+        task = pipeline.open_task(card)
+        return self.render(
+            "admin/tracker/modal.html",
+            card=card,
+            stage=card.stage,
+            task=task,
+            targets=card.stage.allowed_targets,
+            to_stage=to_stage,
+            may_move=pipeline.may_move(current_user, card, task),
+            people=db.session.scalars(
+                select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False)).order_by(User.full_name)
+            ).all(),
+            values=request.args,
+            errors={},
+        )
+
+    @expose("/card/<int:card_id>/move", methods=["POST"])
+    def move(self, card_id):
+        card = self._scoped_card(card_id)
+        to_id = request.form.get("to_stage", "")
+        to_stage = db.session.get(Stage, int(to_id)) if to_id.isdigit() else None
+        version = request.form.get("version", "")
+        try:
+            values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
+            result = pipeline.move(
+                card, to_stage, values, by=current_user, expected_version=int(version) if version.isdigit() else None
+            )
+        except pipeline.MoveError as error:
+            return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
+        return jsonify(
+            {
+                "ok": True,
+                "card_id": card.id,
+                "from": result.from_stage.id,
+                "to": result.to_stage.id,
+                "version": card.version,
+            }
+        )
+
+    @expose("/history/<int:card_id>")
+    def history(self, card_id):
+        card = self._scoped_card(card_id)
+        tasks = db.session.scalars(
+            select(StageTask)
+            .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
+            .order_by(StageTask.seq)
+        ).all()
+        return self.render("admin/tracker/history.html", card=card, tasks=tasks)

@@ -1,0 +1,67 @@
+"""Pipelines from seeds/pipelines/*.yaml. A pipeline that exists is left as the owner edited it."""
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from extensions import db
+from models.pipeline import FIELD_TYPES, Pipeline, Stage, StageField, StageMove
+
+PIPELINES_DIR = Path(__file__).with_name("pipelines")
+
+
+def _names(names):
+    return {"name_uk": names["uk"], "name_ru": names.get("ru", ""), "name_en": names.get("en", "")}
+
+
+def load_pipeline(data):
+    if db.session.scalar(select(Pipeline).where(Pipeline.code == data["code"])) is not None:
+        return None
+    pipeline = Pipeline(code=data["code"], **_names(data["names"]))
+    db.session.add(pipeline)
+    stages = {}
+    for position, spec in enumerate(data["stages"], start=1):
+        stage = Stage(
+            pipeline=pipeline,
+            code=spec["code"],
+            position=position,
+            responsible_role=spec.get("role", "agent"),
+            color=spec.get("color", "#6c757d"),
+            bucket=spec.get("bucket", "in_work"),
+            transactions_allowed=spec.get("transactions_allowed", False),
+            deadline_days=spec.get("deadline_days", 1),
+            periodic_interval_days=spec.get("periodic_interval_days"),
+            deadline_rollover=spec.get("deadline_rollover", False),
+            is_final=spec.get("final", False),
+            **_names(spec["names"]),
+        )
+        for index, field in enumerate(spec.get("fields", []), start=1):
+            if field["type"] not in FIELD_TYPES:
+                raise ValueError(f"{data['code']}/{spec['code']}: unknown field type {field['type']!r}")
+            labels = field["labels"]
+            stage.fields.append(
+                StageField(
+                    position=index,
+                    name=field["name"],
+                    type=field["type"],
+                    required=field.get("required", False),
+                    choices="\n".join(field.get("choices", [])) or None,
+                    label_uk=labels["uk"],
+                    label_ru=labels.get("ru", ""),
+                    label_en=labels.get("en", ""),
+                )
+            )
+        stages[spec["code"]] = stage
+        db.session.add(stage)
+    db.session.flush()
+    for spec in data["stages"]:
+        for target in spec.get("moves", []):
+            db.session.add(StageMove(from_stage_id=stages[spec["code"]].id, to_stage_id=stages[target].id))
+    return pipeline
+
+
+def load_pipelines():
+    for path in sorted(PIPELINES_DIR.glob("*.yaml")):
+        load_pipeline(yaml.safe_load(path.read_text(encoding="utf-8")))
+    db.session.commit()

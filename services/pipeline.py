@@ -1,0 +1,199 @@
+"""The pipeline engine. Nothing here knows about cards: a subject is any model with `id`,
+`version`, `stage`/`stage_id`, `stage_entered_at`, `bucket`, `__subject_type__` and
+`responsible_for(stage)`.
+
+A move is one transaction: allowed move? policy? fresh version? values valid for the stage's
+field spec? → close the open stage task with the values, open the next one, audit, commit, then
+one small realtime event.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from models.base import utcnow
+from models.pipeline import Stage, StageTask
+from models.user import User
+from services import access, money
+
+
+class MoveError(Exception):
+    """A refused move; `errors` maps field names to messages for the modal."""
+
+    def __init__(self, message, errors=None, status=400):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+        self.status = status
+
+
+@dataclass
+class MoveResult:
+    subject: object
+    from_stage: Stage
+    to_stage: Stage
+    closed: StageTask
+    opened: StageTask | None
+    values: dict = field(default_factory=dict)
+
+
+TRUE_WORDS = {"1", "true", "on", "yes", "y"}
+
+
+def _parse(spec, raw):
+    """(value for JSON, error message or None) for one field of the spec."""
+    from flask_babel import gettext as _
+
+    text = "" if raw is None else str(raw).strip()
+    if spec.type == "bool":
+        value = text.lower() in TRUE_WORDS
+        if spec.required and not value:
+            return None, _("Confirm this step.")
+        return value, None
+    if not text:
+        return None, (_("Required.") if spec.required else None)
+    if len(text) > 2000:
+        return None, _("Too long.")
+    if spec.type == "text":
+        return text, None
+    if spec.type in ("number", "money"):
+        try:
+            return format(money.parse_money(text), "f"), None
+        except money.MoneyError:
+            return None, _("Enter an amount, e.g. 1250.50.")
+    if spec.type == "date":
+        try:
+            return date.fromisoformat(text).isoformat(), None
+        except ValueError:
+            return None, _("Enter a date as YYYY-MM-DD.")
+    if spec.type == "choice":
+        allowed = {value for value, _label in spec.choice_list()}
+        return (text, None) if text in allowed else (None, _("Choose one of the options."))
+    if spec.type == "user":
+        user = db.session.get(User, int(text)) if text.isdigit() else None
+        if user is None or not user.is_active:
+            return None, _("Choose an active person.")
+        return user.id, None
+    return None, _("Unknown field type.")
+
+
+def validate(stage, raw_values):
+    clean, errors = {}, {}
+    for spec in stage.fields:
+        value, error = _parse(spec, raw_values.get(spec.name))
+        if error:
+            errors[spec.name] = error
+        elif value is not None:
+            clean[spec.name] = value
+    return clean, errors
+
+
+def open_task(subject):
+    return db.session.scalar(
+        select(StageTask).where(
+            StageTask.subject_type == subject.__subject_type__,
+            StageTask.subject_id == subject.id,
+            StageTask.closed_at.is_(None),
+        )
+    )
+
+
+def may_move(user, subject, task):
+    """The task's person, a leader above him, or whoever may move any card (owner, admin)."""
+    if access.can(user, "cards.move_any"):
+        return True
+    if not access.can(user, "cards.move"):
+        return False
+    assignee = task.assignee_id if task else None
+    if assignee == user.id:
+        return True
+    return assignee is not None and assignee in access.subordinate_set(user)
+
+
+def _deadline(stage, start=None):
+    return (start or utcnow()) + timedelta(days=max(stage.deadline_days, 0))
+
+
+def start(subject, stage, by=None):
+    """Put a new subject on its first stage with its first task."""
+    subject.stage = stage
+    subject.stage_id = stage.id
+    subject.bucket = stage.bucket
+    subject.stage_entered_at = utcnow()
+    db.session.flush()
+    task = StageTask(
+        subject_type=subject.__subject_type__,
+        subject_id=subject.id,
+        seq=1,
+        stage_id=stage.id,
+        assignee_id=subject.responsible_for(stage),
+        deadline=_deadline(stage),
+    )
+    db.session.add(task)
+    return task
+
+
+def move(subject, to_stage, values, by, expected_version):
+    """Move `subject` to `to_stage` with the modal's `values`. Raises MoveError; commits on success."""
+    from flask_babel import gettext as _
+
+    from_stage = subject.stage
+    if expected_version is None or int(expected_version) != subject.version:
+        raise MoveError(_("This card was changed by someone else — reload."), status=409)
+    if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
+        raise MoveError(_("This move is not allowed from the current stage."), status=400)
+    task = open_task(subject)
+    if not may_move(by, subject, task):
+        raise MoveError(_("You may not move this card."), status=403)
+    clean, errors = validate(from_stage, values)
+    if errors:
+        raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
+    now = utcnow()
+    if task is not None:
+        task.closed_at = now
+        task.closed_by_id = by.id
+        task.values = clean
+        task.moved_to_stage_id = to_stage.id
+    subject.stage = to_stage
+    subject.stage_id = to_stage.id
+    subject.bucket = to_stage.bucket
+    subject.stage_entered_at = now
+    if hasattr(subject, "apply_stage_values"):
+        subject.apply_stage_values(from_stage, clean)
+    opened = None
+    if not to_stage.is_final:
+        opened = StageTask(
+            subject_type=subject.__subject_type__,
+            subject_id=subject.id,
+            seq=(task.seq + 1) if task else 1,
+            stage_id=to_stage.id,
+            # A "next responsible" entered in the modal takes the next task.
+            assignee_id=clean.get("next_responsible") or subject.responsible_for(to_stage),
+            deadline=_deadline(to_stage, now),
+        )
+        db.session.add(opened)
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise MoveError(_("This card was changed by someone else — reload."), status=409) from None
+    result = MoveResult(
+        subject=subject, from_stage=from_stage, to_stage=to_stage, closed=task, opened=opened, values=clean
+    )
+    for listener in _listeners:
+        listener(result)
+    return result
+
+
+_listeners = []
+
+
+def on_move(listener):
+    """Register a callable run after every committed move (realtime events, caches)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener

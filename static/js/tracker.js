@@ -1,0 +1,181 @@
+/* Task tracker: columns with keyset paging, the move modal, drag and drop, live updates. */
+(function () {
+  "use strict";
+  var board = document.getElementById("board");
+  if (!board) { return; }
+  var messages = document.getElementById("board-messages").dataset;
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var template = document.getElementById("task-template");
+  var $modal = window.jQuery("#move-modal");
+  var modalContent = document.getElementById("move-modal-content");
+
+  function url(kind, id, extra) {
+    var base = board.dataset[kind + "Url"].replace(/\/0(\/|\?|$)/, "/" + id + "$1");
+    if (!extra) { return base; }
+    return base + (base.indexOf("?") === -1 ? "?" : "&") + extra;
+  }
+
+  function columnBody(stageId) {
+    return board.querySelector('.board-column[data-stage-id="' + stageId + '"] .board-column-body');
+  }
+
+  function renderTask(row) {
+    var item = template.content.firstElementChild.cloneNode(true);
+    item.dataset.cardId = row.card_id;
+    item.dataset.taskId = row.task_id;
+    item.classList.toggle("task-overdue", !!row.overdue);
+    item.querySelector(".task-number").textContent = row.number;
+    item.querySelector(".task-contact").textContent = row.contact;
+    item.querySelector(".task-assignee").textContent = row.assignee;
+    item.querySelector(".task-deadline").textContent = row.deadline;
+    return item;
+  }
+
+  function setEmpty(body) {
+    var column = body.parentElement;
+    var empty = column.querySelector(".board-empty");
+    if (!body.children.length && !empty) {
+      empty = document.createElement("p");
+      empty.className = "board-empty";
+      empty.textContent = messages.empty;
+      column.appendChild(empty);
+    } else if (body.children.length && empty) {
+      empty.remove();
+    }
+  }
+
+  function loadColumn(stageId, append) {
+    var body = columnBody(stageId);
+    if (!body) { return Promise.resolve(); }
+    var cursor = append ? body.dataset.cursor : "";
+    if (append && !cursor) { return Promise.resolve(); }
+    body.dataset.loading = "1";
+    return fetch(url("column", stageId, cursor ? "after=" + encodeURIComponent(cursor) : ""), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (!append) { body.innerHTML = ""; }
+        data.rows.forEach(function (row) { body.appendChild(renderTask(row)); });
+        body.dataset.cursor = data.next || "";
+        delete body.dataset.loading;
+        setEmpty(body);
+      });
+  }
+
+  function applyCounts(counts) {
+    board.querySelectorAll("[data-count-for]").forEach(function (badge) {
+      badge.textContent = counts[badge.dataset.countFor] || 0;
+    });
+  }
+
+  function refreshCounts() {
+    return fetch(board.dataset.countsUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(applyCounts);
+  }
+
+  // Keyset paging: the first page comes with the HTML; the next ones when a column is scrolled down.
+  board.querySelectorAll(".board-column-body").forEach(function (body) {
+    var stageId = body.parentElement.dataset.stageId;
+    body.addEventListener("scroll", function () {
+      if (body.dataset.loading || !body.dataset.cursor) { return; }
+      if (body.scrollTop + body.clientHeight >= body.scrollHeight - 80) { loadColumn(stageId, true); }
+    });
+  });
+
+  function showErrors(form, data) {
+    form.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    var box = form.querySelector("#move-message");
+    box.textContent = data.message || messages.failed;
+    box.classList.remove("d-none");
+    Object.keys(data.errors || {}).forEach(function (name) {
+      var feedback = form.querySelector('[data-error-for="' + name + '"]');
+      var input = form.querySelector('[name="field.' + name + '"]');
+      if (feedback) { feedback.textContent = data.errors[name]; feedback.style.display = "block"; }
+      if (input) { input.classList.add("is-invalid"); }
+    });
+  }
+
+  function openModal(cardId, toStage) {
+    fetch(url("modal", cardId, toStage ? "to=" + toStage : ""), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        modalContent.innerHTML = html;
+        $modal.modal("show");
+      })
+      .catch(function () { window.alert(messages.failed); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "move-form") { return; }
+    event.preventDefault();
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    fetch(url("move", form.dataset.cardId), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: new FormData(form)
+    })
+      .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+      .then(function (result) {
+        button.disabled = false;
+        if (!result.ok) { showErrors(form, result.data); return; }
+        $modal.modal("hide");
+        refreshAfterMove(result.data);
+      })
+      .catch(function () { button.disabled = false; showErrors(form, {}); });
+  });
+
+  function refreshAfterMove(change) {
+    var jobs = [loadColumn(change.from, false), loadColumn(change.to, false)];
+    if (change.counts) { applyCounts(change.counts); } else { jobs.push(refreshCounts()); }
+    return Promise.all(jobs);
+  }
+
+  // Click or Enter opens the modal; dragging a task onto another column opens it with that target.
+  board.addEventListener("click", function (event) {
+    var task = event.target.closest(".task");
+    if (task) { openModal(task.dataset.cardId, null); }
+  });
+  board.addEventListener("keydown", function (event) {
+    var task = event.target.closest(".task");
+    if (task && event.key === "Enter") { openModal(task.dataset.cardId, null); }
+  });
+  board.addEventListener("dragstart", function (event) {
+    var task = event.target.closest(".task");
+    if (task) { event.dataTransfer.setData("text/plain", task.dataset.cardId); }
+  });
+  board.querySelectorAll(".board-column").forEach(function (column) {
+    column.addEventListener("dragover", function (event) { event.preventDefault(); column.classList.add("drop-target"); });
+    column.addEventListener("dragleave", function () { column.classList.remove("drop-target"); });
+    column.addEventListener("drop", function (event) {
+      event.preventDefault();
+      column.classList.remove("drop-target");
+      var cardId = event.dataTransfer.getData("text/plain");
+      if (cardId) { openModal(cardId, column.dataset.stageId); }
+    });
+  });
+
+  // Filters apply at once.
+  var filters = document.getElementById("board-filters");
+  filters.addEventListener("change", function () { filters.submit(); });
+
+  // Live: join the board's room; every move anywhere refreshes the two columns and the counts.
+  var socket = window.kartotekaSocket;
+  var live = document.getElementById("board-live");
+  if (socket) {
+    var join = function () {
+      socket.emit("join", { room: board.dataset.room }, function (reply) {
+        if (reply && reply.ok) { live.textContent = messages.live; live.className = "board-live badge badge-success mb-1"; }
+      });
+    };
+    socket.on("connect", join);
+    if (socket.connected) { join(); }
+    socket.on("disconnect", function () { live.textContent = messages.offline; live.className = "board-live badge badge-secondary mb-1"; });
+    socket.on("board_changed", function (change) { refreshAfterMove(change); });
+  }
+})();
