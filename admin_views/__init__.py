@@ -7,11 +7,12 @@ from admin_views.auth import bp as auth_blueprint
 from admin_views.dashboard import DashboardView
 from admin_views.directories import BankView, ContractorView
 from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
+from admin_views.pipelines import PipelineView, StageView
 from admin_views.profile import ProfileView
 from admin_views.staff import StaffView, TeamView
 from admin_views.tracker import TrackerView
 from extensions import admin
-from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Position, Role, User
+from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Pipeline, Position, Role, Stage, User
 
 _registered = False
 
@@ -32,6 +33,8 @@ def _views():
         PositionView(Position, name=_l("Positions"), endpoint="positions", url="positions", category=org),
         MembershipView(Membership, name=_l("Memberships"), endpoint="memberships", url="memberships", category=org),
         RoleView(Role, name=_l("Roles and access"), endpoint="roles", url="roles", category=org),
+        PipelineView(Pipeline, name=_l("Pipelines"), endpoint="pipelines", url="pipelines", category=org),
+        StageView(Stage, name=_l("Stages"), endpoint="stages", url="stages", category=org),
         ChangeLogView(ChangeLog, name=_l("Change log"), endpoint="changelog", url="changelog", category=org),
         ProfileView(name=_l("Profile"), endpoint="profile", url="profile"),
     ]

@@ -6,6 +6,7 @@ from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
 
 from admin_views.base import SecuredModelView
+from extensions import db
 from models.org import DEPARTMENT_KINDS
 from models.user import RolePermission
 from services import hierarchy
@@ -122,7 +123,7 @@ class MembershipView(OrgView):
             raise ValidationError(_("A person cannot report to himself or to someone below him.")) from None
 
     def delete_model(self, model):
-        if model.id is not None and self.session.query(type(model)).filter_by(parent_id=model.id).first():
+        if model.id is not None and db.session.query(type(model)).filter_by(parent_id=model.id).first():
             from flask import flash
 
             flash(_("Move the people who report to this position elsewhere first."), "error")
