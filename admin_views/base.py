@@ -55,6 +55,7 @@ class SecuredModelView(SecuredMixin, ModelView):
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
     column_exclude_list = ("created_by_id", "updated_by_id", "version", "password_hash")
+    column_details_exclude_list = column_exclude_list
     form_excluded_columns = ("created_at", "updated_at", "created_by_id", "updated_by_id", "version", "deleted_at")
     column_display_pk = False
     can_view_details = True

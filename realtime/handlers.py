@@ -1,4 +1,3 @@
-from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
@@ -24,4 +23,4 @@ def on_join(data):
     if not current_user.is_authenticated or not may_join(current_user, room):
         return {"ok": False, "error": "forbidden"}
     join_room(room)
-    return {"ok": True, "room": room, "sid": request.sid}
+    return {"ok": True, "room": room}
