@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_views.audit import ChangeLogView
 from admin_views.auth import bp as auth_blueprint
+from admin_views.cards import CardView
 from admin_views.dashboard import DashboardView
 from admin_views.directories import BankView, ContractorView
 from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
@@ -13,6 +14,7 @@ from admin_views.staff import StaffView, TeamView
 from admin_views.tracker import TrackerView
 from extensions import admin
 from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Pipeline, Position, Role, Stage, User
+from models.card import Card
 
 _registered = False
 
@@ -22,6 +24,7 @@ def _views():
     directories = _l("Directories")
     return [
         TrackerView(name=_l("Task tracker"), endpoint="tracker", url="tracker"),
+        CardView(Card, name=_l("Cards"), endpoint="cards", url="cards"),
         TeamView(User, name=_l("My team"), endpoint="team", url="team"),
         StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=directories),
         ContractorView(

@@ -11,13 +11,16 @@ class ChangeLogView(SecuredModelView):
     can_view_details = False
     simple_list_pager = True
     column_list = ("at", "user", "action", "entity", "entity_id", "field", "old_value", "new_value")
-    column_filters = ("at", "user", "action", "entity", "entity_id", "field")
+    # Named user columns only: "user" alone would offer filters on password hashes and TOTP secrets.
+    column_filters = ("at", "user.username", "user.full_name", "action", "entity", "entity_id", "field")
     column_searchable_list = ("field", "old_value", "new_value")
     column_default_sort = ("id", True)
     column_formatters = {"action": lambda v, c, m, n: ACTION_LABELS.get(m.action, m.action)}
     column_labels = {
         "at": _l("When"),
         "user": _l("Who"),
+        "user.username": _l("Who (username)"),
+        "user.full_name": _l("Who (full name)"),
         "action": _l("Action"),
         "entity": _l("Record type"),
         "entity_id": _l("Record id"),

@@ -4,7 +4,7 @@ queries narrowed by `scope`, records fetched by id only through the scoped query
 from datetime import date, datetime
 
 from flask import abort, redirect, request, url_for
-from flask_admin import BaseView
+from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_login import current_user
@@ -12,6 +12,14 @@ from flask_login import current_user
 from extensions import db
 from services import access, audit
 from services.timezones import format_local
+
+
+def parse_id(value):
+    """A positive database id from request text, or None: never an error, never an overflow."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isdecimal() and len(text) <= 18):
+        return None
+    return int(text) or None
 
 
 def _login_redirect():
@@ -99,11 +107,30 @@ class SecuredModelView(SecuredMixin, ModelView):
         return self._scoped(super().get_count_query())
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
-            return None
-        return self.get_query().filter(self.model.id == pk).one_or_none()
+        pk = parse_id(id)
+        record = None if pk is None else self.get_query().filter(self.model.id == pk).one_or_none()
+        if record is None:
+            abort(404)  # a record outside the scope looks exactly like a missing one
+        return record
+
+    # Flask-Admin answers a forbidden create/edit/delete with a redirect; we answer 403.
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        if not self.can_create:
+            abort(403)
+        return super().create_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        if not self.can_edit:
+            abort(403)
+        return super().edit_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        if not self.can_delete:
+            abort(403)
+        return super().delete_view()
 
     def delete_model(self, model):
         if not hasattr(model, "deleted_at"):
@@ -111,9 +138,12 @@ class SecuredModelView(SecuredMixin, ModelView):
         try:
             self.soft_delete(model)
             db.session.commit()
-        except Exception:
+        except Exception as error:
             db.session.rollback()
-            raise
+            # A refusal (ValidationError) is flashed and the list shown again, as Flask-Admin does.
+            if not self.handle_view_exception(error):
+                raise
+            return False
         return True
 
     def soft_delete(self, model):

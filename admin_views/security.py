@@ -29,7 +29,9 @@ def _require_enrolment():
 
 
 def _headers(response):
-    nonce = getattr(g, "csp_nonce", "")
+    if not getattr(g, "csp_nonce", None):
+        _set_nonce()  # refused before our before_request ran (e.g. CSRF): still a well-formed policy
+    nonce = g.csp_nonce
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
-from admin_views.base import SecuredModelView
+from admin_views.base import SecuredModelView, parse_id
 from extensions import db
 from forms.profile import LANGUAGE_CHOICES, timezone_choices
 from models.user import User
@@ -40,7 +40,8 @@ class PeopleActionsMixin:
     """Block / unblock for the selected people the current user may manage."""
 
     def _apply(self, ids, change, done_message):
-        people = self.get_query().filter(User.id.in_([int(i) for i in ids if str(i).isdigit()])).all()
+        wanted = [pk for pk in map(parse_id, ids) if pk is not None]
+        people = self.get_query().filter(User.id.in_(wanted)).all()
         allowed = [p for p in people if access.can_manage_person(current_user, p)]
         for person in allowed:
             change(person)

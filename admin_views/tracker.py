@@ -5,19 +5,21 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload, selectinload
 
 from admin_views.base import SecuredView
 from extensions import db
 from models.card import Card
 from models.directory import Bank
-from models.pipeline import Stage, StageTask
+from models.pipeline import Pipeline, Stage, StageTask
 from models.user import Role, User
 from realtime.rooms import board_room
 from services import access, card_board, pipeline
-from services.timezones import format_local
+from services.timezones import format_local, user_zone
 
 
-def _row_json(row):
+def _row_json(row, zone=None, now=None):
+    """One task for the board; pass the zone and now when doing many rows (one look-up each)."""
     return {
         "task_id": row.id,
         "card_id": row.card_id,
@@ -25,11 +27,22 @@ def _row_json(row):
         "contact": row.contact_name,
         "phone": row.contact_phone,
         "assignee": row.full_name or row.username or "",
-        "deadline": format_local(row.deadline),
-        "overdue": row.deadline < _now(),
+        "deadline": format_local(row.deadline, zone),
+        "overdue": row.deadline < (now or _now()),
         "version": row.version,
         "cursor": card_board.cursor_of(row),
     }
+
+
+# The board shows the stages' names and colours, not their modal fields and moves.
+BOARD_LOADS = (
+    selectinload(Pipeline.stages).lazyload(Stage.fields),
+    selectinload(Pipeline.stages).lazyload(Stage.moves),
+)
+MOVE_LOADS = tuple(
+    lazyload(relation)
+    for relation in (Card.agent, Card.manager, Card.accountant, Card.bank, Card.contractor, Card.transactions)
+)
 
 
 def _now():
@@ -44,17 +57,18 @@ class TrackerView(SecuredView):
     def _filters(self):
         return card_board.BoardFilters.from_args(request.args)
 
-    def _scoped_card(self, card_id):
-        card = db.session.scalar(
-            access.scope(current_user, select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)), Card)
-        )
+    def _scoped_card(self, card_id, *options):
+        query = select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)).options(*options)
+        card = db.session.scalar(access.scope(current_user, query, Card))
         if card is None:
             abort(404)
         return card
 
     def _people(self, role_code):
+        # Only names for the filter lists: none of the user's eager relations (role, memberships).
         query = (
             select(User)
+            .options(lazyload("*"))
             .join(Role, User.role_id == Role.id)
             .where(Role.code == role_code, User.deleted_at.is_(None))
             .order_by(User.full_name)
@@ -63,13 +77,13 @@ class TrackerView(SecuredView):
 
     @expose("/")
     def index(self):
-        board = card_board.cards_pipeline()
+        board = card_board.cards_pipeline(*BOARD_LOADS)
         filters = self._filters()
         stages = [s for s in board.stages if not s.is_final]
         counts = card_board.counts(current_user, filters)
-        columns = [
-            (stage, [_row_json(r) for r in card_board.column(current_user, stage.id, filters)]) for stage in stages
-        ]
+        zone, now = user_zone(), _now()
+        pages = card_board.first_pages(current_user, [stage.id for stage in stages], filters)
+        columns = [(stage, [_row_json(r, zone, now) for r in pages[stage.id]]) for stage in stages]
         return self.render(
             "admin/tracker/board.html",
             board=board,
@@ -93,9 +107,10 @@ class TrackerView(SecuredView):
         if request.args.get("after") and after is None:
             return jsonify({"error": _("Bad page cursor.")}), 400
         rows = card_board.column(current_user, stage_id, self._filters(), after=after)
+        zone, now = user_zone(), _now()
         return jsonify(
             {
-                "rows": [_row_json(r) for r in rows],
+                "rows": [_row_json(r, zone, now) for r in rows],
                 "next": card_board.cursor_of(rows[-1]) if len(rows) == card_board.PAGE_SIZE else None,
             }
         )
@@ -104,7 +119,7 @@ class TrackerView(SecuredView):
     def modal(self, card_id):
         card = self._scoped_card(card_id)
         to_stage = None
-        if request.args.get("to", "").isdigit():
+        if request.args.get("to", "").isdecimal() and len(request.args["to"]) <= 18:
             to_stage = db.session.get(Stage, int(request.args["to"]))
         task = pipeline.open_task(card)
         return self.render(
@@ -124,14 +139,16 @@ class TrackerView(SecuredView):
 
     @expose("/card/<int:card_id>/move", methods=["POST"])
     def move(self, card_id):
-        card = self._scoped_card(card_id)
+        # A move reads the card's own columns, stage and responsibles: not its people (each with
+        # their role and memberships), directories or transactions, before or after the commit.
+        card = self._scoped_card(card_id, *MOVE_LOADS)
         to_id = request.form.get("to_stage", "")
-        to_stage = db.session.get(Stage, int(to_id)) if to_id.isdigit() else None
+        to_stage = db.session.get(Stage, int(to_id)) if to_id.isdecimal() and len(to_id) <= 18 else None
         version = request.form.get("version", "")
         try:
             values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
             result = pipeline.move(
-                card, to_stage, values, by=current_user, expected_version=int(version) if version.isdigit() else None
+                card, to_stage, values, by=current_user, expected_version=int(version) if version.isdecimal() else None
             )
         except pipeline.MoveError as error:
             return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status

@@ -140,7 +140,7 @@ def _visible_set(user):
 
 def can_manage_person(user, target):
     """Leaders act on subordinates only; nobody acts on himself or on an owner this way."""
-    if target is None or target.id == user.id:
+    if target is None or not _usable(user) or target.id == user.id:
         return False
     if target.role and target.role.code == "owner":
         return False

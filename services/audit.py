@@ -9,8 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from models.audit import ChangeLog
 
@@ -66,16 +67,28 @@ def _entity(obj):
     return obj.__tablename__
 
 
-def _field_changes(obj):
+def _field_changes(session, obj):
     state = inspect(obj)
-    for attr in _columns(obj):
-        history = state.attrs[attr.key].history
-        if not history.has_changes():
-            continue
-        old = history.deleted[0] if history.deleted else None
+    changed = [(attr, state.attrs[attr.key].history) for attr in _columns(obj)]
+    changed = [(attr, history) for attr, history in changed if history.has_changes()]
+    # Set on an expired record (after a commit), the old value was never loaded: read it from the row.
+    unloaded = [attr for attr, history in changed if state.committed_state.get(attr.key) is NO_VALUE]
+    stored = _stored_values(session, state, unloaded) if unloaded else {}
+    for attr, history in changed:
+        old = stored[attr.key] if attr.key in stored else (history.deleted[0] if history.deleted else None)
         new = history.added[0] if history.added else None
         if old != new:
             yield attr.key, _text(old), _text(new)
+
+
+def _stored_values(session, state, attrs):
+    mapper = state.mapper
+    row = session.execute(
+        select(*(attr.columns[0] for attr in attrs)).where(
+            *(column == value for column, value in zip(mapper.primary_key, state.identity, strict=True))
+        )
+    ).one()
+    return {attr.key: value for attr, value in zip(attrs, row, strict=True)}
 
 
 def _before_flush(session, flush_context, instances):
@@ -89,7 +102,7 @@ def _before_flush(session, flush_context, instances):
     for obj in list(session.dirty):
         if not getattr(obj, "__audited__", False) or not session.is_modified(obj, include_collections=False):
             continue
-        changes = list(_field_changes(obj))
+        changes = list(_field_changes(session, obj))
         if not changes:
             continue
         if actor is not None:

@@ -51,7 +51,9 @@ def check_parent(membership, parent):
         return
     if membership.id is not None and (parent.id == membership.id or f"/{membership.id}/" in (parent.path or "")):
         raise HierarchyError("A membership cannot report to itself or to someone below it.")
-    if parent.user_id == membership.user_id:
+    # The relationship first: a membership built by a form has `user` set but no `user_id` until a flush.
+    person_id = membership.user.id if membership.user is not None else membership.user_id
+    if parent.user_id == person_id:
         raise HierarchyError("A person cannot report to himself.")
 
 

@@ -74,7 +74,7 @@ def _parse(spec, raw):
         allowed = {value for value, _label in spec.choice_list()}
         return (text, None) if text in allowed else (None, _("Choose one of the options."))
     if spec.type == "user":
-        user = db.session.get(User, int(text)) if text.isdigit() else None
+        user = db.session.get(User, int(text)) if text.isdecimal() and len(text) <= 18 else None
         if user is None or not user.is_active:
             return None, _("Choose an active person.")
         return user.id, None
@@ -147,6 +147,9 @@ def move(subject, to_stage, values, by, expected_version):
     if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
         raise MoveError(_("This move is not allowed from the current stage."), status=400)
     task = open_task(subject)
+    if task is not None and task.stage_id != from_stage.id:
+        # Moved by someone else since this subject was loaded: the open task is already the next one.
+        raise MoveError(_("This card was changed by someone else — reload."), status=409)
     if not may_move(by, subject, task):
         raise MoveError(_("You may not move this card."), status=403)
     clean, errors = validate(from_stage, values)

@@ -1,0 +1,256 @@
+"""The cards section: four tabs (three small ones searched in the browser, the archive filtered
+on the server), the card's create/edit pages with the per-stage responsible people, and the
+transactions panel (admin_views/card_transactions.py)."""
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_admin.helpers import get_redirect_target
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from admin_views.base import SecuredModelView
+from admin_views.card_archive import archive_context
+from admin_views.card_transactions import CardTransactionsMixin, refusal
+from extensions import db
+from models.base import utcnow
+from models.card import Card
+from models.directory import Bank, Contractor
+from services import access, cards
+
+TABS = (
+    ("new", _l("New cards")),
+    ("in_work", _l("In work")),
+    ("worked_off", _l("Worked off")),
+    ("archive", _l("Archive")),
+)
+CARD_LABELS = {
+    "number": _l("Card number"),
+    "contact_name": _l("Contact name"),
+    "contact_phone": _l("Phone"),
+    "bank": _l("Bank"),
+    "contractor": _l("Supplier"),
+    "agent": _l("Agent"),
+    "manager": _l("Manager"),
+    "accountant": _l("Accountant"),
+    "stage": _l("Current stage"),
+    "stage_entered_at": _l("In the stage since"),
+    "bank_answer_date": _l("Bank's answer date"),
+    "notes": _l("Notes"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Updated"),
+}
+STALE_MESSAGE = _l(
+    "This card was changed by someone else while you were editing. Reload the page and enter your changes again."
+)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _active(query_class):
+    return lambda: db.session.scalars(
+        select(query_class).where(query_class.is_active.is_(True)).order_by(query_class.name)
+    ).all()
+
+
+def _people(role_code):
+    return lambda: cards.people_with_role(role_code)
+
+
+def badge_text_colour(colour):
+    """Dark text on light stage colours, white on dark ones."""
+    text = (colour or "").lstrip("#")
+    if len(text) != 6:
+        return "#fff"
+    try:
+        red, green, blue = (int(text[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return "#fff"
+    return "#212529" if (red * 299 + green * 587 + blue * 114) / 1000 > 150 else "#fff"
+
+
+class CardView(CardTransactionsMixin, SecuredModelView):
+    permission = "cards.view"
+    manage_permission = "cards.edit"
+    create_permission = "cards.create"
+    edit_template = "admin/cards/edit.html"
+    details_template = "admin/cards/details.html"
+    column_labels = CARD_LABELS
+    column_details_list = (
+        "number",
+        "contact_name",
+        "contact_phone",
+        "bank",
+        "contractor",
+        "agent",
+        "manager",
+        "accountant",
+        "stage",
+        "stage_entered_at",
+        "bank_answer_date",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
+    form_columns = (
+        "number",
+        "contact_name",
+        "contact_phone",
+        "bank",
+        "contractor",
+        "agent",
+        "manager",
+        "accountant",
+        "notes",
+    )
+    form_args = {
+        "number": {"filters": [_strip]},
+        "contact_name": {"filters": [_strip]},
+        "contact_phone": {"filters": [_strip]},
+        "bank": {"query_factory": _active(Bank)},
+        "contractor": {"query_factory": _active(Contractor)},
+        "agent": {"query_factory": _people("agent")},
+        "manager": {"query_factory": _people("manager")},
+        "accountant": {"query_factory": _people("accountant")},
+    }
+    form_widget_args = {"number": {"autofocus": True}}
+    badge_text = staticmethod(badge_text_colour)
+
+    @property
+    def can_create(self):
+        return current_user.is_authenticated and access.can(current_user, self.create_permission)
+
+    @property
+    def can_delete(self):
+        # Cards are never deleted from the panel; they end in the archive.
+        return False
+
+    def _scoped(self, query):
+        return access.scope(current_user, query.filter(Card.deleted_at.is_(None)), Card)
+
+    def scoped_card(self, card_id, *options):
+        """The card if it exists and the user may see it; 404 otherwise (never another's data)."""
+        query = select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)).options(*options)
+        card = db.session.scalar(access.scope(current_user, query, Card))
+        if card is None:
+            abort(404)
+        return card
+
+    def card_url(self, card):
+        endpoint = ".edit_view" if self.can_edit else ".details_view"
+        return self.get_url(endpoint, id=card.id, url=get_redirect_target())
+
+    def _card_from_args(self):
+        card_id = cards.parse_id(request.args.get("id"))
+        if card_id is None:
+            abort(404)
+        return self.scoped_card(card_id)
+
+    # --- the tabs ---------------------------------------------------------------------------------
+
+    @expose("/")
+    def index_view(self):
+        tab = request.args.get("tab", "new")
+        if tab not in cards.BUCKETS:
+            abort(400)
+        context = {
+            "tab": tab,
+            "tabs": TABS,
+            "stages": cards.stages_by_id(),
+            "now": utcnow(),
+            "badge_text": badge_text_colour,
+        }
+        if tab == "archive":
+            context.update(archive_context(current_user, request.args))
+            status = 400 if context["errors"] else 200
+            return self.render("admin/cards/index.html", **context), status
+        rows, more = cards.tab_rows(current_user, tab)
+        return self.render("admin/cards/index.html", rows=rows, more=more, limit=cards.TAB_LIMIT, **context)
+
+    # --- create, edit, details --------------------------------------------------------------------
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        card = self._card_from_args()
+        if not self.can_edit:
+            return redirect(self.get_url(".details_view", id=card.id, url=get_redirect_target()))
+        return super().edit_view()
+
+    @expose("/details/")
+    def details_view(self):
+        self._card_from_args()
+        return super().details_view()
+
+    def get_edit_form(self):
+        class CardEditForm(super().get_edit_form()):
+            lock_version = HiddenField()
+
+        return CardEditForm
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if request.method == "GET" and obj is not None:
+            form.lock_version.data = str(obj.version)
+        return form
+
+    def update_model(self, form, model):
+        sent = (form.lock_version.data or "").strip()
+        if not sent.isdecimal() or len(sent) > 9 or int(sent) != model.version:
+            flash(str(STALE_MESSAGE), "error")
+            return False
+        return super().update_model(form, model)
+
+    def on_model_change(self, form, model, is_created):
+        if not model.number:
+            raise ValidationError(_("Enter the card number."))
+        model.contact_name = model.contact_name or ""
+        model.contact_phone = model.contact_phone or ""
+        if is_created:
+            cards.place_on_pipeline(model, by=current_user)
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, StaleDataError):
+            flash(str(STALE_MESSAGE), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(_("A card with this number already exists."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def get_save_return_url(self, model, is_created=False):
+        if is_created:
+            return (
+                self.get_url(".edit_view", id=model.id) if self.can_edit else self.get_url(".details_view", id=model.id)
+            )
+        return super().get_save_return_url(model, is_created)
+
+    # --- responsible people per stage -------------------------------------------------------------
+
+    def responsible_rows(self, card):
+        return cards.responsible_rows(card)
+
+    def active_people(self):
+        return cards.active_people()
+
+    @expose("/<int:card_id>/responsibles", methods=["POST"])
+    def responsibles(self, card_id):
+        card = self.scoped_card(card_id)
+        if not self.can_edit:
+            abort(403)
+        version = request.form.get("version", "")
+        try:
+            cards.set_responsibles(
+                card, request.form, current_user, int(version) if version.isdecimal() and len(version) < 10 else None
+            )
+        except cards.CardError as error:
+            db.session.rollback()
+            return refusal(error)
+        flash(_("Responsible people saved."), "success")
+        return redirect(self.get_url(".edit_view", id=card.id) + "#responsibles")
