@@ -14,7 +14,7 @@ import random
 
 import sqlalchemy as sa
 
-from bench.common import engine, make_database, report, timed
+from bench.common import make_database, report, timed
 
 TARGET_MS = 20
 BASELINE_SQL = sa.text(
@@ -43,12 +43,32 @@ def build(app, people, fanout=8):
         db.session.add(office)
         db.session.flush()
         office_ids.append(office.id)
-    users = [{"username": f"bench{i}", "full_name": f"Bench {i}", "password_hash": "!", "language": "uk", "timezone": "Europe/Kyiv", "is_blocked": False, "totp_enabled": False} for i in range(people)]
+    users = [
+        {
+            "username": f"bench{i}",
+            "full_name": f"Bench {i}",
+            "password_hash": "!",
+            "language": "uk",
+            "timezone": "Europe/Kyiv",
+            "is_blocked": False,
+            "totp_enabled": False,
+        }
+        for i in range(people)
+    ]
     db.session.execute(sa.insert(User), users)
     user_ids = list(db.session.scalars(sa.select(User.id).where(User.username.like("bench%")).order_by(User.id)))
     rows, frontier, next_index, next_id = [], [], 0, 1
     for office_id in office_ids:
-        rows.append({"id": next_id, "user_id": user_ids[next_index], "office_id": office_id, "position_id": position_id, "parent_id": None, "path": f"/{next_id}/"})
+        rows.append(
+            {
+                "id": next_id,
+                "user_id": user_ids[next_index],
+                "office_id": office_id,
+                "position_id": position_id,
+                "parent_id": None,
+                "path": f"/{next_id}/",
+            }
+        )
         frontier.append(rows[-1])
         next_index, next_id = next_index + 1, next_id + 1
     while next_index < people:
@@ -57,7 +77,16 @@ def build(app, people, fanout=8):
             for _ in range(fanout):
                 if next_index >= people:
                     break
-                rows.append({"id": next_id, "user_id": user_ids[next_index], "office_id": parent["office_id"], "position_id": position_id, "parent_id": parent["id"], "path": f"{parent['path']}{next_id}/"})
+                rows.append(
+                    {
+                        "id": next_id,
+                        "user_id": user_ids[next_index],
+                        "office_id": parent["office_id"],
+                        "position_id": position_id,
+                        "parent_id": parent["id"],
+                        "path": f"{parent['path']}{next_id}/",
+                    }
+                )
                 new_frontier.append(rows[-1])
                 next_index, next_id = next_index + 1, next_id + 1
         frontier = new_frontier
@@ -97,16 +126,19 @@ def main():
             depth = {}
             for row in rows:
                 depth.setdefault(row["path"].count("/") - 2, []).append(row["user_id"])
-            print(f"org: {len(rows)} memberships, {len(depth)} levels, PostgreSQL {db.session.scalar(sa.text('show server_version'))}")
+            print(
+                f"org: {len(rows)} memberships, {len(depth)} levels, PostgreSQL {db.session.scalar(sa.text('show server_version'))}"
+            )
             for level in sorted(depth)[:-1]:
                 leaders = random.Random(level).sample(depth[level], min(20, len(depth[level])))
                 cycle = leaders * (args.repeat // len(leaders) + 1)
                 size = len(db.session.execute(subordinate_ids(leaders[0])).all())
 
-                picks = iter(cycle)
-                base = timed(lambda: db.session.execute(BASELINE_SQL, {"uid": next(picks)}).all(), args.repeat)
-                picks = iter(cycle)
-                result = timed(lambda: db.session.execute(subordinate_ids(next(picks))).all(), args.repeat)
+                base_picks, picks = iter(cycle), iter(cycle)
+                base = timed(
+                    lambda it=base_picks: db.session.execute(BASELINE_SQL, {"uid": next(it)}).all(), args.repeat
+                )
+                result = timed(lambda it=picks: db.session.execute(subordinate_ids(next(it))).all(), args.repeat)
                 report(f"level {level} leader (~{size} below)", result, TARGET_MS, base)
     finally:
         from extensions import db as database
