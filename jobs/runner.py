@@ -18,9 +18,10 @@ class AppContextMixin:
 
     flask_app = None
 
-    def perform_job(self, job, queue):
+    def perform_job(self, job, queue, *args, **kwargs):
+        # rq 3 passes the execution as a third argument.
         with self.flask_app.app_context():
-            return super().perform_job(job, queue)
+            return super().perform_job(job, queue, *args, **kwargs)
 
 
 class ContextWorker(AppContextMixin, Worker):

@@ -1,0 +1,446 @@
+"""The cards section over HTTP: the tabs and their scope, the archive's filters and keyset pages,
+create/edit (unique number, optimistic lock), per-stage responsibles, the transactions panel with
+its stage rule, and the browser's cents arithmetic against the server's."""
+
+import json
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from extensions import db
+from models.card import Card, CardResponsible, Transaction
+from models.directory import Bank
+from models.pipeline import StageTask
+from services import cards, money
+from tests.conftest import csrf_token
+from tests.factories import make_user
+from tests.services.test_cards import TX, new_card, put_on, stage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RequestClient(FlaskClient):
+    """Each request in its own app context, as on a real server: its own `g` and database session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def team():
+    """Part A people; English UI so that the tests can read the messages."""
+    people = {
+        "owner": ("owner", "Olena Owner"),
+        "admin": ("administrator", "Ada Admin"),
+        "accountant": ("accountant", "Anna Accountant"),
+        "manager": ("manager", "Maria Manager"),
+        "agent": ("agent", "Andrii Agent"),
+        "agent2": ("agent", "Bohdan Agent"),
+    }
+    return {key: make_user(role_code=role, full_name=name, language="en") for key, (role, name) in people.items()}
+
+
+@pytest.fixture
+def client_of(app, login_as, team):
+    return lambda name: login_as(team[name], client=RequestClient(app, app.response_class, use_cookies=True))
+
+
+@pytest.fixture
+def bank():
+    bank = Bank(name="PercentBank", commission_percent=Decimal("1.50"))
+    db.session.add(bank)
+    db.session.commit()
+    return bank
+
+
+@pytest.fixture
+def two_cards(team):
+    return {
+        "mine": new_card(team, number="MINE-1", contact_name="Mine Contact"),
+        "theirs": new_card(team, agent="agent2", manager=None, accountant=None, number="THEIRS-1"),
+    }
+
+
+def fresh(card):
+    db.session.expire_all()
+    return db.session.get(Card, card.id)
+
+
+def json_post(client, url, data, token_url):
+    data = dict(data, csrf_token=csrf_token(client, token_url))
+    return client.post(url, data=data, headers={"Accept": "application/json"})
+
+
+# --- tabs ----------------------------------------------------------------------------------------
+
+
+def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two_cards):
+    page = client_of("owner").get("/admin/cards/")
+    assert page.status_code == 200
+    assert "MINE-1" in page.text and "THEIRS-1" in page.text
+    assert "vendor/datatables/dataTables.min.js" in page.text and "js/cards.js" in page.text
+    card_id = two_cards["mine"].id
+    assert f'href="/admin/tracker/history/{card_id}"' in page.text
+    assert f"/admin/cards/edit/?id={card_id}" in page.text
+    assert stage("linking_access").color in page.text
+    assert "<script>" not in page.text  # CSP: no inline scripts
+
+
+def test_each_tab_holds_its_bucket(client_of, team):
+    new, working = new_card(team, number="N-1"), put_on(new_card(team, number="W-1"), "work_off")
+    done, old = put_on(new_card(team, number="D-1"), "bank_check"), put_on(new_card(team, number="A-1"), "archived")
+    owner = client_of("owner")
+    for tab, card in (("new", new), ("in_work", working), ("worked_off", done), ("archive", old)):
+        page = owner.get(f"/admin/cards/?tab={tab}")
+        assert page.status_code == 200
+        found = set(re.findall(r'data-card-id="(\d+)"', page.text))
+        assert found == {str(card.id)}, tab
+
+
+def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):
+    page = client_of("agent").get("/admin/cards/")
+    assert "MINE-1" in page.text and "THEIRS-1" not in page.text
+    assert "/admin/cards/edit/" not in page.text  # no edit right: rows open the details page
+    assert f"/admin/cards/details/?id={two_cards['mine'].id}" in page.text
+    assert "Add a card" not in page.text
+
+
+def test_an_unknown_tab_is_a_400(client_of):
+    assert client_of("owner").get("/admin/cards/?tab=everything").status_code == 400
+
+
+def test_anonymous_visitors_go_to_sign_in(client):
+    response = client.get("/admin/cards/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- archive -------------------------------------------------------------------------------------
+
+
+def test_archive_filters_over_http(client_of, team, bank):
+    put_on(new_card(team, number="7777 0001", contact_name="Ivan Petrenko", bank=bank), "archived")
+    put_on(new_card(team, number="7777 0002", contact_name="Olga", contact_phone="+380501234567"), "archived")
+    put_on(new_card(team, number="8888 0003", agent="agent2", manager="none"), "archived")
+    owner = client_of("owner")
+
+    def numbers(query):
+        page = owner.get("/admin/cards/?tab=archive&" + query)
+        assert page.status_code == 200, page.text
+        return set(re.findall(r'class="card-open">([^<]+)<', page.text))
+
+    assert numbers("") == {"7777 0001", "7777 0002", "8888 0003"}
+    assert numbers("number=7777") == {"7777 0001", "7777 0002"}
+    assert numbers("contact=petr") == {"7777 0001"}
+    assert numbers("contact=50123") == {"7777 0002"}
+    assert numbers(f"bank={bank.id}") == {"7777 0001"}
+    assert numbers(f"agent={team['agent2'].id}") == {"8888 0003"}
+    assert numbers(f"manager={team['manager'].id}&accountant={team['accountant'].id}") == {"7777 0001", "7777 0002"}
+
+
+@pytest.mark.parametrize(
+    "query", ["bank=abc", "agent=-3", "after=1e3", "supplier=" + "9" * 40, "number=" + "1" * 40, "contact=" + "x" * 200]
+)
+def test_bad_archive_filters_are_a_400_with_a_message(client_of, query):
+    page = client_of("owner").get("/admin/cards/?tab=archive&" + query)
+    assert page.status_code == 400
+    assert "The filter was not understood" in page.text
+
+
+def test_archive_pages_by_the_last_id_and_never_counts(app, client_of, team):
+    made = [put_on(new_card(team), "archived").id for _ in range(53)]
+    owner = client_of("owner")
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        first = owner.get("/admin/cards/?tab=archive")
+        next_url = re.search(
+            r'id="archive-next" rel="next" href="([^"]+)"|href="([^"]+)" id="archive-next"', first.text
+        )
+        assert next_url, first.text
+        url = next(g for g in next_url.groups() if g).replace("&amp;", "&")
+        assert f"after={sorted(made)[-50]}" in url
+        second = owner.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(re.findall(r'data-card-id="', first.text)) == 50
+    assert set(map(int, re.findall(r'data-card-id="(\d+)"', second.text))) == set(sorted(made)[:3])
+    assert 'id="archive-next"' not in second.text and 'id="archive-first"' in second.text
+    assert not any("count(" in statement for statement in seen)
+
+
+# --- card pages ----------------------------------------------------------------------------------
+
+
+def test_an_agent_gets_404_on_another_agents_card(client_of, two_cards):
+    agent = client_of("agent")
+    theirs = two_cards["theirs"].id
+    for url in (f"/admin/cards/edit/?id={theirs}", f"/admin/cards/details/?id={theirs}", "/admin/cards/edit/?id=abc"):
+        assert agent.get(url).status_code == 404, url
+    mine = two_cards["mine"].id
+    assert agent.get(f"/admin/cards/edit/?id={mine}").status_code == 302  # no edit right: to the details
+    page = agent.get(f"/admin/cards/details/?id={mine}")
+    assert page.status_code == 200 and "MINE-1" in page.text and 'id="transactions"' in page.text
+
+
+def test_posting_to_another_agents_card_is_a_404_and_changes_nothing(client_of, two_cards, team):
+    manager = client_of("manager")
+    theirs = put_on(two_cards["theirs"], "fund_card")
+    data = {"number": "HACKED", "lock_version": str(theirs.version)}
+    assert (
+        manager.post(
+            f"/admin/cards/edit/?id={theirs.id}", data=dict(data, csrf_token=csrf_token(manager, "/admin/cards/"))
+        ).status_code
+        == 404
+    )
+    response = json_post(manager, f"/admin/cards/{theirs.id}/transactions", TX, "/admin/cards/")
+    assert response.status_code == 404
+    assert (
+        fresh(theirs).number == "THEIRS-1" and db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+    )
+
+
+def _card_form(team, **overrides):
+    data = {
+        "number": "9999 0001",
+        "contact_name": "New Person",
+        "contact_phone": "+380670000000",
+        "agent": str(team["agent"].id),
+        "manager": str(team["manager"].id),
+        "accountant": str(team["accountant"].id),
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_creating_a_card_puts_it_on_the_first_stage_with_its_task(client_of, team):
+    manager = client_of("manager")
+    data = dict(_card_form(team), csrf_token=csrf_token(manager, "/admin/cards/new/"))
+    response = manager.post("/admin/cards/new/", data=data)
+    assert response.status_code == 302, response.text
+    card = db.session.scalar(select(Card).where(Card.number == "9999 0001"))
+    first = cards.cards_pipeline().stages[0]
+    assert card.stage_id == first.id and card.bucket == first.bucket and card.agent_id == team["agent"].id
+    task = db.session.scalar(select(StageTask).where(StageTask.subject_id == card.id, StageTask.subject_type == "card"))
+    assert task.stage_id == first.id and task.assignee_id == team["agent"].id and task.closed_at is None
+
+
+def test_a_duplicate_number_is_a_form_error(client_of, team, two_cards):
+    owner = client_of("owner")
+    data = dict(_card_form(team, number=" MINE-1 "), csrf_token=csrf_token(owner, "/admin/cards/new/"))
+    response = owner.post("/admin/cards/new/", data=data)
+    assert response.status_code == 200
+    assert "Already exists" in response.text and "Failed to create record" in response.text
+    assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 2
+
+
+def test_only_agents_are_offered_as_the_agent(client_of, team):
+    page = client_of("owner").get("/admin/cards/new/")
+    select_html = re.search(r'<select[^>]+id="agent".*?</select>', page.text, re.S).group(0)
+    assert "Andrii Agent" in select_html and "Maria Manager" not in select_html
+
+
+def test_the_agent_and_accountant_cannot_create_cards(client_of, team):
+    for name in ("agent", "accountant"):
+        client = client_of(name)
+        data = dict(_card_form(team, number=f"X-{name}"), csrf_token=csrf_token(client, "/admin/cards/"))
+        client.post("/admin/cards/new/", data=data)
+    assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 0
+
+
+def test_a_stale_edit_shows_an_error_and_overwrites_nothing(client_of, team, two_cards):
+    owner = client_of("owner")
+    card = two_cards["mine"]
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    lock = re.search(r'name="lock_version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="lock_version"', page.text)
+    version = next(g for g in lock.groups() if g)
+    assert version == str(card.version)
+    card.notes = "changed meanwhile"
+    db.session.commit()
+    data = dict(
+        _card_form(team, number="MINE-1", notes="mine"),
+        lock_version=version,
+        csrf_token=csrf_token(owner, "/admin/cards/"),
+    )
+    response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    assert response.status_code == 200 and "changed by someone else" in response.text
+    assert fresh(card).notes == "changed meanwhile"
+    data["lock_version"] = str(fresh(card).version)
+    response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    assert response.status_code == 302
+    assert fresh(card).notes == "mine"
+
+
+def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_cards, bank):
+    card = put_on(two_cards["mine"], "fund_card")
+    card.bank = bank
+    db.session.commit()
+    page = client_of("owner").get(f"/admin/cards/edit/?id={card.id}")
+    assert page.status_code == 200
+    assert stage("fund_card").name_en in page.text or stage("fund_card").name_uk in page.text
+    assert 'id="tx-add-form"' in page.text and 'value="1.50"' in page.text  # the bank's default rate
+    assert 'id="responsibles-form"' in page.text and "js/card_transactions.js" in page.text
+    assert f'href="/admin/tracker/history/{card.id}"' in page.text
+
+
+def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_cards):
+    owner = client_of("owner")
+    card = two_cards["mine"]
+    url = f"/admin/cards/{card.id}/responsibles"
+    data = {f"stage_{card.stage_id}": str(team["agent2"].id), "version": str(card.version)}
+    response = owner.post(url, data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(select(CardResponsible.user_id).where(CardResponsible.card_id == card.id))
+        == team["agent2"].id
+    )
+    bad = dict(data, **{f"stage_{card.stage_id}": "nobody"})
+    assert owner.post(url, data=dict(bad, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 400
+    assert client_of("agent").post(url, data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code in (
+        400,
+        403,
+    )
+
+
+# --- transactions --------------------------------------------------------------------------------
+
+
+def test_transactions_are_added_and_removed_with_server_totals(client_of, two_cards):
+    card = put_on(two_cards["mine"], "fund_card")
+    accountant = client_of("accountant")
+    url = f"/admin/cards/{card.id}/transactions"
+    added = json_post(accountant, url, dict(TX, amount="100.50"), f"/admin/cards/details/?id={card.id}")
+    assert added.status_code == 200, added.text
+    assert added.json["row"]["commission"] == "1.01"  # 1.005 → 1.01
+    assert added.json["figures"] == {"total": "100.50", "commission": "1.01", "profit": "99.49"}
+    refund = json_post(accountant, url, dict(TX, type="refund", amount="0.50"), "/admin/cards/")
+    assert refund.json["figures"] == {"total": "100.00", "commission": "1.02", "profit": "98.98"}  # 0.005 → 0.01
+    removed = json_post(accountant, f"{url}/{added.json['row']['id']}/delete", {}, "/admin/cards/")
+    assert removed.status_code == 200 and removed.json["figures"] == {
+        "total": "-0.50",
+        "commission": "0.01",
+        "profit": "-0.51",
+    }
+    db.session.expire_all()
+    assert [(t.type, t.amount) for t in db.session.scalars(select(Transaction))] == [("refund", Decimal("0.50"))]
+
+
+def test_a_plain_form_post_redirects_back_to_the_card(client_of, two_cards):
+    card = put_on(two_cards["mine"], "work_off")
+    owner = client_of("owner")
+    response = owner.post(
+        f"/admin/cards/{card.id}/transactions", data=dict(TX, csrf_token=csrf_token(owner, "/admin/cards/"))
+    )
+    assert response.status_code == 303 and f"/admin/cards/edit/?id={card.id}" in response.headers["Location"]
+
+
+def test_transactions_are_refused_with_403_where_the_stage_forbids(client_of, two_cards):
+    card = two_cards["mine"]  # linking access
+    owner = client_of("owner")
+    response = json_post(owner, f"/admin/cards/{card.id}/transactions", TX, "/admin/cards/")
+    assert response.status_code == 403 and response.json["ok"] is False
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    assert 'id="transactions-closed"' in page.text and 'id="tx-add-form"' not in page.text
+    html = owner.post(
+        f"/admin/cards/{card.id}/transactions", data=dict(TX, csrf_token=csrf_token(owner, "/admin/cards/"))
+    )
+    assert html.status_code == 403
+    assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+
+
+def test_an_agent_may_not_add_transactions_even_on_his_card(client_of, two_cards):
+    card = put_on(two_cards["mine"], "fund_card")
+    agent = client_of("agent")
+    assert json_post(agent, f"/admin/cards/{card.id}/transactions", TX, "/admin/cards/").status_code == 403
+    assert 'id="tx-add-form"' not in agent.get(f"/admin/cards/details/?id={card.id}").text
+    assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"amount": "abc"},
+        {"amount": "1" * 300},
+        {"date": "31.12.2026"},
+        {"type": "<script>"},
+        {"commission_rate": "101"},
+    ],
+)
+def test_bad_transaction_input_is_a_400_not_a_500(client_of, two_cards, overrides):
+    card = put_on(two_cards["mine"], "fund_card")
+    owner = client_of("owner")
+    response = json_post(owner, f"/admin/cards/{card.id}/transactions", dict(TX, **overrides), "/admin/cards/")
+    assert response.status_code == 400 and set(response.json["errors"]) == set(overrides)
+    html = owner.post(
+        f"/admin/cards/{card.id}/transactions",
+        data=dict(TX, **overrides, csrf_token=csrf_token(owner, "/admin/cards/")),
+    )
+    assert html.status_code == 400
+    assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+
+
+def test_changes_without_the_csrf_token_are_refused(client_of, two_cards):
+    card = put_on(two_cards["mine"], "fund_card")
+    response = client_of("owner").post(
+        f"/admin/cards/{card.id}/transactions", data=TX, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+
+
+# --- the browser's arithmetic is the server's ------------------------------------------------------
+
+JS_CASES = [
+    ("top_up", "0.50", "percent", "1.00"),
+    ("work_off", "100.50", "percent", "1.00"),
+    ("fee", "999999999999.99", "percent", "1.50"),
+    ("refund", "33.33", "percent", "33.33"),
+    ("top_up", "999999999999.99", "percent", "100.00"),
+    ("fee", "12.34", "fixed", "25.00"),
+    ("refund", "0.01", "percent", "0.50"),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_browser_preview_computes_what_the_server_stores():
+    script = (
+        "const m = require(process.argv[1]); const cases = JSON.parse(process.argv[2]);"
+        "const rows = cases.map(([type, amount, kind, rate]) => { const a = m.parseCents(amount);"
+        " return {type, amount: a, commission: m.commissionCents(a, kind, m.parseCents(rate))}; });"
+        "const f = m.figures(rows);"
+        "console.log(JSON.stringify({rows: rows.map(r => m.formatCents(r.commission)),"
+        " total: m.formatCents(f.total), commission: m.formatCents(f.commission), profit: m.formatCents(f.profit)}));"
+    )
+    out = subprocess.run(  # noqa: S603
+        ["node", "-e", script, str(ROOT / "static/js/card_transactions.js"), json.dumps(JS_CASES)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    browser = json.loads(out.stdout)
+    rows = [
+        type("Row", (), {"type": t, "amount": Decimal(a), "commission": money.commission_of(Decimal(a), k, Decimal(r))})
+        for t, a, k, r in JS_CASES
+    ]
+    server = money.card_figures(rows)
+
+    def shown(value):
+        return f"{value:,.2f}".replace(",", "\u202f")
+
+    assert browser["rows"] == [shown(row.commission) for row in rows]
+    assert (browser["total"], browser["commission"], browser["profit"]) == tuple(
+        shown(v) for v in (server.total, server.commission, server.profit)
+    )

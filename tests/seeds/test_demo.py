@@ -1,0 +1,94 @@
+"""Demo data: one login per role, a small org tree, and never in production."""
+
+import pytest
+from sqlalchemy import func, select
+
+from extensions import db
+from models.directory import Bank, Contractor
+from models.user import User
+from seeds.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from services import hierarchy
+from tests.admin_views.test_tracker import RequestClient
+
+EXPECTED_LOGINS = {
+    "owner",
+    "admin",
+    "accountant",
+    "agent",
+    "manager",
+    "officehead",
+    "depthead",
+    "supervisor",
+    "intern",
+}
+
+
+def user(username):
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def subordinate_names(username):
+    return {u.username for u in hierarchy.subordinates_of(user(username).id)}
+
+
+def user_count():
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+def test_demo_creates_a_login_for_every_role(demo):
+    assert set(demo) >= EXPECTED_LOGINS
+    assert {u.username for u in db.session.scalars(select(User))} == {name for name, _, _ in PEOPLE}
+    roles = {u.username: u.role.code if u.role else None for u in db.session.scalars(select(User))}
+    assert (roles["owner"], roles["admin"], roles["accountant"]) == ("owner", "administrator", "accountant")
+    assert (roles["manager"], roles["agent"]) == ("manager", "agent")
+    assert db.session.scalar(select(func.count()).select_from(Bank)) > 0
+    assert db.session.scalar(select(func.count()).select_from(Contractor)) > 0
+
+
+@pytest.mark.parametrize("username", sorted(name for name, _, _ in PEOPLE))
+def test_every_demo_login_signs_in_with_the_demo_password(app, login_as, demo, username):
+    browser = login_as(user(username), password=DEMO_PASSWORD, client=RequestClient(app, app.response_class))
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_managers_team_is_agent_and_agent2_but_not_agent3(demo):
+    assert subordinate_names("manager") == {"agent", "agent2"}
+    assert subordinate_names("manager2") == {"agent3"}
+
+
+def test_the_sales_chain_runs_from_the_office_head_down_to_the_intern(demo):
+    assert subordinate_names("officehead") == {"depthead", "supervisor", "employee", "intern"}
+    assert subordinate_names("supervisor") == {"employee", "intern"}
+    assert subordinate_names("intern") == set()
+
+
+def test_one_demo_person_holds_positions_in_two_offices(demo):
+    offices = {m.office.name for m in user("supervisor").memberships}
+    assert len(offices) == 2
+
+
+def test_seed_demo_command_refuses_in_production(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+    assert user_count() == 0
+
+
+def test_seed_demo_command_loads_once_and_then_only_with_if_empty(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    loaded = user_count()
+    assert loaded == len(PEOPLE)
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code != 0 and "not empty" in again.output
+    quiet = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert quiet.exit_code == 0, quiet.output
+    assert user_count() == loaded
