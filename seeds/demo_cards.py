@@ -50,9 +50,9 @@ def load_demo_cards(count=27):
     suppliers = db.session.scalars(select(Contractor)).all()
     owner = people["owner"]
     rng = random.Random(7)
-    teams = [("manager", ["agent", "agent2"]), ("manager2", ["agent3"])]
+    teams = [("manager", ["agent", "agent2"], "accountant"), ("manager2", ["agent3"], "accountant2")]
     for index in range(count):
-        manager, agents = teams[index % 3 == 2]
+        manager, agents, accountant = teams[index % 3 == 2]
         card = Card(
             number=f"5168 75** **** {1001 + index}",
             contact_name=rng.choice(CONTACTS),
@@ -61,7 +61,7 @@ def load_demo_cards(count=27):
             contractor=rng.choice(suppliers),
             agent=people[rng.choice(agents)],
             manager=people[manager],
-            accountant=people["accountant"],
+            accountant=people[accountant],
             pipeline_id=board.id,
             stage_id=stages[0].id,
         )

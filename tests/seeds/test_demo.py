@@ -56,9 +56,28 @@ def test_every_demo_login_signs_in_with_the_demo_password(app, login_as, demo, u
     assert browser.get("/admin/").status_code == 200
 
 
-def test_managers_team_is_agent_and_agent2_but_not_agent3(demo):
-    assert subordinate_names("manager") == {"agent", "agent2"}
-    assert subordinate_names("manager2") == {"agent3"}
+def test_managers_team_is_his_agents_and_accountant_but_not_the_other_office(demo):
+    assert subordinate_names("manager") == {"agent", "agent2", "accountant"}
+    assert subordinate_names("manager2") == {"agent3", "accountant2"}
+
+
+def test_a_manager_sees_only_his_teams_cards_and_may_move_his_accountants_stage(demo):
+    from models.card import Card
+    from services import access, pipeline
+
+    manager = user("manager")
+    visible = db.session.scalars(access.scope(manager, select(Card), Card)).all()
+    assert visible and {card.manager.username for card in visible} == {"manager"}
+    assert {card.accountant.username for card in visible} == {"accountant"}
+    accountant_task = next(
+        task
+        for card in visible
+        if (task := pipeline.open_task(card)) is not None and task.assignee_id == user("accountant").id
+    )
+    card = db.session.get(Card, accountant_task.subject_id)
+    assert pipeline.may_move(manager, card, accountant_task)
+    assert not pipeline.may_move(user("manager2"), card, accountant_task)
+    assert not pipeline.may_move(user("agent"), card, accountant_task)
 
 
 def test_the_sales_chain_runs_from_the_office_head_down_to_the_intern(demo):
