@@ -3,6 +3,18 @@
   "use strict";
 
   // Flask-Admin's batch actions and delete buttons, without inline onclick.
+  // Flask-Admin's "javascript:void(0)" links would be blocked (and reported) by the CSP. Capture
+  // phase: Bootstrap's dropdowns stop the click's propagation before it bubbles to the document.
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (event.target.closest('a[href^="javascript:"]')) {
+        event.preventDefault();
+      }
+    },
+    true
+  );
+
   document.addEventListener("click", function (event) {
     var actionLink = event.target.closest(".js-model-action");
     if (actionLink && window.modelActions) {
@@ -19,7 +31,17 @@
   // One socket per page; when the session ends elsewhere (sign-out, block) go to sign-in.
   if (window.io && document.querySelector('meta[name="csrf-token"]')) {
     var socket = window.io({ transports: ["websocket", "polling"] });
-    socket.on("session_ended", function () { window.location.assign("/login"); });
+    var signingOut = false;
+    var logoutButton = document.getElementById("logout-button");
+    if (logoutButton) {
+      logoutButton.form.addEventListener("submit", function () { signingOut = true; });
+    }
+    // The page that signs out gets the event too; its own navigation already goes to /login.
+    socket.on("session_ended", function () {
+      if (!signingOut) {
+        window.location.assign("/login");
+      }
+    });
     window.kartotekaSocket = socket;
   }
 })();
