@@ -122,12 +122,19 @@ class StageTask(db.Model):
             postgresql_where=sa.text("closed_at IS NULL"),
             sqlite_where=sa.text("closed_at IS NULL"),
         ),
+        # A periodic task (jobs/pipeline_jobs.py) carries its period: a second run of the job in
+        # the same period, from whatever scheduler or retry, cannot add another one.
+        sa.Index("uq_stage_tasks_period", "subject_type", "subject_id", "period_key", unique=True),
         sa.Index(
             "ix_stage_tasks_assignee_open",
             "assignee_id",
             postgresql_where=sa.text("closed_at IS NULL"),
             sqlite_where=sa.text("closed_at IS NULL"),
         ),
+        # The auto-tasks tab: newest first, by period, responsible person or stage (keyset pages).
+        sa.Index("ix_stage_tasks_opened", "opened_at", "id"),
+        sa.Index("ix_stage_tasks_assignee_opened", "assignee_id", "opened_at", "id"),
+        sa.Index("ix_stage_tasks_stage_opened", "stage_id", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +153,7 @@ class StageTask(db.Model):
     values: Mapped[dict | None] = mapped_column(sa.JSON)
     moved_to_stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stages.id"))
     moved_to_stage = relationship(Stage, foreign_keys=[moved_to_stage_id])
+    period_key: Mapped[str | None] = mapped_column(sa.String(40))
 
     @property
     def is_open(self):

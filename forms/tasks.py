@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from services.tasks import TEXT_MAX, TITLE_MAX
+
+
+def _coerce_id(value):
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdecimal() and len(text) <= 18 else None
+
+
+class TaskForm(FlaskForm):
+    """Create or edit an ordinary task. `assignee_id` choices are the people the user may assign to;
+    the deadline is entered in the user's own time zone."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=TEXT_MAX)])
+    assignee_id = SelectField(_l("Responsible"), coerce=_coerce_id, validators=[InputRequired()])
+    deadline = DateTimeLocalField(
+        _l("Deadline"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message=_l("Enter the deadline."))],
+    )
+    card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=32)])
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=TEXT_MAX)])

@@ -1,0 +1,544 @@
+"""Ordinary tasks (set by staff to themselves or to the people they may assign to) and the query
+builders of the tasks section, shared by its pages and by exports.
+
+Who may assign to whom: anyone to himself; `tasks.assign_any` (owner, administrator) to any active
+person; a leader to his subordinates down the org tree. Who sees a task: its author and its
+responsible person, their leaders (and office heads for their offices), and `tasks.view_all`.
+Status moves: the responsible person takes a task into work and finishes it; the author or the
+responsible person may cancel an open one. The audit hook records every change.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models.base import utcnow
+from models.card import Card
+from models.pipeline import StageTask
+from models.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
+from models.user import User
+from services import access
+from services.timezones import user_zone
+
+TABS = ("incoming", "outgoing", "all")
+PAGE_SIZE = 50
+TITLE_MAX = 200
+TEXT_MAX = 4000
+MAX_ID_DIGITS = 18
+STATUS_LABELS = {
+    "new": _l("New"),
+    "in_work": _l("In work"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+# The colour of a row by its state (Bootstrap table classes).
+STATE_CLASSES = {
+    "overdue": "table-danger",
+    "in_work": "table-warning",
+    "done": "table-success",
+    "new": "",
+    "cancelled": "text-muted",
+}
+AUTO_STATES = {
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "overdue": _l("Open and overdue"),
+    "late": _l("Closed after the deadline"),
+}
+
+
+class TaskError(Exception):
+    """A refused change: `status` is the HTTP answer, `errors` maps input names to messages."""
+
+    def __init__(self, message, status=400, errors=None):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+        self.errors = errors or {}
+
+
+def parse_id(text):
+    text = str(text if text is not None else "").strip()
+    return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS and int(text) > 0 else None
+
+
+def local_to_utc(value, zone=None):
+    """A naive local date-time in the user's zone → naive UTC (as stored)."""
+    from datetime import UTC
+
+    return value.replace(tzinfo=zone or user_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+# --- who may assign to whom, who sees what -------------------------------------------------------
+
+
+def may_assign_any(user):
+    return access.can(user, "tasks.assign_any")
+
+
+def assignable_users(user):
+    """The active people `user` may set a task to: himself, his subordinates, or anyone."""
+    query = select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False))
+    if not may_assign_any(user):
+        query = query.where(or_(User.id == user.id, User.id.in_(access.subordinate_set(user))))
+    return db.session.scalars(query.order_by(User.full_name, User.username)).all()
+
+
+def may_assign(user, assignee):
+    if assignee is None or not assignee.is_active:
+        return False
+    if assignee.id == user.id or may_assign_any(user):
+        return True
+    return assignee.id in access.subordinate_set(user)
+
+
+def visible_clause(user):
+    """WHERE clause of the tasks `user` may see (None: all of them)."""
+    if access.can(user, "tasks.view_all"):
+        return None
+    visible = access.visible_user_ids(user).scalar_subquery()
+    return or_(Task.author_id.in_(visible), Task.assignee_id.in_(visible))
+
+
+def get_visible(user, task_id):
+    """The live task if `user` may see it; None otherwise (a 404 for the view, never a leak)."""
+    task_id = parse_id(task_id)
+    if task_id is None or not access.can(user, "tasks.view"):
+        return None
+    query = select(Task).where(Task.id == task_id, Task.deleted_at.is_(None))
+    clause = visible_clause(user)
+    return db.session.scalar(query if clause is None else query.where(clause))
+
+
+def allowed_statuses(user, task):
+    """The statuses `user` may move `task` to now."""
+    result = []
+    for (source, target), who in STATUS_MOVES.items():
+        if source != task.status:
+            continue
+        if user.id == task.assignee_id or (who == "party" and user.id == task.author_id):
+            result.append(target)
+    return result
+
+
+def may_edit(user, task):
+    return task.is_open and (user.id == task.author_id or may_assign_any(user))
+
+
+# --- changes --------------------------------------------------------------------------------------
+
+
+def _clean(values, by):
+    """Validated fields of a task from `values` (title, description, assignee_id, deadline, card_id,
+    client_id); raises TaskError with per-field messages."""
+    errors, clean = {}, {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = _l("Enter a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _l("At most %(count)s characters.", count=TITLE_MAX)
+    clean["title"] = title
+    description = (values.get("description") or "").strip()
+    if len(description) > TEXT_MAX:
+        errors["description"] = _l("At most %(count)s characters.", count=TEXT_MAX)
+    clean["description"] = description
+    assignee_id = parse_id(values.get("assignee_id"))
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    if not may_assign(by, assignee):
+        errors["assignee_id"] = _l("You may not set tasks to this person.")
+    clean["assignee_id"] = assignee_id
+    deadline = values.get("deadline")
+    if not isinstance(deadline, datetime):
+        errors["deadline"] = _l("Enter the deadline.")
+    elif not datetime(2000, 1, 1) <= deadline <= datetime(2200, 1, 1):
+        errors["deadline"] = _l("Enter a real date.")
+    clean["deadline"] = deadline
+    card_id = values.get("card_id")
+    if card_id is not None:
+        query = select(Card.id).where(Card.id == card_id, Card.deleted_at.is_(None))
+        if parse_id(card_id) is None or db.session.scalar(access.scope(by, query, Card)) is None:
+            errors["card"] = _l("No such card among yours.")
+    clean["card_id"] = card_id
+    client_id = values.get("client_id")
+    if client_id is not None and parse_id(client_id) is None:
+        errors["client_id"] = _l("Not a valid client.")
+    clean["client_id"] = client_id
+    if errors:
+        raise TaskError(_l("Check the task's fields."), errors=errors)
+    return clean
+
+
+def find_card_id(user, number):
+    """The id of the live card with this number in the user's scope, or None."""
+    number = (number or "").strip()
+    if not number or len(number) > 32:
+        return None
+    query = select(Card.id).where(Card.number == number, Card.deleted_at.is_(None))
+    return db.session.scalar(access.scope(user, query, Card))
+
+
+def card_number_of(user, card_id):
+    """The number of the live card with this id in the user's scope, or ""."""
+    query = select(Card.number).where(Card.id == card_id, Card.deleted_at.is_(None))
+    return db.session.scalar(access.scope(user, query, Card)) or ""
+
+
+def create(by, **values):
+    """A new task from `by`; values as for `_clean`. Commits."""
+    if not access.can(by, "tasks.view"):
+        raise TaskError(_l("You may not set tasks."), status=403)
+    task = Task(author_id=by.id, status="new", **_clean(values, by))
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+def _check_version(task, expected_version):
+    if expected_version is None or expected_version != task.version:
+        raise TaskError(_l("This task was changed by someone else — reload the page."), status=409)
+
+
+def update(task, by, expected_version, **values):
+    """The author (or whoever may assign to anyone) edits an open task. Commits."""
+    if not may_edit(by, task):
+        raise TaskError(_l("You may not edit this task."), status=403)
+    _check_version(task, expected_version)
+    clean = _clean(values, by)
+    for name, value in clean.items():
+        setattr(task, name, value)
+    db.session.commit()
+    return task
+
+
+def set_status(task, to_status, by, expected_version):
+    if to_status not in TASK_STATUSES:
+        raise TaskError(_l("Unknown status."))
+    if to_status not in allowed_statuses(by, task):
+        raise TaskError(_l("You may not move this task to that status."), status=403)
+    _check_version(task, expected_version)
+    task.status = to_status
+    task.closed_at = utcnow() if to_status in CLOSED_STATUSES else None
+    db.session.commit()
+    return task
+
+
+def comment(task, by, body):
+    body = (body or "").strip()
+    if not body:
+        raise TaskError(_l("Write the comment."), errors={"body": _l("Write the comment.")})
+    if len(body) > TEXT_MAX:
+        raise TaskError(
+            _l("The comment is too long."), errors={"body": _l("At most %(count)s characters.", count=TEXT_MAX)}
+        )
+    item = TaskComment(task_id=task.id, author_id=by.id, body=body)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+# --- filters from the query string ----------------------------------------------------------------
+
+
+def _parse_date(text):
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, _l("Enter a date as YYYY-MM-DD.")
+
+
+def _parse_period(args, errors):
+    """The period [from, to] in local days → a naive UTC range [start, end)."""
+    start = end = None
+    for name in ("from", "to"):
+        value, error = _parse_date(args.get(name))
+        if error:
+            errors[name] = error
+        elif value is not None:
+            moment = local_to_utc(datetime.combine(value, datetime.min.time()))
+            if name == "from":
+                start = moment
+            else:
+                end = local_to_utc(datetime.combine(value + timedelta(days=1), datetime.min.time()))
+    return start, end
+
+
+def _parse_ids(args, names, errors):
+    values = {}
+    for name in names:
+        text = (args.get(name) or "").strip()
+        values[name] = parse_id(text)
+        if text and values[name] is None:
+            errors[name] = _l("Not a valid choice.")
+    return values
+
+
+@dataclass
+class TaskFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    author_id: int | None = None
+    assignee_id: int | None = None
+    status: str = ""
+    overdue: bool = False
+    before: int | None = None
+    raw: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args):
+        """Filters from the query string; anything malformed lands in `errors` (a 400 for the view)."""
+        errors = {}
+        start, end = _parse_period(args, errors)
+        ids = _parse_ids(args, ("author", "responsible", "before"), errors)
+        status = (args.get("status") or "").strip()
+        if status and status not in TASK_STATUSES:
+            errors["status"] = _l("Not a valid choice.")
+            status = ""
+        raw = {name: (args.get(name) or "").strip() for name in ("from", "to", "author", "responsible", "status")}
+        raw["overdue"] = "1" if args.get("overdue") == "1" else ""
+        return cls(
+            start=start,
+            end=end,
+            author_id=ids["author"],
+            assignee_id=ids["responsible"],
+            status=status,
+            overdue=args.get("overdue") == "1",
+            before=ids["before"],
+            raw=raw,
+            errors=errors,
+        )
+
+    def as_args(self, **extra):
+        return {k: v for k, v in {**self.raw, **extra}.items() if v}
+
+
+def task_query(user, tab, args):
+    """A Select of the live tasks of one tab, filtered by the query string `args` (a mapping or a
+    TaskFilters), newest first. Raises TaskError: 403 for a tab the user may not open, 400 for a
+    bad tab or a malformed filter. Paging (`before`) is applied; the LIMIT is the caller's."""
+    if not access.can(user, "tasks.view"):
+        raise TaskError(_l("You may not see tasks."), status=403)
+    if tab not in TABS:
+        raise TaskError(_l("Unknown tab."))
+    if tab == "all" and not access.can(user, "tasks.view_all"):
+        raise TaskError(_l("Only the owner sees all tasks."), status=403)
+    filters = args if isinstance(args, TaskFilters) else TaskFilters.from_args(args)
+    if filters.errors:
+        raise TaskError(_l("The filter was not understood."), errors=filters.errors)
+    query = select(Task).where(Task.deleted_at.is_(None))
+    if tab == "incoming":
+        query = query.where(Task.assignee_id == user.id)
+    elif tab == "outgoing":
+        query = query.where(Task.author_id == user.id)
+    if filters.start is not None:
+        query = query.where(Task.created_at >= filters.start)
+    if filters.end is not None:
+        query = query.where(Task.created_at < filters.end)
+    if filters.author_id:
+        query = query.where(Task.author_id == filters.author_id)
+    if filters.assignee_id:
+        query = query.where(Task.assignee_id == filters.assignee_id)
+    if filters.status:
+        query = query.where(Task.status == filters.status)
+    if filters.overdue:
+        query = query.where(Task.status.in_(OPEN_STATUSES), Task.deadline < utcnow())
+    if filters.before:
+        query = query.where(Task.id < filters.before)
+    return query.order_by(Task.id.desc())
+
+
+def task_page(user, tab, filters, page_size=PAGE_SIZE):
+    """(tasks, next_before): one page, and the cursor of the next one if there is one (no COUNT)."""
+    rows = db.session.scalars(task_query(user, tab, filters).limit(page_size + 1)).all()
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+# --- auto-tasks: the stage-task history of the pipeline --------------------------------------------
+
+
+def parse_cursor(text):
+    """'2026-11-23T10:00:00_123' → (datetime, 123); anything else → None."""
+    try:
+        stamp, _sep, task_id = (text or "").rpartition("_")
+        parsed = datetime.fromisoformat(stamp), int(task_id)
+    except ValueError:
+        return None
+    return parsed if parsed[0].tzinfo is None and 0 < parsed[1] < 10**MAX_ID_DIGITS else None
+
+
+def cursor_of(task):
+    return f"{task.opened_at.isoformat()}_{task.id}"
+
+
+@dataclass
+class AutoFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    assignee_id: int | None = None
+    state: str = ""
+    seq: int | None = None
+    stage_id: int | None = None
+    card_id: int | None = None
+    after: tuple | None = None
+    raw: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args):
+        errors = {}
+        start, end = _parse_period(args, errors)
+        ids = _parse_ids(args, ("responsible", "seq", "stage", "card"), errors)
+        state = (args.get("state") or "").strip()
+        if state and state not in AUTO_STATES:
+            errors["state"] = _l("Not a valid choice.")
+            state = ""
+        after = None
+        if (args.get("after") or "").strip():
+            after = parse_cursor(args["after"].strip())
+            if after is None:
+                errors["after"] = _l("Bad page cursor.")
+        raw = {
+            name: (args.get(name) or "").strip()
+            for name in ("from", "to", "responsible", "state", "seq", "stage", "card")
+        }
+        return cls(
+            start=start,
+            end=end,
+            assignee_id=ids["responsible"],
+            state=state,
+            seq=ids["seq"],
+            stage_id=ids["stage"],
+            card_id=ids["card"],
+            after=after,
+            raw=raw,
+            errors=errors,
+        )
+
+    def as_args(self, **extra):
+        return {k: v for k, v in {**self.raw, **extra}.items() if v}
+
+
+def auto_task_query(user, args):
+    """A Select of the card stage tasks the user may see (cards in his scope), filtered by `args`
+    (a mapping or AutoFilters). Newest first (opened_at, id); one card's history in order of its
+    steps. Raises TaskError (403 without cards.view, 400 for a malformed filter)."""
+    if not (access.can(user, "tasks.view") and access.can(user, "cards.view")):
+        raise TaskError(_l("You may not see the stage tasks."), status=403)
+    filters = args if isinstance(args, AutoFilters) else AutoFilters.from_args(args)
+    if filters.errors:
+        raise TaskError(_l("The filter was not understood."), errors=filters.errors)
+    query = (
+        select(StageTask)
+        .join(Card, and_(StageTask.subject_type == "card", Card.id == StageTask.subject_id))
+        .where(Card.deleted_at.is_(None))
+        .options(selectinload(StageTask.closed_by), selectinload(StageTask.moved_to_stage))
+    )
+    clause = access.scope_clause(user, Card)
+    if clause is not None:
+        query = query.where(clause)
+    if filters.card_id:
+        query = query.where(StageTask.subject_id == filters.card_id)
+    if filters.start is not None:
+        query = query.where(StageTask.opened_at >= filters.start)
+    if filters.end is not None:
+        query = query.where(StageTask.opened_at < filters.end)
+    if filters.assignee_id:
+        query = query.where(StageTask.assignee_id == filters.assignee_id)
+    if filters.seq:
+        query = query.where(StageTask.seq == filters.seq)
+    if filters.stage_id:
+        query = query.where(StageTask.stage_id == filters.stage_id)
+    now = utcnow()
+    if filters.state == "open":
+        query = query.where(StageTask.closed_at.is_(None))
+    elif filters.state == "closed":
+        query = query.where(StageTask.closed_at.is_not(None))
+    elif filters.state == "overdue":
+        query = query.where(StageTask.closed_at.is_(None), StageTask.deadline < now)
+    elif filters.state == "late":
+        query = query.where(StageTask.closed_at.is_not(None), StageTask.closed_at > StageTask.deadline)
+    if filters.card_id:
+        # One card's whole history, step by step; a card has few steps, so `after` is the seq.
+        if filters.after:
+            query = query.where(StageTask.id > filters.after[1])
+        return query.order_by(StageTask.seq, StageTask.id)
+    if filters.after:
+        query = query.where(tuple_(StageTask.opened_at, StageTask.id) < tuple_(*filters.after))
+    return query.order_by(StageTask.opened_at.desc(), StageTask.id.desc())
+
+
+def auto_task_page(user, filters, page_size=PAGE_SIZE):
+    """(stage tasks, next cursor or None); LIMIT page_size + 1, never a COUNT."""
+    rows = db.session.scalars(auto_task_query(user, filters).limit(page_size + 1)).unique().all()
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return rows, (cursor_of(rows[-1]) if more and rows else None)
+
+
+def card_numbers(stage_tasks):
+    """{card id: number} for the card stage tasks of one page: one query."""
+    ids = {t.subject_id for t in stage_tasks if t.subject_type == "card"}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Card.id, Card.number).where(Card.id.in_(ids))).all())
+
+
+def entered_values(stage_task, people=None):
+    """[(label, text)] of the values entered when the step was closed, in the stage's field order."""
+    from flask_babel import gettext as _
+
+    values = stage_task.values or {}
+    result = []
+    for spec in stage_task.stage.fields:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.type == "bool":
+            text = _("yes") if value else _("no")
+        elif spec.type == "choice":
+            text = dict(spec.choice_list()).get(value, value)
+        elif spec.type == "user":
+            text = (people or {}).get(value, value)
+        else:
+            text = value
+        result.append((spec.label, str(text)))
+    return result
+
+
+def people_names(stage_tasks):
+    """{user id: name} of the people chosen in "user" fields of these steps: one query."""
+    ids = set()
+    for task in stage_tasks:
+        for spec in task.stage.fields:
+            value = (task.values or {}).get(spec.name)
+            if spec.type == "user" and isinstance(value, int):
+                ids.add(value)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids))).all()
+    return {row.id: row.full_name or row.username for row in rows}
+
+
+def filter_people(user):
+    """The people offered in the author/responsible filters: those whose records the user sees."""
+    query = select(User.id, User.full_name, User.username).where(User.deleted_at.is_(None))
+    if access.scope_level(user) != "all" and not access.can(user, "tasks.view_all"):
+        query = query.where(User.id.in_(access.visible_user_ids(user).scalar_subquery()))
+    return [(r.id, r.full_name or r.username) for r in db.session.execute(query.order_by(User.full_name))]
+
+
+def pipeline_stages():
+    """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
+    from services.card_board import cards_pipeline
+
+    board = cards_pipeline()
+    return [(s.id, s.label) for s in board.stages] if board else []
