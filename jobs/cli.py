@@ -24,6 +24,20 @@ def scheduler_command():
     scheduler.run()
 
 
+@click.command("finance-rebuild")
+@with_appcontext
+def finance_rebuild_command():
+    """Recompute the financial report's daily and monthly totals from the ledger."""
+    from extensions import db
+    from services import finance
+
+    with db.engine.begin() as connection:
+        finance.rebuild(connection)
+        problems = finance.check(connection)
+    click.echo("finance totals rebuilt" if not problems else f"{len(problems)} cells still differ")
+
+
 def init_app(app):
+    app.cli.add_command(finance_rebuild_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(scheduler_command)

@@ -5,6 +5,8 @@ import redis
 from rq import Queue
 
 QUEUE_NAMES = ("default", "exports")
+# The scheduler loop refreshes this key (a Unix time) every few seconds; the jobs page reads its age.
+SCHEDULER_HEARTBEAT_KEY = "kartoteka:scheduler:heartbeat"
 
 
 class QueueHub:

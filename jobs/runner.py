@@ -2,12 +2,17 @@
 
 import logging
 import threading
+import time
+from datetime import UTC, datetime
 
-from rq import SimpleWorker, Worker
+from rq import Retry, SimpleWorker, Worker
+from rq.registry import ScheduledJobRegistry
 from rq.timeouts import TimerDeathPenalty
 from rq_scheduler import Scheduler
+from rq_scheduler.utils import to_unix
 
-from jobs.schedule import PERIODIC_JOBS
+from jobs.queues import SCHEDULER_HEARTBEAT_KEY
+from jobs.schedule import PERIODIC_JOBS, RETRY_INTERVALS
 
 log = logging.getLogger(__name__)
 SCHEDULER_INTERVAL = 5
@@ -36,7 +41,59 @@ class EmbeddedWorker(AppContextMixin, SimpleWorker):
         pass
 
 
-class EmbeddedScheduler(Scheduler):
+def enqueue_due_retries(connection, queue_list, timestamp=None):
+    """Move retries whose back-off has passed from each queue's scheduled registry to the queue.
+
+    RQ parks a retried job there; our scheduler loop (not RQ's own scheduler process, which
+    cannot see fakeredis) brings it back."""
+    moved = []
+    for queue in queue_list:
+        registry = ScheduledJobRegistry(queue=queue)
+        for job_id in registry.get_jobs_to_schedule(int(timestamp if timestamp is not None else time.time())):
+            job = queue.fetch_job(job_id)
+            registry.remove(job_id)
+            if job is not None:
+                queue.enqueue_job(job)
+                moved.append(job_id)
+    return moved
+
+
+class PeriodicScheduler(Scheduler):
+    """rq-scheduler that starts a fresh run of a periodic job each time (its own id, its own
+    retries with back-off), brings due retries back, and leaves a heartbeat for the jobs page."""
+
+    def enqueue_job(self, job):
+        if not job.meta.get("periodic"):
+            return super().enqueue_job(job)
+        intervals = job.meta.get("retry_intervals") or RETRY_INTERVALS
+        self.get_queue_for_job(job).enqueue_call(
+            job.func_name,
+            args=job.args,
+            kwargs=job.kwargs,
+            timeout=job.timeout,
+            description=job.description,
+            meta={"periodic_id": job.id},
+            retry=Retry(max=len(intervals), interval=list(intervals)),
+        )
+        interval = job.meta.get("interval")
+        if interval:
+            self.connection.zadd(self.scheduled_jobs_key, {job.id: to_unix(datetime.now(UTC)) + int(interval)})
+        else:
+            self.connection.zrem(self.scheduled_jobs_key, job.id)
+
+    def enqueue_jobs(self):
+        from extensions import queues
+
+        jobs = super().enqueue_jobs()
+        enqueue_due_retries(self.connection, queues.all())
+        return jobs
+
+    def heartbeat(self):
+        super().heartbeat()
+        self.connection.set(SCHEDULER_HEARTBEAT_KEY, str(time.time()), ex=int(self._interval) * 12 + 60)
+
+
+class EmbeddedScheduler(PeriodicScheduler):
     def _install_signal_handlers(self):
         pass
 
@@ -54,8 +111,6 @@ def register_periodic_jobs(scheduler):
     for job in scheduler.get_jobs():
         if job.id in wanted or job.meta.get("periodic"):
             scheduler.cancel(job)
-    from datetime import UTC, datetime
-
     for spec in PERIODIC_JOBS:
         scheduler.schedule(
             scheduled_time=datetime.now(UTC),
@@ -63,12 +118,13 @@ def register_periodic_jobs(scheduler):
             interval=spec["interval_seconds"],
             repeat=None,
             id=spec["id"],
-            meta={"periodic": True},
+            timeout=spec.get("timeout"),
+            meta={"periodic": True, "retry_intervals": list(spec.get("retry", RETRY_INTERVALS))},
             queue_name=spec.get("queue", "default"),
         )
 
 
-def make_scheduler(scheduler_class=Scheduler):
+def make_scheduler(scheduler_class=PeriodicScheduler):
     from extensions import queues
 
     return scheduler_class(queue=queues.queue("default"), connection=queues.connection, interval=SCHEDULER_INTERVAL)
