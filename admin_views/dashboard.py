@@ -1,17 +1,23 @@
-"""Home page: the key figures of what the user may see."""
+"""Home page: the key figures of what the user may see. The owner (reports.finance) also gets
+cards per stage, overdue stage tasks by person, this month's money against last month's and the
+jobs' health, refreshed live (static/js/dashboard.js re-fetches /admin/figures on board events)."""
 
+from flask import jsonify, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin_views.base import SecuredMixin
+from admin_views.card_transactions import money_text
 from extensions import db
 from models.base import utcnow
 from models.directory import Bank, Contractor
 from models.org import Office
 from models.pipeline import StageTask
 from models.user import User
-from services import access
+from realtime.rooms import board_room
+from services import access, dashboard
+from services.timezones import now_utc, to_local
 
 
 class DashboardView(SecuredMixin, AdminIndexView):
@@ -50,6 +56,55 @@ class DashboardView(SecuredMixin, AdminIndexView):
             )
         return figures
 
+    def owner_figures(self):
+        """None unless the user is the owner (reports.finance); every figure with its link."""
+        if not access.can(current_user, "reports.finance"):
+            return None
+        stages = [
+            {
+                "id": stage.id,
+                "label": stage.label,
+                "count": n,
+                "url": url_for("tracker.index", _anchor=f"stage-{stage.id}"),
+            }
+            for stage, n in dashboard.stage_counts()
+        ]
+        overdue = [
+            {
+                "id": user_id,
+                "name": name,
+                "count": n,
+                "url": url_for("tasks.auto", state="overdue", responsible=user_id),
+            }
+            for user_id, name, n in dashboard.overdue_by_person()
+        ]
+        months = dashboard.money_months(to_local(now_utc()).date())
+        money = {}
+        for when in ("this", "last"):
+            start, end = months[f"{when}_period"]
+            link = url_for("finance_report.index", **{"from": start.isoformat(), "to": end.isoformat()})
+            for kind in ("work_off", "profit"):
+                money[f"{kind}_{when}"] = {"value": money_text(getattr(months[when], kind)), "url": link}
+        for kind in ("work_off", "profit"):
+            money[f"{kind}_change"] = dashboard.change(getattr(months["this"], kind), getattr(months["last"], kind))
+        health = dashboard.jobs_health()
+        jobs = None
+        if health is not None:
+            jobs = {
+                "queued": health.get("queued", 0),
+                "failed": health.get("failed", 0),
+                "workers": len(health.get("workers") or []),
+                "scheduler_alive": bool(health.get("scheduler_alive")),
+                "url": url_for("jobs.index"),
+            }
+        return {
+            "stages": stages,
+            "archive_url": url_for("cards.index_view", tab="archive"),
+            "overdue": overdue,
+            "money": money,
+            "jobs": jobs,
+        }
+
     @expose("/")
     def index(self):
         recent = []
@@ -57,4 +112,20 @@ class DashboardView(SecuredMixin, AdminIndexView):
             from models.audit import ChangeLog
 
             recent = db.session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc()).limit(10)).all()
-        return self.render("admin/dashboard.html", figures=self.figures(), recent=recent)
+        return self.render(
+            "admin/dashboard.html",
+            figures=self.figures(),
+            owner=self.owner_figures(),
+            recent=recent,
+            board_room=board_room(current_user, "cards") if access.can(current_user, "cards.view") else "",
+        )
+
+    @expose("/figures")
+    def figures_json(self):
+        """The numbers of the page, for the live refresh: small, no rendering."""
+        return jsonify(
+            {
+                "figures": {key: value for key, value, _endpoint, _args in self.figures()},
+                "owner": self.owner_figures(),
+            }
+        )
