@@ -1,0 +1,100 @@
+"""Exportable lists backed by Flask-Admin model views (staff, contractors, banks, change log).
+
+The rows come from the view's own `get_list` with the page's search, filters and sort read from
+the query string, and its own scoped `get_query` — run for the exporting user in a request
+context made for him, so the file holds exactly what his list page holds. The change log is
+large: it is read in keyset batches by id (newest first) instead of the page's sort."""
+
+from flask import current_app, g
+from flask_babel import lazy_gettext as _l
+
+from admin_views.directories import COMMON_LABELS
+from admin_views.staff import STAFF_LABELS, _positions
+from services import exports
+from services.audit import ACTION_LABELS
+from services.export_lists import localized
+
+
+def _view(endpoint):
+    from extensions import admin
+
+    for view in admin._views:
+        if view.endpoint == endpoint:
+            return view
+    raise exports.ExportError(_l("Unknown list."))
+
+
+def _value(record, path):
+    value = record
+    for part in path.split("."):
+        value = getattr(value, part, None) if value is not None else None
+    if hasattr(value, "name_uk"):
+        return localized(value)
+    if value is not None and hasattr(value, "__table__"):
+        return str(value)
+    return value
+
+
+def view_rows(endpoint, fields, large=False):
+    """rows(user, args) for the model view `endpoint`; `fields` are attribute paths or callables."""
+
+    def convert(record):
+        return tuple(field(record) if callable(field) else _value(record, field) for field in fields)
+
+    def rows(user, args):
+        view = _view(endpoint)
+        with current_app.test_request_context(view.url + "/", query_string=args):
+            g._login_user = user
+            extra = view._get_list_extra_args()
+            sort = None if large else view._get_column_by_idx(extra.sort)
+            _count, query = view.get_list(
+                0, sort[0] if sort else None, bool(extra.sort_desc), extra.search, extra.filters,
+                execute=False, page_size=0,
+            )  # fmt: skip
+        if large:
+            yield from exports.keyset(query.statement, view.model.id, convert=convert, entities=True)
+        else:
+            yield from (convert(record) for record in query.all())
+
+    return rows
+
+
+def _memberships(record):
+    return _positions(None, None, record, "memberships")
+
+
+def register_all():
+    exports.register(
+        "staff",
+        _l("Staff"),
+        "staff.view",
+        [STAFF_LABELS[k] for k in ("username", "full_name", "email", "phone", "role", "memberships", "language",
+                                   "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")],
+        view_rows("staff", ("username", "full_name", "email", "phone", "role", _memberships, "language", "timezone",
+                            "is_blocked", "totp_enabled", "last_login_at", "created_at")),
+    )  # fmt: skip
+    exports.register(
+        "contractors",
+        _l("Contractors"),
+        "contractors.view",
+        (COMMON_LABELS["name"], _l("Contact person"), _l("Phone"), _l("Email"), COMMON_LABELS["is_active"],
+         COMMON_LABELS["notes"], COMMON_LABELS["created_at"]),
+        view_rows("contractors", ("name", "contact_name", "phone", "email", "is_active", "notes", "created_at")),
+    )  # fmt: skip
+    exports.register(
+        "banks",
+        _l("Banks"),
+        "banks.view",
+        (COMMON_LABELS["name"], _l("Bank code (MFO)"), _l("Commission, %"), _l("Fixed commission"),
+         COMMON_LABELS["is_active"], COMMON_LABELS["notes"]),
+        view_rows("banks", ("name", "code", "commission_percent", "commission_fixed", "is_active", "notes")),
+    )  # fmt: skip
+    exports.register(
+        "changelog",
+        _l("Change log"),
+        "audit.view",
+        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record id"), _l("Field"), _l("Was"),
+         _l("Became")),
+        view_rows("changelog", ("at", "user", lambda r: str(ACTION_LABELS.get(r.action, r.action)), "entity",
+                                "entity_id", "field", "old_value", "new_value"), large=True),
+    )  # fmt: skip
