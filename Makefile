@@ -39,8 +39,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
