@@ -1,9 +1,13 @@
 """Error pages: a clear message and the right 4xx; anonymous visitors go to sign-in."""
 
-from flask import redirect, render_template, request, url_for
+import contextlib
+
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -14,6 +18,7 @@ MESSAGES = {
     413: _l("The file is too large."),
     429: _l("Too many requests. Try again later."),
     500: _l("Something went wrong on our side. Nothing was changed; try again."),
+    503: _l("The service is briefly unavailable. Nothing was changed; try again in a minute."),
 }
 
 
@@ -42,7 +47,21 @@ def _server_error(error):
     return _render(500)
 
 
+def _database_unavailable(error):
+    """The database went away or a statement ran too long: a quick 503, never a hung request."""
+    from extensions import db, login
+
+    with contextlib.suppress(Exception):  # the connection is already gone; nothing is left to undo
+        db.session.rollback()
+    g._login_user = login.anonymous_user()  # the error page must not ask the database who this is
+    body, status = _render(503)
+    return body, status, {"Retry-After": "30"}
+
+
 def init_app(app):
+    # Connection refused or lost, server shut down, statement timeout, pool exhausted.
+    for error_class in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(error_class, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

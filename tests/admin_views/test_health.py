@@ -1,0 +1,129 @@
+"""Liveness, readiness, request ids and the 503 page when the database is gone."""
+
+import json
+import logging
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from admin_views.request_log import JsonFormatter
+from extensions import db, queues
+
+
+def test_healthz_answers_without_a_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_readyz_reports_database_redis_and_migrations(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json
+    assert response.json["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
+
+
+def test_readyz_is_503_when_a_migration_is_pending(client):
+    with db.engine.begin() as connection:
+        original = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'abb5ad3ffe4c'")
+    try:
+        response = client.get("/readyz")
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": original})
+    assert response.status_code == 503
+    assert response.json["checks"]["migrations"] == "pending"
+
+
+def test_readyz_is_503_when_redis_does_not_answer(client, monkeypatch):
+    def refuse():
+        raise ConnectionError("refused")
+
+    monkeypatch.setattr(queues.connection, "ping", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["redis"].startswith("unreachable")
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_valid_incoming_one(client):
+    generated = client.get("/login").headers["X-Request-ID"]
+    assert len(generated) == 32
+    assert client.get("/login", headers={"X-Request-ID": "lb-1234abcd"}).headers["X-Request-ID"] == "lb-1234abcd"
+    assert client.get("/login", headers={"X-Request-ID": "bad id; drop"}).headers["X-Request-ID"] != "bad id; drop"
+
+
+def test_a_request_is_logged_with_its_id_user_and_time(client, make_user, login_as, caplog):
+    user = make_user(role_code="agent")
+    browser = login_as(user)
+    with caplog.at_level(logging.INFO, logger="kartoteka.request"):
+        response = browser.get("/admin/profile/")
+    record = next(r for r in caplog.records if r.fields["path"] == "/admin/profile/")
+    assert record.fields["request_id"] == response.headers["X-Request-ID"]
+    assert record.fields["user_id"] == user.id
+    assert record.fields["status"] == 200 and record.fields["ms"] >= 0
+    line = json.loads(JsonFormatter().format(record))
+    assert line["path"] == "/admin/profile/" and line["user_id"] == user.id
+
+
+@pytest.fixture
+def app_without_database(app):
+    """The same app, pointed at a PostgreSQL port where nothing listens."""
+    from app import create_app
+
+    class Unreachable(type(app.config)):
+        pass
+
+    config = dict(app.config)
+    config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://kartoteka@127.0.0.1:9/kartoteka"
+    config["DATABASE_CONNECT_TIMEOUT_SECONDS"] = 2
+    broken = create_app(type("Unreachable", (), config))
+    yield broken
+    with broken.app_context():
+        db.engine.dispose()
+
+
+def test_an_unreachable_database_gives_a_quick_503_page_and_readyz_says_why(app_without_database):
+    client = app_without_database.test_client()
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    started = time.monotonic()
+    response = client.post("/login", data={"username": "owner", "password": "x", "csrf_token": token})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert time.monotonic() - started < 5
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["checks"]["database"].startswith("unreachable")
+
+
+def test_the_app_recovers_by_itself_when_its_connections_are_killed(app, make_user, login_as):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    browser = login_as(make_user(role_code="owner"))
+    assert browser.get("/admin/staff/").status_code == 200
+    db.session.remove()
+    killer = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with killer.connect() as probe:
+        killed = probe.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    killer.dispose()
+    assert killed >= 1
+    assert browser.get("/admin/staff/").status_code == 200
+
+
+def test_a_statement_over_the_timeout_is_cancelled_on_postgresql(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    with db.engine.connect() as connection:
+        setting = connection.exec_driver_sql("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
+        assert int(setting.scalar()) == app.config["DATABASE_STATEMENT_TIMEOUT_MS"]
+        connection.exec_driver_sql("SET statement_timeout = 100")
+        with pytest.raises(OperationalError):
+            connection.exec_driver_sql("SELECT pg_sleep(2)")
