@@ -9,16 +9,17 @@ import admin_views
 import jobs.cli
 import realtime
 import seeds.cli
-from admin_views import errors, i18n, security
+from admin_views import errors, health, i18n, request_log, security
 from config import INSTANCE_DIR, Config
 from extensions import babel, csrf, db, login, migrate, queues, socketio
-from services import audit, sessions
+from services import audit, database, finance, sessions
 
 
 def create_app(config=Config):
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory="migrations", render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
@@ -29,7 +30,10 @@ def create_app(config=Config):
     login.user_loader(sessions.load_user)
     queues.init_app(app)
     audit.init_app(app)
+    finance.init_app(app)
     admin_views.init_app(app)
+    request_log.init_app(app)
+    health.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

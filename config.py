@@ -47,7 +47,9 @@ class Config:
     ENV_NAME = os.environ.get("KARTOTEKA_ENV", "development")
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_timeout": 10}
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
+    DATABASE_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DATABASE_CONNECT_TIMEOUT_SECONDS", "5"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Embedded: worker and scheduler run as threads of the web process.
     RUN_EMBEDDED_WORKERS = REDIS_URL is None and _bool("KARTOTEKA_EMBEDDED_WORKERS", True)
@@ -57,6 +59,9 @@ class Config:
     LANGUAGES = ("uk", "ru", "en")
 
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
+    # Scheduled jobs: "the next day" is a day in this zone; the bank-check roll-over may skip weekends.
+    BUSINESS_TIMEZONE = os.environ.get("BUSINESS_TIMEZONE", "Europe/Kyiv")
+    ROLLOVER_SKIP_WEEKENDS = _bool("ROLLOVER_SKIP_WEEKENDS")
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILS_PER_ACCOUNT = 5
     LOGIN_MAX_FAILS_PER_ADDRESS = 20
@@ -72,6 +77,17 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_FLUID_LAYOUT = True
+
+    # Scheduled export emails go out through this SMTP server.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "kartoteka@localhost")
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    # Finished export files are kept this long for download, then removed.
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
     SOCKETIO_ALLOWED_ORIGINS = os.environ.get("SOCKETIO_ALLOWED_ORIGINS") or None
     LOG_JSON = _bool("LOG_JSON")

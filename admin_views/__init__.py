@@ -2,19 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 
+from admin_views import export_lists
 from admin_views.audit import ChangeLogView
 from admin_views.auth import bp as auth_blueprint
 from admin_views.cards import CardView
 from admin_views.dashboard import DashboardView
 from admin_views.directories import BankView, ContractorView
+from admin_views.exports import ExportScheduleView, ExportsView
+from admin_views.jobs import JobsView
 from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
 from admin_views.pipelines import PipelineView, StageView
 from admin_views.profile import ProfileView
+from admin_views.reports import FinanceReportView
 from admin_views.staff import StaffView, TeamView
+from admin_views.tasks import TasksView
 from admin_views.tracker import TrackerView
 from extensions import admin
 from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Pipeline, Position, Role, Stage, User
 from models.card import Card
+from models.export import ExportSchedule
 
 _registered = False
 
@@ -24,6 +30,7 @@ def _views():
     directories = _l("Directories")
     return [
         TrackerView(name=_l("Task tracker"), endpoint="tracker", url="tracker"),
+        TasksView(name=_l("Tasks"), endpoint="tasks", url="tasks"),
         CardView(Card, name=_l("Cards"), endpoint="cards", url="cards"),
         TeamView(User, name=_l("My team"), endpoint="team", url="team"),
         StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=directories),
@@ -39,6 +46,18 @@ def _views():
         PipelineView(Pipeline, name=_l("Pipelines"), endpoint="pipelines", url="pipelines", category=org),
         StageView(Stage, name=_l("Stages"), endpoint="stages", url="stages", category=org),
         ChangeLogView(ChangeLog, name=_l("Change log"), endpoint="changelog", url="changelog", category=org),
+        JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=org),
+        FinanceReportView(
+            name=_l("Financial report"), endpoint="finance_report", url="reports/finance", category=_l("Reports")
+        ),
+        ExportScheduleView(
+            ExportSchedule,
+            name=_l("Scheduled exports"),
+            endpoint="export_schedules",
+            url="export-schedules",
+            category=_l("Reports"),
+        ),
+        ExportsView(name=_l("My exports"), endpoint="exports", url="exports"),
         ProfileView(name=_l("Profile"), endpoint="profile", url="profile"),
     ]
 
@@ -46,6 +65,7 @@ def _views():
 def init_app(app):
     global _registered
     app.register_blueprint(auth_blueprint)
+    export_lists.register_all()
     if not _registered:
         admin.add_views(*_views())
         admin.init_app(app, index_view=DashboardView(name=_l("Home"), url="/admin", endpoint="admin"))

@@ -8,6 +8,8 @@ from services.audit import ACTION_LABELS
 
 class ChangeLogView(SecuredModelView):
     permission = "audit.view"
+    list_template = "admin/exports/model_list.html"
+    export_key = "changelog"
     can_view_details = False
     simple_list_pager = True
     column_list = ("at", "user", "action", "entity", "entity_id", "field", "old_value", "new_value")

@@ -17,6 +17,8 @@ COMMON_LABELS = {
 
 class BankView(SecuredModelView):
     permission = "banks.view"
+    list_template = "admin/exports/model_list.html"
+    export_key = "banks"
     manage_permission = "banks.manage"
     column_list = ("name", "code", "commission_percent", "commission_fixed", "is_active")
     column_searchable_list = ("name", "code")
@@ -36,6 +38,8 @@ class BankView(SecuredModelView):
 
 class ContractorView(SecuredModelView):
     permission = "contractors.view"
+    list_template = "admin/exports/model_list.html"
+    export_key = "contractors"
     manage_permission = "contractors.manage"
     column_list = ("name", "contact_name", "phone", "email", "is_active")
     column_searchable_list = ("name", "contact_name", "phone", "email")

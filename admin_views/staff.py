@@ -67,6 +67,8 @@ class PeopleActionsMixin:
 
 class StaffView(PeopleActionsMixin, SecuredModelView):
     permission = "staff.view"
+    list_template = "admin/exports/model_list.html"
+    export_key = "staff"
     manage_permission = "staff.manage"
     column_list = ("username", "full_name", "role", "memberships", "is_blocked", "totp_enabled", "last_login_at")
     column_details_list = (

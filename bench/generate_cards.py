@@ -266,13 +266,20 @@ def generate(scale=1.0, log=_log):
     log(f"people, offices, banks, suppliers: {time.perf_counter() - started:.1f} s")
 
     connection = db.session.connection()
-    settings = ["maintenance_work_mem = '512MB'", "work_mem = '256MB'", "synchronous_commit = off"]
+    # One transaction up to the commit below, so SET LOCAL; the bulk statements run for minutes:
+    # no statement timeout (the app's engine sets one on each connection).
+    settings = [
+        "statement_timeout = 0",
+        "maintenance_work_mem = '512MB'",
+        "work_mem = '256MB'",
+        "synchronous_commit = off",
+    ]
     superuser = connection.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
     if superuser:
         # Skips the FK triggers while loading; the rows are valid by construction.
         settings.append("session_replication_role = replica")
     for setting in settings:
-        connection.execute(sa.text(f"SET {setting}"))
+        connection.execute(sa.text(f"SET LOCAL {setting}"))
     connection.execute(sa.text("SELECT setseed(0.42)"))  # the same data at every run of a scale
     indexes = [index for table in (Card, StageTask, CardResponsible) for index in table.__table__.indexes]
     for index in indexes:
@@ -326,7 +333,9 @@ def generate(scale=1.0, log=_log):
 
     step = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+        auto.execute(sa.text("SET statement_timeout = 0"))
         auto.execute(sa.text("VACUUM ANALYZE"))
+        auto.execute(sa.text("RESET statement_timeout"))
     log(f"vacuum analyze: {time.perf_counter() - step:.1f} s")
     elapsed = time.perf_counter() - started
     print_sizes(log)

@@ -3,8 +3,11 @@
 from models.audit import ChangeLog
 from models.card import Card, CardResponsible, Transaction
 from models.directory import Bank, Contractor
+from models.export import ExportDelivery, ExportJob, ExportSchedule
+from models.finance import FinanceDaily, FinanceMonthly
 from models.org import Department, Membership, Office, Position
 from models.pipeline import Pipeline, Stage, StageField, StageMove, StageTask
+from models.task import Task, TaskComment
 from models.user import LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
 
 __all__ = [
@@ -14,6 +17,11 @@ __all__ = [
     "ChangeLog",
     "Contractor",
     "Department",
+    "ExportDelivery",
+    "ExportJob",
+    "ExportSchedule",
+    "FinanceDaily",
+    "FinanceMonthly",
     "LoginAttempt",
     "Membership",
     "Office",
@@ -26,6 +34,8 @@ __all__ = [
     "StageField",
     "StageMove",
     "StageTask",
+    "Task",
+    "TaskComment",
     "Transaction",
     "User",
     "UserSession",

@@ -31,6 +31,13 @@ def _end_room(room, after_commit):
         _send()
 
 
+def stage_tasks_changed(pipeline_code, stage_id):
+    """A scheduled job renewed or re-dated tasks in one column: open boards re-fetch it."""
+    payload = {"from": stage_id, "to": stage_id, "scheduled": True}
+    socketio.emit("board_changed", payload, to=f"board:{pipeline_code}:all")
+    socketio.emit("board_changed", payload, to=f"board:{pipeline_code}")
+
+
 def board_changed(result):
     """After a committed move: ids to every board, and the new counts to the all-seeing one."""
     from services import card_board

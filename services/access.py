@@ -31,6 +31,12 @@ PERMISSIONS = {
     "cards.move_any": _l("Move any card"),
     "transactions.edit": _l("Add and remove card transactions"),
     "pipelines.manage": _l("Edit pipelines, stages, fields and moves"),
+    "jobs.manage": _l("See background jobs and retry failed ones"),
+    "reports.finance": _l("See the financial report and the owner's figures"),
+    "exports.schedule": _l("Set up scheduled export emails"),
+    "tasks.view": _l("Set tasks and see own tasks and the stage tasks"),
+    "tasks.view_all": _l("See all tasks"),
+    "tasks.assign_any": _l("Set tasks to anyone"),
     "scope.office": _l("See everyone in own offices"),
     "scope.all": _l("See everyone"),
 }

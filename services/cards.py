@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from extensions import db
 from models.base import utcnow
@@ -372,5 +372,11 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
 
 
 def stages_by_id(pipeline_id=None):
-    board = db.session.get(Pipeline, pipeline_id) if pipeline_id else cards_pipeline()
+    """{stage id: stage} for the lists' stage badges: names and colours, so the stages' modal fields
+    and moves (selectin by default: two more queries) are left to load only if something reads them."""
+    loads = (selectinload(Pipeline.stages).lazyload(Stage.fields), selectinload(Pipeline.stages).lazyload(Stage.moves))
+    if pipeline_id:
+        board = db.session.get(Pipeline, pipeline_id, options=loads)
+    else:
+        board = db.session.scalar(select(Pipeline).where(Pipeline.code == "cards").options(*loads))
     return {stage.id: stage for stage in board.stages} if board else {}

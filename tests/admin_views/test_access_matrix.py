@@ -45,7 +45,18 @@ ALLOWED = {
     "/admin/memberships/": OWNER,
     "/admin/roles/": OWNER,
     "/admin/changelog/": OWNER,  # audit.view
+    "/admin/jobs/": OWNER,  # jobs.manage
     "/admin/profile/": EVERYONE,  # profile.edit
+    "/admin/tasks/": EVERYONE,  # tasks.view
+    "/admin/tasks/?tab=outgoing": EVERYONE,
+    "/admin/tasks/new/": EVERYONE,
+    "/admin/tasks/?tab=all": OWNER,  # tasks.view_all
+    "/admin/tasks/auto/": frozenset(ROLES),  # tasks.view + cards.view (no position profile has it)
+    "/admin/reports/finance/": OWNER,  # reports.finance
+    "/admin/reports/finance/data": OWNER,
+    "/admin/exports/": EVERYONE,  # dashboard.view: one's own exports
+    "/admin/export-schedules/": OWNER,  # exports.schedule
+    "/admin/export-schedules/new/": OWNER,
 }
 # "nobody": signed in, but with no role and no position: deny by default, everywhere.
 PRINCIPALS = ROLES + POSITIONS + ("nobody", "anonymous")

@@ -88,7 +88,7 @@ def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two
     assert "MINE-1" in page.text and "THEIRS-1" in page.text
     assert "vendor/datatables/dataTables.min.js" in page.text and "js/cards.js" in page.text
     card_id = two_cards["mine"].id
-    assert f'href="/admin/tracker/history/{card_id}"' in page.text
+    assert f'href="/admin/tasks/auto/?card={card_id}"' in page.text
     assert f"/admin/cards/edit/?id={card_id}" in page.text
     assert stage("linking_access").color in page.text
     assert "<script>" not in page.text  # CSP: no inline scripts
@@ -292,7 +292,7 @@ def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_
     assert stage("fund_card").name_en in page.text or stage("fund_card").name_uk in page.text
     assert 'id="tx-add-form"' in page.text and 'value="1.50"' in page.text  # the bank's default rate
     assert 'id="responsibles-form"' in page.text and "js/card_transactions.js" in page.text
-    assert f'href="/admin/tracker/history/{card.id}"' in page.text
+    assert f'href="/admin/tasks/auto/?card={card.id}"' in page.text
 
 
 def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_cards):
