@@ -1,16 +1,20 @@
 """Demo cards spread over the stages, each walked there through the real engine (so every card
-has its stage history)."""
+has its stage history, its transactions and, past the bank check, its confirmed profit). Each card
+walks on its own simulated calendar over the last weeks, so the history, the deadlines (some
+overdue) and the financial report look like a desk in use."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from extensions import db
+from models.base import utcnow
 from models.card import Card
 from models.directory import Bank, Contractor
+from models.pipeline import StageTask
 from models.user import User
-from services import pipeline
+from services import cards, pipeline
 from services.card_board import cards_pipeline
 
 CONTACTS = [
@@ -23,16 +27,23 @@ CONTACTS = [
     "Микола Кравець",
     "Леся Олійник",
 ]
+# Transactions entered while a card is in a stage that allows them: (type, low, high).
+STAGE_TRANSACTIONS = {
+    "fund_card": [("top_up", 5000, 20000)],
+    "work_off": [("work_off", 2000, 9000), ("work_off", 1000, 6000)],
+    "bank_application": [("fee", 50, 300)],
+    "bank_check": [("refund", 20, 150)],
+}
 
 
-def sample_values(stage):
-    """Values that satisfy a stage's field spec, as a person would enter them."""
+def sample_values(stage, day):
+    """Values that satisfy a stage's field spec, as a person would enter them on `day`."""
     values = {}
     for spec in stage.fields:
         if spec.type == "bool":
             values[spec.name] = "1"
         elif spec.type == "date":
-            values[spec.name] = date.today().isoformat()
+            values[spec.name] = day.isoformat()
         elif spec.type in ("money", "number"):
             values[spec.name] = "1500.00"
         elif spec.type == "choice":
@@ -42,7 +53,33 @@ def sample_values(stage):
     return values
 
 
-def load_demo_cards(count=27):
+def add_transactions(card, day, by, rng):
+    for kind, low, high in STAGE_TRANSACTIONS.get(card.stage.code, []):
+        amount = f"{rng.randint(low, high)}.{rng.choice(['00', '50', '25', '99'])}"
+        cards.add_transaction(card, {"date": day.isoformat(), "type": kind, "amount": amount}, by=by)
+
+
+def backdate(card, days, rng):
+    """Put the card's stage tasks on its simulated calendar: task i opened on days[i], closed when
+    the next one opened. Core updates: the audit trail records people's changes, not the seed's."""
+    now = utcnow()
+    tasks = db.session.scalars(
+        select(StageTask)
+        .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
+        .order_by(StageTask.seq)
+    ).all()
+    moments = [min(datetime.combine(day, time(7 + rng.randint(0, 8), rng.randint(0, 59))), now) for day in days]
+    for index, task in enumerate(tasks):
+        opened = moments[min(index, len(moments) - 1)]
+        values = {"opened_at": opened, "deadline": opened + timedelta(days=max(task.stage.deadline_days, 0))}
+        if task.closed_at is not None and index + 1 < len(moments):
+            values["closed_at"] = moments[index + 1]
+        db.session.execute(update(StageTask).where(StageTask.id == task.id).values(**values))
+    db.session.execute(update(Card).where(Card.id == card.id).values(stage_entered_at=moments[-1]))
+    db.session.commit()
+
+
+def load_demo_cards(count=27, archived=6):
     board = cards_pipeline()
     stages = [s for s in board.stages if not s.is_final]
     people = {u.username: u for u in db.session.scalars(select(User))}
@@ -50,9 +87,12 @@ def load_demo_cards(count=27):
     suppliers = db.session.scalars(select(Contractor)).all()
     owner = people["owner"]
     rng = random.Random(7)
+    today = date.today()
     teams = [("manager", ["agent", "agent2"], "accountant"), ("manager2", ["agent3"], "accountant2")]
-    for index in range(count):
+    for index in range(count + archived):
         manager, agents, accountant = teams[index % 3 == 2]
+        steps = len(stages) if index >= count else index % len(stages)
+        day = today - timedelta(days=steps * 3 + rng.randint(0, 12))
         card = Card(
             number=f"5168 75** **** {1001 + index}",
             contact_name=rng.choice(CONTACTS),
@@ -68,6 +108,12 @@ def load_demo_cards(count=27):
         db.session.add(card)
         pipeline.start(card, stages[0])
         db.session.commit()
-        for _step in range(index % len(stages)):
+        days = [day]
+        for _step in range(steps):
+            if card.stage.transactions_allowed:
+                add_transactions(card, day, owner, rng)
+            day = min(today, day + timedelta(days=rng.randint(1, 4)))
             target = card.stage.allowed_targets[0]
-            pipeline.move(card, target, sample_values(card.stage), by=owner, expected_version=card.version)
+            pipeline.move(card, target, sample_values(card.stage, day), by=owner, expected_version=card.version)
+            days.append(day)
+        backdate(card, days, rng)

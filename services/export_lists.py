@@ -91,7 +91,7 @@ def archive_rows(user, args):
 # --- tasks -----------------------------------------------------------------------------------------
 
 TASK_COLUMNS = (
-    _l("Number"),
+    _l("Task number"),
     _l("Title"),
     _l("Status"),
     _l("Author"),
