@@ -79,7 +79,7 @@ def backdate(card, days, rng):
     db.session.commit()
 
 
-def load_demo_cards(count=27, archived=6):
+def load_demo_cards(count=27, archived=10):
     board = cards_pipeline()
     stages = [s for s in board.stages if not s.is_final]
     people = {u.username: u for u in db.session.scalars(select(User))}
@@ -92,7 +92,9 @@ def load_demo_cards(count=27, archived=6):
     for index in range(count + archived):
         manager, agents, accountant = teams[index % 3 == 2]
         steps = len(stages) if index >= count else index % len(stages)
-        day = today - timedelta(days=steps * 3 + rng.randint(0, 12))
+        # Archived cards went through the desk over the past months, active ones lately.
+        back = rng.randint(35, 95) if index >= count else steps * 3 + rng.randint(0, 5)
+        day = today - timedelta(days=back)
         card = Card(
             number=f"5168 75** **** {1001 + index}",
             contact_name=rng.choice(CONTACTS),
@@ -112,7 +114,7 @@ def load_demo_cards(count=27, archived=6):
         for _step in range(steps):
             if card.stage.transactions_allowed:
                 add_transactions(card, day, owner, rng)
-            day = min(today, day + timedelta(days=rng.randint(1, 4)))
+            day = min(today, day + timedelta(days=rng.randint(2, 4)))
             target = card.stage.allowed_targets[0]
             pipeline.move(card, target, sample_values(card.stage, day), by=owner, expected_version=card.version)
             days.append(day)

@@ -22,6 +22,7 @@
         options: {
           animation: false,
           plugins: { legend: { position: "bottom" } },
+          maintainAspectRatio: false,
           scales: { y: { beginAtZero: true } }
         }
       });
