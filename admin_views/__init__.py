@@ -67,7 +67,9 @@ def init_app(app):
     app.register_blueprint(auth_blueprint)
     export_lists.register_all()
     if not _registered:
-        admin.add_views(*_views())
+        views = _views()
+        admin.add_views(*views)
+        export_lists.register_model_views(views)
         admin.init_app(app, index_view=DashboardView(name=_l("Home"), url="/admin", endpoint="admin"))
         _registered = True
     else:

@@ -36,8 +36,9 @@ STAGE_TRANSACTIONS = {
 }
 
 
-def sample_values(stage, day):
-    """Values that satisfy a stage's field spec, as a person would enter them on `day`."""
+def sample_values(stage, day=None):
+    """Values that satisfy a stage's field spec, as a person would enter them on `day` (today)."""
+    day = day or date.today()
     values = {}
     for spec in stage.fields:
         if spec.type == "bool":

@@ -124,6 +124,9 @@ def test_a_plain_form_post_goes_to_my_exports(app, team):
         ("/admin/contractors/", "contractors"),
         ("/admin/banks/", "banks"),
         ("/admin/changelog/", "changelog"),
+        ("/admin/offices/", "offices"),
+        ("/admin/stages/", "stages"),
+        ("/admin/export-schedules/", "export_schedules"),
     ],
 )
 def test_list_pages_offer_the_export_control_with_their_own_query(app, team, url, key):
@@ -133,6 +136,24 @@ def test_list_pages_offer_the_export_control_with_their_own_query(app, team, url
     query = url.partition("?")[2]
     if query:
         assert f'name="args" value="{query}"' in page.text.replace("&amp;", "&")
+
+
+def test_org_lists_export_their_own_columns_and_filters(app, team):
+    from models.org import Office
+
+    db.session.add_all([Office(name="Kyiv HQ", city="Kyiv"), Office(name="Lviv branch", city="Lviv")])
+    db.session.commit()
+    client = sign_in(app, team["owner"])
+    response = start(client, token_page="/admin/offices/", list="offices", format="csv", args="search=Lviv")
+    assert response.status_code == 202, response.text
+    run_worker(app)
+    status = client.get(f"/admin/exports/{response.json['id']}").json
+    rows = list(csv.reader(io.StringIO(client.get(status["download_url"]).data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Name", "City"]
+    assert [row[:2] for row in rows[1:]] == [["Lviv branch", "Lviv"]]
+    # The list's permission holds for its export too.
+    refused = start(sign_in(app, team["agent"]), list="offices", format="csv")
+    assert refused.status_code == 403
 
 
 # --- scheduled export emails --------------------------------------------------------------------------
