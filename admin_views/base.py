@@ -11,15 +11,8 @@ from flask_login import current_user
 
 from extensions import db
 from services import access, audit
+from services.errors import parse_id  # noqa: F401 (views import it from here)
 from services.timezones import format_local
-
-
-def parse_id(value):
-    """A positive database id from request text, or None: never an error, never an overflow."""
-    text = str(value if value is not None else "").strip()
-    if not (text.isdecimal() and len(text) <= 18):
-        return None
-    return int(text) or None
 
 
 def _login_redirect():

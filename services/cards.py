@@ -15,30 +15,18 @@ from models.directory import Bank, Contractor
 from models.pipeline import Pipeline, Stage
 from models.user import User
 from services import access, money, pipeline
+from services.errors import RefusedChange, parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
 TAB_LIMIT = 1000
 ARCHIVE_PAGE_SIZE = 50
-MAX_ID_DIGITS = 18
 MAX_PERCENT = money.Decimal(100)
 TYPE_LABELS = {"top_up": _l("Top-up"), "work_off": _l("Work-off"), "fee": _l("Fee"), "refund": _l("Refund")}
 KIND_LABELS = {"percent": _l("Percent"), "fixed": _l("Fixed")}
 
 
-class CardError(Exception):
-    """A refused change: `status` is the HTTP answer, `errors` maps input names to messages."""
-
-    def __init__(self, message, status=400, errors=None):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-        self.errors = errors or {}
-
-
-def parse_id(text):
-    """A positive database id from request text, or None."""
-    text = (text or "").strip()
-    return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS and int(text) > 0 else None
+class CardError(RefusedChange):
+    """A refused change to a card."""
 
 
 # --- creation and responsible people -------------------------------------------------------------

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from services import access
+from services.errors import RefusedChange
 from services.timezones import DEFAULT_ZONE, to_local
 
 BATCH = 1000
@@ -34,14 +35,8 @@ MAX_ARGS = 40
 MAX_ARG_LENGTH = 500
 
 
-class ExportError(Exception):
+class ExportError(RefusedChange):
     """A refused export: `status` is the HTTP answer (400 bad request, 403 not allowed)."""
-
-    def __init__(self, message, status=400, errors=None):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-        self.errors = errors or {}
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from models.pipeline import StageTask
 from models.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
 from models.user import User
 from services import access
+from services.errors import MAX_ID_DIGITS, RefusedChange, parse_id
 from services.timezones import user_zone
 
 TABS = ("incoming", "outgoing", "all")
 PAGE_SIZE = 50
 TITLE_MAX = 200
 TEXT_MAX = 4000
-MAX_ID_DIGITS = 18
 STATUS_LABELS = {
     "new": _l("New"),
     "in_work": _l("In work"),
@@ -51,19 +51,8 @@ AUTO_STATES = {
 }
 
 
-class TaskError(Exception):
-    """A refused change: `status` is the HTTP answer, `errors` maps input names to messages."""
-
-    def __init__(self, message, status=400, errors=None):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-        self.errors = errors or {}
-
-
-def parse_id(text):
-    text = str(text if text is not None else "").strip()
-    return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS and int(text) > 0 else None
+class TaskError(RefusedChange):
+    """A refused change to a task."""
 
 
 def local_to_utc(value, zone=None):
