@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from extensions import db
@@ -66,6 +67,14 @@ class SecuredModelView(SecuredMixin, ModelView):
 
     def __init__(self, model, **kwargs):
         super().__init__(model, db, **kwargs)
+
+    def validate_form(self, form):
+        valid = super().validate_form(form)
+        # Flask-Admin's templates show only `str` errors; ours are lazy translations.
+        for field in form:
+            if isinstance(field.errors, (list, tuple)):
+                field.errors = [str(error) if isinstance(error, LazyString) else error for error in field.errors]
+        return valid
 
     def _may_manage(self):
         return (

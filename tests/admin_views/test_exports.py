@@ -3,7 +3,9 @@ the worker running it from the "exports" queue, "My exports" and the owner-only 
 owner's scheduled export emails page with its validation."""
 
 import csv
+import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -181,21 +183,28 @@ def test_the_owner_sets_up_a_scheduled_export(app, team):
     assert "Card archive" in client.get("/admin/export-schedules/").text
 
 
+def error_texts(page):
+    """The text of the page's error messages: field feedback and flashed alerts."""
+    blocks = re.findall(r'<(?:div|ul) class="(?:invalid-feedback|alert alert-danger[^"]*)"[^>]*>(.*?)</(?:div|ul)>', page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>|\s+", " ", " ".join(blocks)))
+
+
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "message"),
     [
-        {"recipients": "boss@example.com, not-an-address"},
-        {"send_time": "25:00"},
-        {"period": "monthly", "month_day": ""},
-        {"filters": "bank=abc"},
-        {"list_key": "no.such.list"},
+        ({"recipients": "boss@example.com, not-an-address"}, "not-an-address"),
+        ({"send_time": "25:00"}, "Enter the time as HH:MM."),
+        ({"period": "monthly", "month_day": ""}, "Day of the month"),
+        ({"filters": "bank=abc"}, "Filters"),
+        ({"list_key": "no.such.list"}, "Not a valid choice"),
     ],
 )
-def test_a_bad_schedule_is_refused_with_a_message(app, team, bad):
+def test_a_bad_schedule_is_refused_with_a_message(app, team, bad, message):
     client = sign_in(app, team["owner"])
     response = post_form(client, "/admin/export-schedules/new/", form_page="/admin/export-schedules/new/",
                          **dict(SCHEDULE, **bad))  # fmt: skip
     assert response.status_code == 200
+    assert message in error_texts(response.text)
     assert db.session.scalar(select(func.count()).select_from(ExportSchedule)) == 0
 
 
