@@ -15,6 +15,7 @@ times in all."""
 import re
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate
 from urllib.parse import parse_qsl
 
 from email_validator import EmailNotValidError, validate_email
@@ -177,6 +178,7 @@ def build_message(schedule, period_key, data, sender, title):
     message["Subject"] = _("%(report)s — %(date)s", report=title, date=day)
     message["From"] = sender
     message["To"] = ", ".join(parse_recipients(schedule.recipients)[0])
+    message["Date"] = formatdate(usegmt=True)
     # The same id for the same schedule and period: a re-send after a crash is recognisably the same.
     message["Message-ID"] = f"<export-{schedule.id}-{period_key.replace(':', '-')}@kartoteka>"
     message.set_content(

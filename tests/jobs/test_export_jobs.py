@@ -3,6 +3,7 @@ emails sent through a real SMTP server on loopback — one message per schedule 
 two schedulers, a retry, a crash and a refused send."""
 
 import email
+import email.utils
 import io
 import os
 import socket
@@ -198,6 +199,7 @@ def test_a_due_schedule_is_mailed_once_with_its_xlsx_however_often_the_job_runs(
         "2026-03-10" in message["Subject"]
         and message["Message-ID"] == f"<export-{schedule.id}-daily-2026-03-10@kartoteka>"
     )
+    assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
     rows = attachment_rows(message)
     assert rows[0][0] == "Card number"  # the owner's language
     assert sorted(r[0] for r in rows[1:]) == ["MAIL-1", "MAIL-2"]  # the owner's scope: all
