@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import admin_views
 import jobs.cli
@@ -12,7 +13,7 @@ import seeds.cli
 from admin_views import errors, health, i18n, request_log, security
 from config import INSTANCE_DIR, Config
 from extensions import babel, csrf, db, login, migrate, queues, socketio
-from services import audit, database, finance, sessions
+from services import audit, card_counts, database, finance, sessions
 
 
 def create_app(config=Config):
@@ -40,6 +41,11 @@ def create_app(config=Config):
     realtime.init_app(app)
     jobs.cli.init_app(app)
     seeds.cli.init_app(app)
+    card_counts.init_app(app)
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Outermost, so Socket.IO's same-origin check and request.is_secure see the client's view.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     return app
 
 

@@ -30,6 +30,15 @@ def normalize_database_url(url):
     return url
 
 
+def _pool_size():
+    """DATABASE_POOL_SIZE / DATABASE_MAX_OVERFLOW when set; SQLAlchemy's 5 + 10 otherwise."""
+    sizes = {}
+    for name, option in (("DATABASE_POOL_SIZE", "pool_size"), ("DATABASE_MAX_OVERFLOW", "max_overflow")):
+        if os.environ.get(name):
+            sizes[option] = int(os.environ[name])
+    return sizes
+
+
 def _secret_key():
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -47,7 +56,8 @@ class Config:
     ENV_NAME = os.environ.get("KARTOTEKA_ENV", "development")
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_timeout": 10}
+    # A web process has one connection per busy thread at most: size the pool to its --threads.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_timeout": 10} | _pool_size()
     DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
     DATABASE_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DATABASE_CONNECT_TIMEOUT_SECONDS", "5"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -71,6 +81,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto/-Host/-Port; 0 = none,
+    # so nobody can fake his address or scheme by sending those headers to a bare process.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SESSION_COOKIE_NAME = "kartoteka_session"
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = None

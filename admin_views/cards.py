@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
@@ -19,8 +20,9 @@ from admin_views.card_archive import archive_context
 from admin_views.card_transactions import CardTransactionsMixin, refusal
 from extensions import db
 from models.base import utcnow
-from models.card import Card
+from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
+from models.user import User
 from services import access, cards
 
 TABS = (
@@ -45,6 +47,14 @@ CARD_LABELS = {
     "created_at": _l("Created"),
     "updated_at": _l("Updated"),
 }
+ID_SLOT = "CARDIDSLOT"  # letters only: URL-encoded as is
+# A card's page shows its people by name: not their roles' grants and memberships (with offices,
+# departments and positions), which the models load eagerly for the access policy (~50 queries).
+_NAMES_ONLY = (lazyload(User.memberships), lazyload(User.role))
+CARD_PAGE_LOADS = (
+    *(joinedload(person).options(*_NAMES_ONLY) for person in (Card.agent, Card.manager, Card.accountant)),
+    selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*_NAMES_ONLY),
+)
 STALE_MESSAGE = _l(
     "This card was changed by someone else while you were editing. Reload the page and enter your changes again."
 )
@@ -151,7 +161,14 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         card_id = cards.parse_id(request.args.get("id"))
         if card_id is None:
             abort(404)
-        return self.scoped_card(card_id)
+        return self.scoped_card(card_id, *CARD_PAGE_LOADS)
+
+    def get_one(self, id):
+        pk = cards.parse_id(id)
+        record = None if pk is None else self.get_query().options(*CARD_PAGE_LOADS).filter(Card.id == pk).one_or_none()
+        if record is None:
+            abort(404)
+        return record
 
     # --- the tabs ---------------------------------------------------------------------------------
 
@@ -166,6 +183,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             "stages": cards.stages_by_id(),
             "now": utcnow(),
             "badge_text": badge_text_colour,
+            "card_href": self._card_href(),
         }
         if tab == "archive":
             context.update(archive_context(current_user, request.args))
@@ -173,6 +191,13 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             return self.render("admin/cards/index.html", **context), status
         rows, more = cards.tab_rows(current_user, tab)
         return self.render("admin/cards/index.html", rows=rows, more=more, limit=cards.TAB_LIMIT, **context)
+
+    def _card_href(self):
+        """card id → the row's link (edit or details, back to this page): the URL is built once and
+        the id put in, not encoded again for each of the rows."""
+        endpoint = ".edit_view" if self.can_edit else ".details_view"
+        head, _slot, tail = self.get_url(endpoint, id=ID_SLOT, url=request.full_path).partition(ID_SLOT)
+        return lambda card_id: f"{head}{int(card_id)}{tail}"
 
     # --- create, edit, details --------------------------------------------------------------------
 

@@ -5,13 +5,13 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_views.base import SecuredView
 from extensions import db
-from models.card import Card
+from models.card import Card, CardResponsible
 from models.directory import Bank
-from models.pipeline import Pipeline, Stage, StageTask
+from models.pipeline import Pipeline, Stage, StageMove, StageTask
 from models.user import Role, User
 from realtime.rooms import board_room
 from services import access, card_board, pipeline
@@ -39,9 +39,17 @@ BOARD_LOADS = (
     selectinload(Pipeline.stages).lazyload(Stage.fields),
     selectinload(Pipeline.stages).lazyload(Stage.moves),
 )
-MOVE_LOADS = tuple(
-    lazyload(relation)
-    for relation in (Card.agent, Card.manager, Card.accountant, Card.bank, Card.contractor, Card.transactions)
+MOVE_LOADS = (
+    *(
+        lazyload(relation)
+        for relation in (Card.agent, Card.manager, Card.accountant, Card.bank, Card.contractor, Card.transactions)
+    ),
+    # The responsible people by id only; the stage with its fields and moves, the targets bare.
+    selectinload(Card.responsibles).options(lazyload(CardResponsible.stage), lazyload(CardResponsible.user)),
+    joinedload(Card.stage).options(
+        selectinload(Stage.fields),
+        selectinload(Stage.moves).joinedload(StageMove.to_stage).options(lazyload(Stage.fields), lazyload(Stage.moves)),
+    ),
 )
 
 
@@ -64,26 +72,30 @@ class TrackerView(SecuredView):
             abort(404)
         return card
 
-    def _people(self, role_code):
-        # Only names for the filter lists: none of the user's eager relations (role, memberships).
-        query = (
-            select(User)
-            .options(lazyload("*"))
+    def _people(self):
+        """The agents' and managers' filter lists from one query of names, not User objects."""
+        rows = db.session.execute(
+            select(User.id, User.full_name, User.username, Role.code)
             .join(Role, User.role_id == Role.id)
-            .where(Role.code == role_code, User.deleted_at.is_(None))
+            .where(Role.code.in_(("agent", "manager")), User.deleted_at.is_(None))
             .order_by(User.full_name)
-        )
-        return db.session.scalars(query).all()
+        ).all()
+        people = {"agent": [], "manager": []}
+        for row in rows:
+            people[row.code].append((row.id, row.full_name or row.username))
+        return people
 
     @expose("/")
     def index(self):
         board = card_board.cards_pipeline(*BOARD_LOADS)
         filters = self._filters()
         stages = [s for s in board.stages if not s.is_final]
-        counts = card_board.counts(current_user, filters)
+        stage_ids = [stage.id for stage in stages]
+        counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
-        pages = card_board.first_pages(current_user, [stage.id for stage in stages], filters)
+        pages = card_board.first_pages(current_user, stage_ids, filters)
         columns = [(stage, [_row_json(r, zone, now) for r in pages[stage.id]]) for stage in stages]
+        people = self._people()
         return self.render(
             "admin/tracker/board.html",
             board=board,
@@ -91,9 +103,9 @@ class TrackerView(SecuredView):
             counts=counts,
             filters=filters,
             room=board_room(current_user, board.code),
-            agents=self._people("agent"),
-            managers=self._people("manager"),
-            banks=db.session.scalars(select(Bank).order_by(Bank.name)).all(),
+            agents=people["agent"],
+            managers=people["manager"],
+            banks=db.session.execute(select(Bank.id, Bank.name).order_by(Bank.name)).all(),
         )
 
     @expose("/counts")
@@ -155,10 +167,10 @@ class TrackerView(SecuredView):
         return jsonify(
             {
                 "ok": True,
-                "card_id": card.id,
-                "from": result.from_stage.id,
-                "to": result.to_stage.id,
-                "version": card.version,
+                "card_id": result.subject_id,
+                "from": result.from_stage_id,
+                "to": result.to_stage_id,
+                "version": result.version,
             }
         )
 

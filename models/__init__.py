@@ -1,7 +1,7 @@
 """All models, imported once so that metadata and mappers are complete."""
 
 from models.audit import ChangeLog
-from models.card import Card, CardResponsible, Transaction
+from models.card import Card, CardResponsible, CardStageCount, Transaction
 from models.directory import Bank, Contractor
 from models.export import ExportDelivery, ExportJob, ExportSchedule
 from models.finance import FinanceDaily, FinanceMonthly
@@ -14,6 +14,7 @@ __all__ = [
     "Bank",
     "Card",
     "CardResponsible",
+    "CardStageCount",
     "ChangeLog",
     "Contractor",
     "Department",

@@ -20,6 +20,14 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __subject_type__ = "card"
     __table_args__ = (
         sa.Index("ix_cards_bucket_id", "bucket", "id"),
+        # The archive, newest first: without it the planner walks the primary key backwards through
+        # the (newest) active cards before it reaches the first archived one.
+        sa.Index(
+            "ix_cards_archive_id",
+            "id",
+            postgresql_where=sa.text("bucket = 'archive' AND deleted_at IS NULL"),
+            sqlite_where=sa.text("bucket = 'archive' AND deleted_at IS NULL"),
+        ),
         # The archive's number filter is a prefix (LIKE 'x%'); under a non-"C" collation only
         # pattern ops let a b-tree serve it (the unique index does not).
         sa.Index("ix_cards_number_prefix", "number", postgresql_ops={"number": "varchar_pattern_ops"}),
@@ -110,15 +118,44 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
         return self.number
 
 
+class CardStageCount(db.Model):
+    """Live cards per (stage, agent, manager, accountant); no person is id 0.
+
+    Kept by database triggers on `cards` (migration b1c2d3e4f505), in the transaction of whatever
+    changes a card — a move, an edit, a soft delete, a bulk statement — so the tracker's counts are
+    a SUM over a few thousand rows instead of a scan of every active card. A user's scope is an OR
+    over these three columns, so a scoped count is a SUM too (plus the cards he sees only as a
+    stage's responsible person, counted live: services/card_board.py). `flask rebuild-card-counts`
+    recomputes the table (after a bulk load that bypassed the triggers).
+    """
+
+    __tablename__ = "card_stage_counts"
+
+    stage_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    agent_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    manager_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    accountant_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cards: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
 class CardResponsible(db.Model):
     __tablename__ = "card_responsibles"
-    __table_args__ = (sa.Index("ix_card_responsibles_user", "user_id", "card_id"),)
+    __table_args__ = (
+        sa.Index("ix_card_responsibles_user", "user_id", "card_id"),
+        sa.Index("ix_card_responsibles_user_card_stage", "user_id", "card_stage_id", "card_id"),
+    )
 
     card_id: Mapped[int] = mapped_column(sa.ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), primary_key=True)
     stage = relationship("Stage", lazy="joined")
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
     user = relationship("User", lazy="joined")
+    # The card's current stage while the card is live (NULL once deleted), kept by the triggers of
+    # migration b1c2d3e4f505 — never set it here. The tracker's scoped counts find the cards a person
+    # is responsible for on the board by it, without visiting his archived cards.
+    card_stage_id: Mapped[int | None] = mapped_column(
+        server_default=sa.FetchedValue(), server_onupdate=sa.FetchedValue()
+    )
 
 
 class Transaction(Audited, db.Model):

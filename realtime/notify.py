@@ -39,15 +39,17 @@ def stage_tasks_changed(pipeline_code, stage_id):
 
 
 def board_changed(result):
-    """After a committed move: ids to every board, and the new counts to the all-seeing one."""
+    """After a committed move: ids to every board, and the new counts to the all-seeing one.
+    Everything comes from the result as committed (no reload of the expired card and stages); the
+    counts are the kept counters' SUM per stage."""
     from services import card_board
 
-    code = result.to_stage.pipeline.code
+    code = result.pipeline_code
     payload = {
-        "subject_id": result.subject.id,
-        "from": result.from_stage.id,
-        "to": result.to_stage.id,
-        "version": result.subject.version,
+        "subject_id": result.subject_id,
+        "from": result.from_stage_id,
+        "to": result.to_stage_id,
+        "version": result.version,
     }
     if code == "cards":
         counts = {str(stage_id): n for stage_id, n in card_board.counts(None).items()}

@@ -136,6 +136,11 @@ def in_scope(user, obj):
     return owner_id == user.id or owner_id in _visible_set(user)
 
 
+def visible_set(user):
+    """The ids of visible_user_ids(user) as a frozenset, once per request."""
+    return _visible_set(user)
+
+
 def _visible_set(user):
     cache = _cache()
     key = ("visible", user.id)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from extensions import db
@@ -334,10 +334,68 @@ def _like_escape(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_CARD_COLUMNS = (
+    Card.id,
+    Card.number,
+    Card.contact_name,
+    Card.contact_phone,
+    Card.bank_id,
+    Card.contractor_id,
+    Card.agent_id,
+    Card.manager_id,
+    Card.accountant_id,
+    Card.stage_id,
+    Card.stage_entered_at,
+)
+
+
+def _named_rows(rows):
+    """CardRows for rows of _CARD_COLUMNS: the names of their banks, suppliers and people from one
+    small query by id. (Five joins on the page query cost more to plan than the page takes to run.)"""
+    banks = {r.bank_id for r in rows if r.bank_id is not None}
+    suppliers = {r.contractor_id for r in rows if r.contractor_id is not None}
+    people = {i for r in rows for i in (r.agent_id, r.manager_id, r.accountant_id) if i is not None}
+    parts = []
+    if banks:
+        parts.append(select(literal("bank"), Bank.id, Bank.name, null()).where(Bank.id.in_(banks)))
+    if suppliers:
+        parts.append(
+            select(literal("supplier"), Contractor.id, Contractor.name, null()).where(Contractor.id.in_(suppliers))
+        )
+    if people:
+        parts.append(select(literal("user"), User.id, User.full_name, User.username).where(User.id.in_(people)))
+    names = {}
+    if parts:
+        for kind, key, name, username in db.session.execute(union_all(*parts)):
+            names[(kind, key)] = name or username or ""
+
+    def name(kind, key):
+        return names.get((kind, key), "") if key is not None else ""
+
+    return [
+        CardRow(
+            r.id,
+            r.number,
+            r.contact_name or "",
+            r.contact_phone or "",
+            name("bank", r.bank_id),
+            name("supplier", r.contractor_id),
+            name("user", r.agent_id),
+            name("user", r.manager_id),
+            name("user", r.accountant_id),
+            r.stage_id,
+            r.stage_entered_at,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
 def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
     """One page of archived cards, newest first, after the id `filters.after`; (rows, next_after).
-    LIMIT page_size + 1 tells whether there is a next page: never a COUNT over the archive."""
-    query = _rows_query(user, "archive")
+    LIMIT page_size + 1 tells whether there is a next page: never a COUNT over the archive. The
+    newest-first order is served by the partial index ix_cards_archive_id (or a filter's own index)."""
+    query = select(*_CARD_COLUMNS).where(Card.bucket == "archive", Card.deleted_at.is_(None)).order_by(Card.id.desc())
+    query = access.scope(user, query, Card)
     if filters.number:
         # A prefix (the exact number included): the number's unique b-tree index serves it.
         query = query.where(Card.number.like(_like_escape(filters.number) + "%", escape="\\"))
@@ -353,9 +411,9 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
             query = query.where(getattr(Card, attr) == value)
     if filters.after is not None:
         query = query.where(Card.id < filters.after)
-    rows = [_row(r) for r in db.session.execute(query.limit(page_size + 1)).all()]
+    rows = db.session.execute(query.limit(page_size + 1)).all()
     has_next = len(rows) > page_size
-    rows = rows[:page_size]
+    rows = _named_rows(rows[:page_size])
     return rows, (rows[-1].id if has_next else None)
 
 

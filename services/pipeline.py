@@ -12,11 +12,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models.base import utcnow
-from models.pipeline import Stage, StageTask
+from models.pipeline import Pipeline, Stage, StageTask
 from models.user import User
 from services import access, money
 
@@ -39,6 +40,13 @@ class MoveResult:
     closed: StageTask
     opened: StageTask | None
     values: dict = field(default_factory=dict)
+    # As committed, read before the commit expired the objects above: what the realtime event and
+    # the answer need, without reloading the subject, its stages and the pipeline.
+    subject_id: int | None = None
+    version: int | None = None
+    from_stage_id: int | None = None
+    to_stage_id: int | None = None
+    pipeline_code: str | None = None
 
 
 TRUE_WORDS = {"1", "true", "on", "yes", "y"}
@@ -74,7 +82,9 @@ def _parse(spec, raw):
         allowed = {value for value, _label in spec.choice_list()}
         return (text, None) if text in allowed else (None, _("Choose one of the options."))
     if spec.type == "user":
-        user = db.session.get(User, int(text)) if text.isdecimal() and len(text) <= 18 else None
+        # Only whether the person is active: not his role, permissions and memberships.
+        found = text.isdecimal() and len(text) <= 18
+        user = db.session.get(User, int(text), options=[lazyload("*")]) if found else None
         if user is None or not user.is_active:
             return None, _("Choose an active person.")
         return user.id, None
@@ -92,13 +102,15 @@ def validate(stage, raw_values):
     return clean, errors
 
 
-def open_task(subject):
+def open_task(subject, *options):
     return db.session.scalar(
-        select(StageTask).where(
+        select(StageTask)
+        .where(
             StageTask.subject_type == subject.__subject_type__,
             StageTask.subject_id == subject.id,
             StageTask.closed_at.is_(None),
         )
+        .options(*options)
     )
 
 
@@ -146,7 +158,8 @@ def move(subject, to_stage, values, by, expected_version):
         raise MoveError(_("This card was changed by someone else — reload."), status=409)
     if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
         raise MoveError(_("This move is not allowed from the current stage."), status=400)
-    task = open_task(subject)
+    # The move reads the task's own columns, not its stage and person (with their eager relations).
+    task = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
     if task is not None and task.stage_id != from_stage.id:
         # Moved by someone else since this subject was loaded: the open task is already the next one.
         raise MoveError(_("This card was changed by someone else — reload."), status=409)
@@ -180,16 +193,46 @@ def move(subject, to_stage, values, by, expected_version):
         )
         db.session.add(opened)
     try:
-        db.session.commit()
+        db.session.flush()
+        committed = {
+            "subject_id": subject.id,
+            "version": getattr(subject, "version", None),
+            "from_stage_id": from_stage.id,
+            "to_stage_id": to_stage.id,
+            "pipeline_code": db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
+        }
+        _commit_keeping(by)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise MoveError(_("This card was changed by someone else — reload."), status=409) from None
     result = MoveResult(
-        subject=subject, from_stage=from_stage, to_stage=to_stage, closed=task, opened=opened, values=clean
+        subject=subject,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        closed=task,
+        opened=opened,
+        values=clean,
+        **committed,
     )
     for listener in _listeners:
         listener(result)
     return result
+
+
+def _commit_keeping(user):
+    """Commit, expiring every object as usual except the acting user: the move changed nothing of
+    his, and the rest of the request (the log line, the headers) would otherwise reload him with
+    his role, permissions and memberships."""
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    for obj in list(session.identity_map.values()):
+        if obj is not user:
+            session.expire(obj)
 
 
 _listeners = []
