@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := app:create_app
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test e2e lint format translations extract-messages install clean
+.PHONY: run test e2e faults cluster cluster-stop cluster-status lint format translations extract-messages install clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,24 @@ run: translations
 	PORT=$(PORT) $(BIN)/python app.py
 
 test: translations
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e and not faults" $(PYTEST_ARGS)
+
+# Fault drills on mini-clusters of real processes (PostgreSQL, Redis, nginx, gunicorn); see README.
+FAULTS_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/0
+faults: translations
+	TEST_DATABASE_URL=$(FAULTS_DATABASE_URL) TEST_REDIS_URL=$(FAULTS_REDIS_URL) \
+		$(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
+
+# nginx + 2 gunicorn webs + 2 workers + 1 scheduler on this machine's PostgreSQL and Redis.
+cluster: translations
+	$(BIN)/python -m deploy.cluster start
+
+cluster-stop: install
+	$(BIN)/python -m deploy.cluster stop
+
+cluster-status: install
+	$(BIN)/python -m deploy.cluster status
 
 e2e: translations
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)

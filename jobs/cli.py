@@ -1,3 +1,5 @@
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -8,20 +10,20 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(burst):
     """Run an RQ worker for all queues (services mode)."""
-    from jobs.runner import make_worker
+    from jobs.runner import run_worker
 
-    make_worker(current_app._get_current_object()).work(burst=burst, with_scheduler=False)
+    run_worker(current_app._get_current_object(), burst=burst)
 
 
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command():
-    """Run the scheduler of periodic jobs (services mode; holds a Redis lock)."""
-    from jobs.runner import make_scheduler, register_periodic_jobs
+    """Run the scheduler of periodic jobs (services mode). Only one schedules at a time (a lease in
+    Redis); another one started stands by and takes over when the first stops."""
+    from jobs.runner import LeaderScheduler, make_scheduler
 
-    scheduler = make_scheduler()
-    register_periodic_jobs(scheduler)
-    scheduler.run()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    make_scheduler(LeaderScheduler).run()
 
 
 @click.command("finance-rebuild")
@@ -37,7 +39,48 @@ def finance_rebuild_command():
     click.echo("finance totals rebuilt" if not problems else f"{len(problems)} cells still differ")
 
 
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Write a backup of the database (pg_dump custom format; SQLite: a copy) to PATH
+    (default: instance/backups/kartoteka-<UTC time>.dump)."""
+    from config import INSTANCE_DIR
+    from services import backup
+
+    try:
+        written = backup.backup(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], path or backup.default_path(INSTANCE_DIR / "backups")
+        )
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written: {written}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--database-url", help="Restore into this database instead of the app's own (DATABASE_URL).")
+@click.option("--create", is_flag=True, help="Create the database first (PostgreSQL).")
+@click.option("--jobs", default=2, show_default=True, help="Parallel pg_restore jobs.")
+@with_appcontext
+def restore_command(path, database_url, create, jobs):
+    """Restore a `flask backup` file into an empty database (never over existing tables)."""
+    from config import normalize_database_url
+    from services import backup
+
+    url = normalize_database_url(database_url) if database_url else current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        if create:
+            backup.create_database(url)
+        backup.restore(path, url, jobs=jobs)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("restored; run `flask db upgrade` if the code is newer than the backup")
+
+
 def init_app(app):
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(finance_rebuild_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(scheduler_command)

@@ -7,6 +7,8 @@ from rq import Queue
 QUEUE_NAMES = ("default", "exports")
 # The scheduler loop refreshes this key (a Unix time) every few seconds; the jobs page reads its age.
 SCHEDULER_HEARTBEAT_KEY = "kartoteka:scheduler:heartbeat"
+# Who may schedule: the `flask scheduler` process holding this lease (its token, renewed every tick).
+SCHEDULER_LEADER_KEY = "kartoteka:scheduler:leader"
 
 
 class QueueHub:

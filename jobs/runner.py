@@ -1,21 +1,27 @@
 """Worker and scheduler. Jobs run inside an app context created here, never at import time."""
 
+import json
 import logging
 import threading
 import time
+import traceback
+import uuid
 from datetime import UTC, datetime
 
+import redis
 from rq import Retry, SimpleWorker, Worker
 from rq.registry import ScheduledJobRegistry
 from rq.timeouts import TimerDeathPenalty
 from rq_scheduler import Scheduler
 from rq_scheduler.utils import to_unix
 
-from jobs.queues import SCHEDULER_HEARTBEAT_KEY
+from jobs.queues import SCHEDULER_HEARTBEAT_KEY, SCHEDULER_LEADER_KEY
 from jobs.schedule import PERIODIC_JOBS, RETRY_INTERVALS
 
 log = logging.getLogger(__name__)
 SCHEDULER_INTERVAL = 5
+REDIS_LOST_PAUSE = 3
+PERIODIC_LAST_RUN_KEY = "kartoteka:periodic:last-run"
 
 
 class AppContextMixin:
@@ -26,7 +32,26 @@ class AppContextMixin:
     def perform_job(self, job, queue, *args, **kwargs):
         # rq 3 passes the execution as a third argument.
         with self.flask_app.app_context():
-            return super().perform_job(job, queue, *args, **kwargs)
+            done = super().perform_job(job, queue, *args, **kwargs)
+        if job.meta.get("periodic_id"):
+            record_periodic_run(self.connection, job, done, getattr(self, "_last_error", ""))
+        return done
+
+    def handle_exception(self, job, *exc_info):
+        self._last_error = "".join(traceback.format_exception_only(*exc_info[:2])).strip()
+        return super().handle_exception(job, *exc_info)
+
+
+def record_periodic_run(connection, job, done, error):
+    """The last run of each periodic job (when, success, what it returned or its error), for the
+    jobs page: each run is a job of its own whose result RQ soon forgets."""
+    if done:
+        result = job.latest_result()
+        text = repr(result.return_value) if result is not None else ""
+    else:
+        text = error
+    record = {"at": time.time(), "ok": bool(done), "result": text[:200]}
+    connection.hset(PERIODIC_LAST_RUN_KEY, job.meta["periodic_id"], json.dumps(record))
 
 
 class ContextWorker(AppContextMixin, Worker):
@@ -93,6 +118,52 @@ class PeriodicScheduler(Scheduler):
         self.connection.set(SCHEDULER_HEARTBEAT_KEY, str(time.time()), ex=int(self._interval) * 12 + 60)
 
 
+class LeaderScheduler(PeriodicScheduler):
+    """`flask scheduler`: only the holder of a lease in Redis registers the schedule and enqueues.
+    A second process started by mistake stands by and takes over within `lease_seconds` when the
+    first one stops or dies, so a periodic run is never enqueued twice (and the jobs are idempotent
+    anyway, should a run be repeated)."""
+
+    lease_seconds = 30
+    _release = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token = uuid.uuid4().hex
+        self.leading = False
+        # rq-scheduler says so at every tick when another one holds the lock; a stand-by said it once.
+        self.log.addFilter(lambda record: self.leading or "Lock already taken" not in record.getMessage())
+
+    def _hold_lease(self):
+        connection = self.connection
+        held = connection.set(SCHEDULER_LEADER_KEY, self.token, nx=True, ex=self.lease_seconds)
+        if not held and connection.get(SCHEDULER_LEADER_KEY) == self.token.encode():
+            held = connection.expire(SCHEDULER_LEADER_KEY, self.lease_seconds)
+        if held and not self.leading:
+            log.info("this scheduler holds the lease and schedules the periodic jobs")
+            register_periodic_jobs(self)
+        elif not held and self.leading is not None:
+            log.warning("another scheduler holds the lease; this one stands by")
+        self.leading = bool(held) or None  # None: standing by, already said so
+        return self.leading
+
+    def acquire_lock(self):
+        if not self._hold_lease():
+            self._lock_acquired = False
+            return False
+        return super().acquire_lock()
+
+    def heartbeat(self):
+        if self.leading:
+            super().heartbeat()
+        else:
+            Scheduler.heartbeat(self)
+
+    def register_death(self):
+        self.connection.eval(self._release, 1, SCHEDULER_LEADER_KEY, self.token)
+        super().register_death()
+
+
 class EmbeddedScheduler(PeriodicScheduler):
     def _install_signal_handlers(self):
         pass
@@ -105,13 +176,45 @@ def make_worker(app, worker_class=ContextWorker):
     return worker_class(queues.all(), connection=queues.connection)
 
 
+def _same(job, spec):
+    return (
+        job.func_name == spec["func"]
+        and job.meta.get("interval") == spec["interval_seconds"]
+        and job.timeout == spec.get("timeout", job.timeout)
+        and job.origin == spec.get("queue", "default")
+        and job.meta.get("retry_intervals") == list(spec.get("retry", RETRY_INTERVALS))
+    )
+
+
+def run_worker(app, burst=False, pause=REDIS_LOST_PAUSE):
+    """`flask worker`: RQ's worker rides out Redis being away between jobs, but quits when Redis
+    goes while it watches a job; start it again once Redis answers. A job cut off that way is
+    found abandoned by a worker later and retried (or failed with the reason)."""
+    while True:
+        try:
+            make_worker(app).work(burst=burst, with_scheduler=False)
+            return
+        except redis.exceptions.ConnectionError as error:
+            if burst:
+                raise
+            log.warning("lost Redis (%s); the worker starts again in %s s", error, pause)
+            time.sleep(pause)
+
+
 def register_periodic_jobs(scheduler):
-    """Replace the schedule with the list in jobs/schedule.py; the fixed ids make this idempotent."""
-    wanted = {spec["id"] for spec in PERIODIC_JOBS}
+    """Make the schedule the list in jobs/schedule.py; the fixed ids make this idempotent. A job
+    already scheduled as listed keeps its next run time, so a restarted scheduler, or one taking
+    over from another, does not run everything again at once."""
+    specs = {spec["id"]: spec for spec in PERIODIC_JOBS}
+    kept = set()
     for job in scheduler.get_jobs():
-        if job.id in wanted or job.meta.get("periodic"):
+        if job.id in specs and _same(job, specs[job.id]) and job.id not in kept:
+            kept.add(job.id)
+        elif job.id in specs or job.meta.get("periodic"):
             scheduler.cancel(job)
     for spec in PERIODIC_JOBS:
+        if spec["id"] in kept:
+            continue
         scheduler.schedule(
             scheduled_time=datetime.now(UTC),
             func=spec["func"],

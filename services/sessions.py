@@ -6,12 +6,21 @@ from datetime import timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload, selectinload
 
 from extensions import db
 from models.base import utcnow
+from models.org import Membership
 from models.user import User, UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)
+# Every request loads its user: the role and the positions' access profiles are what the policy
+# reads; the memberships' office, department and parent load only where a page shows them.
+USER_LOADS = (
+    selectinload(User.memberships).options(
+        lazyload(Membership.office), lazyload(Membership.department), lazyload(Membership.parent)
+    ),
+)
 
 
 def _digest(token):
@@ -50,7 +59,7 @@ def load_user(token):
         record.ended_at = now
         db.session.commit()
         return None
-    user = db.session.get(User, record.user_id)
+    user = db.session.get(User, record.user_id, options=USER_LOADS)
     if user is None or not user.is_active:
         return None
     if now - record.last_seen_at > TOUCH_EVERY:

@@ -1,0 +1,475 @@
+"""Load test of a running cluster (`make cluster`) over real HTTP and Socket.IO, through nginx.
+
+Signed-in users of several roles (owner, administrator, managers, agents, accountants) each run a
+loop of what people do all day, with a short think time: the tracker page, column pages (JSON),
+column counts, a card's page (edit or details, whatever the role gets), archive filters, the task
+lists, the auto-tasks tab and (the owner) the financial report. The owner and the administrator
+also move cards one stage on through the modal's endpoint with the page's CSRF token, as the
+browser does. Every user keeps a Socket.IO connection on his board room; every move must reach
+every one of them ("lost" counts the misses).
+
+nginx's `ip_hash` sends all clients of one /24 to one web process, so each user's connections leave
+from its own loopback address (127.0.N.1), chosen so that the users split evenly over the webs.
+
+    flock /tmp/kartoteka-bench.lock .venv/bin/python bench/load_test.py \\
+        --database-url postgresql+psycopg://…/kartoteka_bench_… --duration 300
+
+The database URL is read only to learn the users, stages and filter values; the load goes through
+--url (default http://127.0.0.1:8080). Targets: ≥ 200 requests/s sustained, p95 ≤ 150 ms, no
+errors, every move delivered, web process RSS growth < 10 %. Figures are printed, never asserted.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import re
+import socket
+import statistics
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+TARGET_RPS, TARGET_P95, TARGET_RSS = 200, 150, 0.10
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+ROOM = re.compile(r'data-room="([^"]+)"')
+ROLES = ("owner", "administrator", "manager", "agent", "accountant")
+# (action, weight): what a user of the panel does, roughly as often as he does it.
+MIX = [
+    ("tracker", 8), ("column", 30), ("counts", 10), ("card", 12), ("archive", 12),
+    ("tasks", 8), ("auto_tasks", 6), ("finance", 3), ("move", 6),
+]  # fmt: skip
+RUN_DIR = Path(__file__).resolve().parent.parent / "instance" / "cluster"
+
+
+# ---------------------------------------------------------------------------------------- set-up
+
+
+def plan(database_url, users, seed):
+    """Users by role, the stages with a valid move each, and filter values, read from the database."""
+    from bench.generate_cards import bench_app
+    from seeds.demo_cards import sample_values
+
+    app = bench_app(database_url)
+    with app.app_context():
+        from extensions import db
+        from services.card_board import cards_pipeline
+
+        rows = db.session.execute(
+            sa.text(
+                "SELECT u.username, r.code FROM users u JOIN roles r ON r.id = u.role_id "
+                "WHERE u.deleted_at IS NULL AND NOT u.is_blocked ORDER BY u.id"
+            )
+        ).all()
+        by_role = {role: [name for name, code in rows if code == role] for role in ROLES}
+        board = cards_pipeline()
+        today = date.today()
+        stages = [
+            {"id": s.id, "to": s.allowed_targets[0].id, "values": sample_values(s, today)}
+            for s in board.stages
+            if not s.is_final and s.allowed_targets
+        ]
+        banks = list(db.session.scalars(sa.text("SELECT id FROM banks ORDER BY id")))
+        suppliers = list(db.session.scalars(sa.text("SELECT id FROM contractors ORDER BY id")))
+        agent_ids = list(db.session.scalars(sa.text(
+            "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE r.code = 'agent' ORDER BY u.id"
+        )))  # fmt: skip
+        contacts = list(db.session.scalars(sa.text("SELECT contact_name FROM cards ORDER BY id DESC LIMIT 200")))
+        db.session.remove()
+        db.engine.dispose()
+    # The owner and the administrator move cards (they may move any); the rest read.
+    wanted = ["owner", "administrator"] + ["manager", "agent", "agent", "accountant", "manager", "agent"] * users
+    people, taken = [], dict.fromkeys(ROLES, 0)
+    for role in wanted:
+        if len(people) == users:
+            break
+        names = by_role.get(role) or []
+        if not names or (role in ("owner", "administrator") and taken[role]):
+            continue
+        people.append((names[taken[role] % len(names)], role))
+        taken[role] += 1
+    words = sorted({part for name in contacts if name for part in name.split()[:2]})
+    return {
+        "people": people,
+        "stages": stages,
+        "banks": banks,
+        "suppliers": suppliers,
+        "agents": agent_ids,
+        "contacts": random.Random(seed).sample(words, min(30, len(words))) or ["Іван"],
+    }
+
+
+def upstream_of(url, source):
+    """Which web process nginx's ip_hash gives a client from `source` (the X-Upstream header)."""
+    import requests
+
+    http = session_from(source)
+    try:
+        return http.get(f"{url}/healthz", timeout=10).headers.get("X-Upstream")
+    except requests.RequestException:
+        return None
+    finally:
+        http.close()
+
+
+def spread_sources(url, count):
+    """`count` loopback source addresses, dealt out evenly over the upstreams."""
+    buckets = {}
+    for n in range(1, 250):
+        address = f"127.0.{n}.1"
+        buckets.setdefault(upstream_of(url, address) or "?", []).append(address)
+        if len(buckets) > 1 and all(len(b) >= count for b in buckets.values()):
+            break
+    lists = list(buckets.values())
+    return [lists[i % len(lists)][i // len(lists)] for i in range(count)], {k: len(v) for k, v in buckets.items()}
+
+
+def session_from(source):
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class SourceAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (source, 0)
+            return super().init_poolmanager(*args, **kwargs)
+
+    http = requests.Session()
+    http.mount("http://", SourceAdapter(pool_connections=4, pool_maxsize=4))
+    return http
+
+
+# -------------------------------------------------------------------------------- one user
+
+
+class User:
+    def __init__(self, index, username, role, source, args, shared):
+        self.index, self.username, self.role, self.source = index, username, role, source
+        self.args, self.shared, self.url = args, shared, args.url
+        self.rng = random.Random(args.seed * 1000 + index)
+        self.http = session_from(source)
+        self.samples, self.errors, self.moves, self.receipts = [], [], [], []
+        self.cards = []  # (card_id, stage_id, version) seen on this user's column pages
+        self.moved = set()
+        self.socket = None
+
+    def sign_in(self, password):
+        token = CSRF_FIELD.search(self.http.get(f"{self.url}/login").text).group(1)
+        response = self.http.post(
+            f"{self.url}/login",
+            data={"username": self.username, "password": password, "csrf_token": token},
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"cannot sign in as {self.username}: HTTP {response.status_code}")
+        page = self.http.get(f"{self.url}/admin/tracker/").text
+        self.csrf = CSRF_META.search(page).group(1)
+        self.room = ROOM.search(page).group(1)
+
+    def connect_socket(self):
+        import socketio
+
+        raw = socket.create_connection(("127.0.0.1", int(self.url.rsplit(":", 1)[1])), source_address=(self.source, 0))
+        # The engine.io client hands this to websocket-client: the socket leaves from our source address.
+        client = socketio.Client(reconnection=False, websocket_extra_options={"socket": raw})
+
+        def on_changed(data):
+            self.receipts.append((time.monotonic(), data.get("subject_id"), data.get("version")))
+
+        client.on("board_changed", on_changed)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        client.connect(
+            self.url, headers={"Cookie": cookie, "Origin": self.url}, transports=["websocket"], wait_timeout=30
+        )
+        reply = client.call("join", {"room": self.room}, timeout=30)
+        if not reply or not reply.get("ok"):
+            raise RuntimeError(f"{self.username} could not join {self.room}: {reply}")
+        self.socket = client
+
+    def get(self, action, path, **params):
+        return self.request(action, "GET", path, params=params)
+
+    def request(self, action, method, path, **kwargs):
+        started = time.monotonic()
+        try:
+            response = self.http.request(method, f"{self.url}{path}", timeout=30, allow_redirects=False, **kwargs)
+        except Exception as error:  # a refused or dropped connection is an error like a 5xx
+            self.errors.append((action, type(error).__name__))
+            return None
+        elapsed = (time.monotonic() - started) * 1000
+        if started >= self.shared["measure_from"]:
+            self.samples.append((action, elapsed, started))
+        if response.status_code >= 400 or (response.status_code >= 300 and action != "move"):
+            self.errors.append((action, response.status_code))
+        return response
+
+    # -- the actions
+
+    def tracker(self):
+        self.get("tracker", "/admin/tracker/")
+
+    def column(self):
+        stage = self.rng.choice(self.shared["stages"])
+        response = self.get("column", f"/admin/tracker/column/{stage['id']}")
+        if response is not None and response.status_code == 200:
+            rows = response.json()["rows"]
+            self.cards = [(r["card_id"], stage["id"], r["version"]) for r in rows] + self.cards[:200]
+
+    def counts(self):
+        self.get("counts", "/admin/tracker/counts")
+
+    def card(self):
+        if not self.cards:
+            return self.column()
+        card_id = self.rng.choice(self.cards)[0]
+        self.get("card", "/admin/cards/details/", id=card_id)
+
+    def archive(self):
+        shared, rng = self.shared, self.rng
+        choice = rng.choice(["contact", "bank", "supplier", "agent", "number"])
+        value = {
+            "contact": lambda: rng.choice(shared["contacts"]),
+            "bank": lambda: rng.choice(shared["banks"]),
+            "supplier": lambda: rng.choice(shared["suppliers"]),
+            "agent": lambda: rng.choice(shared["agents"]),
+            "number": lambda: str(rng.randint(4000, 5599)),
+        }[choice]()
+        self.get("archive", "/admin/cards/", tab="archive", **{choice: value})
+
+    def tasks(self):
+        self.get("tasks", "/admin/tasks/", tab=self.rng.choice(["incoming", "outgoing"]))
+
+    def auto_tasks(self):
+        self.get("auto_tasks", "/admin/tasks/auto/")
+
+    def finance(self):
+        if self.role != "owner":
+            return self.column()
+        end = date.today() - timedelta(days=self.rng.randint(0, 365))
+        start = end - timedelta(days=self.rng.choice([7, 30, 90, 365]))
+        self.get("finance", "/admin/reports/finance/", **{"from": start.isoformat(), "to": end.isoformat()})
+
+    def move(self):
+        if self.role not in ("owner", "administrator"):
+            return self.column()
+        parity = 0 if self.role == "owner" else 1  # the two movers never race for one card
+        candidates = [c for c in self.cards if c[0] % 2 == parity and c[0] not in self.moved]
+        if not candidates:
+            return self.column()
+        card_id, stage_id, version = self.rng.choice(candidates)
+        stage = next(s for s in self.shared["stages"] if s["id"] == stage_id)
+        self.moved.add(card_id)
+        data = {f"field.{name}": value for name, value in stage["values"].items()}
+        data.update(to_stage=stage["to"], version=version, csrf_token=self.csrf)
+        sent = time.monotonic()
+        response = self.request(
+            "move", "POST", f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": self.csrf}
+        )
+        if response is not None and response.status_code == 200:
+            self.moves.append((card_id, response.json()["version"], sent))
+
+    def run(self):
+        actions = [name for name, _ in MIX]
+        weights = [weight for _, weight in MIX]
+        stop_at = self.shared["stop_at"]
+        while time.monotonic() < stop_at:
+            getattr(self, self.rng.choices(actions, weights)[0])()
+            time.sleep(self.rng.expovariate(1 / self.args.think))
+
+
+def user_process(args, shared, people, first_index, ready, go, results):
+    users = [User(first_index + i, name, role, source, args, shared) for i, (name, role, source) in enumerate(people)]
+    for user in users:
+        user.sign_in(args.password)
+        user.connect_socket()
+    ready.put(len(users))
+    start_at = go.get()
+    shared.update(stop_at=start_at + args.duration, measure_from=start_at + args.warmup)
+    threads = [threading.Thread(target=user.run, daemon=True) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    time.sleep(args.grace)  # the last moves' events are still on their way
+    results.put(
+        [
+            {
+                "samples": u.samples,
+                "errors": u.errors,
+                "moves": u.moves,
+                "receipts": u.receipts,
+                "socket": u.socket.connected,
+                "source": u.source,
+            }
+            for u in users
+        ]
+    )
+    for user in users:
+        user.socket.disconnect()
+
+
+# ------------------------------------------------------------------------------ measurement
+
+
+def web_rss(run_dir):
+    """RSS (kB) of each gunicorn worker process of the cluster (the children of the web masters)."""
+    result = {}
+    for pid_file in sorted(run_dir.glob("web*.pid")):
+        master = pid_file.read_text().strip()
+        try:
+            children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    result[f"{pid_file.stem}:{child}"] = int(line.split()[1])
+    return result
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds used so far by these processes."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_by_kind(run_dir):
+    """CPU seconds so far of the web processes and of all PostgreSQL processes."""
+    webs = [key.split(":")[1] for key in web_rss(run_dir)]
+    postgres = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _comm(p) == "postgres"]
+    return {"web": cpu_seconds(webs), "postgres": cpu_seconds(postgres), "machine": _machine_busy()}
+
+
+def _comm(proc):
+    try:
+        return (proc / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _machine_busy():
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * len(values)) - 1))] if values else float("nan")
+
+
+def verdict(ok):
+    return "OK" if ok else "MISSED"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8080")
+    parser.add_argument("--database-url", required=True, help="the cluster's database (read once, for the plan)")
+    parser.add_argument("--password", default="bench-password")
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--think", type=float, default=0.12, help="mean seconds between a user's requests")
+    parser.add_argument("--duration", type=float, default=300)
+    parser.add_argument("--warmup", type=float, default=20, help="seconds at the start not measured")
+    parser.add_argument("--grace", type=float, default=5, help="seconds to wait for the last events")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--run-dir", default=str(RUN_DIR), help="the cluster's run dir (pid files, for RSS)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    from config import normalize_database_url
+
+    shared = plan(normalize_database_url(args.database_url), args.users, args.seed)
+    sources, spread = spread_sources(args.url, len(shared["people"]))
+    people = [(name, role, source) for (name, role), source in zip(shared["people"], sources, strict=True)]
+    print(f"{len(people)} users: " + ", ".join(f"{r} ×{sum(p[1] == r for p in people)}" for r in ROLES), flush=True)
+    print(f"loopback sources per web process (ip_hash): {spread}", flush=True)
+
+    context = multiprocessing.get_context("spawn")
+    ready, results = context.Queue(), context.Queue()
+    gos = [context.Queue() for _ in range(args.processes)]
+    shared_plain = {k: shared[k] for k in ("stages", "banks", "suppliers", "agents", "contacts")}
+    processes = []
+    for n in range(args.processes):
+        share = people[n :: args.processes]
+        process = context.Process(
+            target=user_process, args=(args, dict(shared_plain), share, n * 10_000, ready, gos[n], results)
+        )
+        process.start()
+        processes.append(process)
+    connected = sum(ready.get(timeout=300) for _ in processes)
+    print(f"{connected} users signed in with a board socket each", flush=True)
+
+    run_dir = Path(args.run_dir)
+    start_at = time.monotonic() + 1
+    for go in gos:
+        go.put(start_at)
+    time.sleep(max(0, start_at + args.warmup - time.monotonic()))
+    rss_start, cpu_start = web_rss(run_dir), cpu_by_kind(run_dir)
+    load_start = time.time()
+    time.sleep(max(0, start_at + args.duration - time.monotonic()))
+    rss_end, cpu_end = web_rss(run_dir), cpu_by_kind(run_dir)
+    users = [u for _ in processes for u in results.get(timeout=600)]
+    for process in processes:
+        process.join(timeout=60)
+
+    samples = [s for u in users for s in u["samples"]]
+    errors = [e for u in users for e in u["errors"]]
+    measured = args.duration - args.warmup
+    rps = len(samples) / measured
+    p50, p95, p99 = (pct([s[1] for s in samples], q) for q in (0.5, 0.95, 0.99))
+
+    moves = [m for u in users for m in u["moves"] if m[2] >= start_at + 0]
+    sent = {(card_id, version): at for card_id, version, at in moves}
+    lost, delivery = 0, []
+    for u in users:
+        got = {(s, v): at for at, s, v in u["receipts"]}
+        for key, at in sent.items():
+            if key in got:
+                delivery.append((got[key] - at) * 1000)
+            else:
+                lost += 1
+    growth = {k: (rss_end.get(k, v) - v) / v for k, v in rss_start.items()}
+
+    print(f"\nload: {args.duration:.0f} s ({args.warmup:.0f} s warm-up not measured), {connected} users, "
+          f"think {args.think} s, load started {time.ctime(load_start)}")  # fmt: skip
+    print(f"{'requests/s sustained':<40} {rps:8.1f}        target ≥ {TARGET_RPS}   {verdict(rps >= TARGET_RPS)}")
+    print(f"{'latency p50 / p95 / p99 (ms)':<40} {p50:6.1f} / {p95:6.1f} / {p99:6.1f}   target p95 ≤ {TARGET_P95}   "
+          f"{verdict(p95 <= TARGET_P95)}")  # fmt: skip
+    print(f"{'errors (4xx/5xx/connection)':<40} {len(errors):8d}        target 0   {verdict(not errors)}")
+    print(f"{'moves / board deliveries expected':<40} {len(sent):8d} / {len(sent) * len(users)}")
+    print(f"{'deliveries lost':<40} {lost:8d}        target 0   {verdict(lost == 0)}")
+    if delivery:
+        print(
+            f"{'move POST sent → event at a board, ms':<40} p50 {pct(delivery, 0.5):.1f}  p95 {pct(delivery, 0.95):.1f}"
+        )
+    for key in sorted(rss_start):
+        print(f"{'RSS ' + key:<40} {rss_start[key] / 1024:6.1f} → {rss_end.get(key, 0) / 1024:6.1f} MB "
+              f"({growth[key] * 100:+.1f} %)   target < {TARGET_RSS * 100:.0f} %   {verdict(growth[key] < TARGET_RSS)}")  # fmt: skip
+    cpu = {kind: cpu_end[kind] - cpu_start[kind] for kind in cpu_start}
+    print(f"{'CPU per request (ms): webs / PostgreSQL':<40} {cpu['web'] / len(samples) * 1000:6.1f} / "
+          f"{cpu['postgres'] / len(samples) * 1000:6.1f}; machine busy {cpu['machine'] / measured * 100:.0f} % "
+          f"of one core (of {os.cpu_count()})")  # fmt: skip
+    print(f"{'sockets still connected at the end':<40} {sum(u['socket'] for u in users)} of {len(users)}")
+    print("\nper action:  n   p50   p95   (ms)")
+    for action, _ in MIX:
+        values = [s[1] for s in samples if s[0] == action]
+        if values:
+            print(f"  {action:<12} {len(values):7d} {statistics.median(values):6.1f} {pct(values, 0.95):6.1f}")
+    if errors:
+        counted = {}
+        for action, what in errors:
+            counted[(action, what)] = counted.get((action, what), 0) + 1
+        print("errors: " + ", ".join(f"{a} {w} ×{n}" for (a, w), n in sorted(counted.items(), key=str)))
+
+
+if __name__ == "__main__":
+    main()
