@@ -4,9 +4,18 @@ liveness of workers and the scheduler, and a retry button for failed jobs."""
 from flask import abort, flash, redirect, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from admin_views.base import SecuredView
 from services import job_monitor
+
+# RQ's worker states, as the page shows them.
+WORKER_STATES = {
+    "idle": _l("idle"),
+    "busy": _l("busy"),
+    "started": _l("starting"),
+    "suspended": _l("suspended"),
+}
 
 
 class JobsView(SecuredView):
@@ -20,6 +29,7 @@ class JobsView(SecuredView):
             lists={state: job_monitor.list_jobs(state) for state in ("failed", "started", "queued", "scheduled")},
             periodic=job_monitor.periodic_jobs(),
             stale_after=job_monitor.SCHEDULER_STALE_SECONDS,
+            worker_states=WORKER_STATES,
         )
 
     @expose("/retry/<job_id>", methods=("POST",))

@@ -2,6 +2,7 @@
 workers and the scheduler, and retrying a failed job. Everything goes through the QueueHub's
 Redis connection; nothing here runs a job."""
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 from rq_scheduler import Scheduler
 
 from jobs.queues import QUEUE_NAMES, SCHEDULER_HEARTBEAT_KEY
+from jobs.runner import PERIODIC_LAST_RUN_KEY
 
 LIST_LIMIT = 100
 # The scheduler beats every few seconds; a minute of silence means it is gone.
@@ -153,9 +155,20 @@ def periodic_jobs(connection=None):
                 "func": job.func_name,
                 "interval_seconds": job.meta.get("interval"),
                 "next_run": datetime.fromtimestamp(score, UTC).replace(tzinfo=None),
+                **last_run(connection, job.id),
             }
         )
     return rows
+
+
+def last_run(connection, periodic_id):
+    """When a periodic job last finished, whether it succeeded, and its result or error."""
+    raw = connection.hget(PERIODIC_LAST_RUN_KEY, periodic_id)
+    if not raw:
+        return {"last_run": None, "last_ok": None, "last_result": None}
+    record = json.loads(raw)
+    at = datetime.fromtimestamp(record["at"], UTC).replace(tzinfo=None)
+    return {"last_run": at, "last_ok": record["ok"], "last_result": record["result"]}
 
 
 def retry(job_id, connection=None):

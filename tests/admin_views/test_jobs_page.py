@@ -85,6 +85,23 @@ def test_a_failing_periodic_run_is_retried_with_back_off_then_listed_with_its_er
     assert job_monitor.summary()["queued"] == 1
 
 
+def test_the_schedule_shows_each_periodic_jobs_last_run_and_result(app, owner_client):
+    ok_scheduler, ok_template = schedule_periodic("jobs.maintenance.purge_old_login_attempts", "purge-test")
+    bad_scheduler, bad_template = schedule_periodic("tests.jobs.hooks.fail_loudly", "failing-test")
+    assert job_monitor.last_run(queues.connection, "purge-test")["last_run"] is None
+    run_due(ok_scheduler, ok_template)
+    run_due(bad_scheduler, bad_template)
+    make_worker(app, EmbeddedWorker).work(burst=True)
+
+    rows = {row["id"]: row for row in job_monitor.periodic_jobs()}
+    assert rows["purge-test"]["last_ok"] is True and rows["purge-test"]["last_result"] == "0"
+    assert rows["purge-test"]["last_run"] is not None
+    assert rows["failing-test"]["last_ok"] is False
+    assert "the bank's service did not answer" in rows["failing-test"]["last_result"]
+    page = owner_client.get("/admin/jobs/").text
+    assert "Last run" in page and "failed:" in page
+
+
 def test_retry_refuses_unknown_ids_strangers_and_requests_without_a_token(app, owner_client):
     queues.enqueue("tests.jobs.hooks.fail_loudly")
     make_worker(app, EmbeddedWorker).work(burst=True)
