@@ -2,11 +2,25 @@
 request either finishes or fails fast with a 503 (admin_views/errors.py) and the pool recovers."""
 
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from extensions import db
 
 
+def _end_session(_error=None):
+    """Close the request's session; if its connection was killed meanwhile, the ROLLBACK of the
+    close fails: drop the connection instead, so the answer already made is not turned into a
+    500 and the pool gets a fresh connection next time."""
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError):
+        db.session().invalidate()
+        db.session.remove()
+
+
 def init_app(app):
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(_end_session)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql":

@@ -11,6 +11,8 @@ from sqlalchemy.exc import OperationalError
 
 from admin_views.request_log import JsonFormatter
 from extensions import db, queues
+from services import database
+from tests.conftest import SERVICES_MODE
 
 
 def test_healthz_answers_without_a_login(client):
@@ -127,3 +129,12 @@ def test_a_statement_over_the_timeout_is_cancelled_on_postgresql(app):
         connection.exec_driver_sql("SET statement_timeout = 100")
         with pytest.raises(OperationalError):
             connection.exec_driver_sql("SELECT pg_sleep(2)")
+
+
+@pytest.mark.skipif(not SERVICES_MODE, reason="kills a PostgreSQL backend")
+def test_a_connection_killed_before_the_request_ends_does_not_turn_the_answer_into_a_500(app):
+    pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()  # the session holds it now
+    with db.engine.connect() as other:
+        assert other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    database._end_session()  # the request's teardown: its ROLLBACK meets a dead connection
+    assert db.session.execute(sa.text("SELECT 1")).scalar() == 1  # a fresh connection next time
