@@ -13,7 +13,7 @@ import seeds.cli
 from admin_views import errors, health, i18n, request_log, security
 from config import INSTANCE_DIR, Config
 from extensions import babel, csrf, db, login, migrate, queues, socketio
-from services import audit, card_counts, database, finance, sessions
+from services import audit, card_counts, database, finance_totals, sessions
 
 
 def create_app(config=Config):
@@ -31,7 +31,7 @@ def create_app(config=Config):
     login.user_loader(sessions.load_user)
     queues.init_app(app)
     audit.init_app(app)
-    finance.init_app(app)
+    finance_totals.init_app(app)
     admin_views.init_app(app)
     request_log.init_app(app)
     health.init_app(app)

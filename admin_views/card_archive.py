@@ -6,7 +6,7 @@ from sqlalchemy import select
 from extensions import db
 from models.directory import Bank, Contractor
 from models.user import Role, User
-from services import cards
+from services import card_lists
 
 FILTER_LABELS = {
     "number": _l("Card number"),
@@ -41,7 +41,7 @@ def _options():
 
 def archive_context(user, args):
     """Template values of the archive tab; `errors` is non-empty (→ 400) when the filter is malformed."""
-    filters = cards.ArchiveFilters.from_args(args)
+    filters = card_lists.ArchiveFilters.from_args(args)
     context = {
         "filters": filters,
         "errors": {FILTER_LABELS.get(name, name): message for name, message in filters.errors.items()},
@@ -52,7 +52,7 @@ def archive_context(user, args):
         "first_page_args": filters.as_args(),
     }
     if not filters.errors:
-        context["rows"], context["next_after"] = cards.archive_page(user, filters)
+        context["rows"], context["next_after"] = card_lists.archive_page(user, filters)
         if context["next_after"] is not None:
             context["next_page_args"] = filters.as_args(after=context["next_after"])
     return context

@@ -23,7 +23,7 @@ from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
 from models.user import User
-from services import access, cards
+from services import access, card_lists, cards
 
 TABS = (
     ("new", _l("New cards")),
@@ -175,12 +175,12 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     @expose("/")
     def index_view(self):
         tab = request.args.get("tab", "new")
-        if tab not in cards.BUCKETS:
+        if tab not in card_lists.BUCKETS:
             abort(400)
         context = {
             "tab": tab,
             "tabs": TABS,
-            "stages": cards.stages_by_id(),
+            "stages": card_lists.stages_by_id(),
             "now": utcnow(),
             "badge_text": badge_text_colour,
             "card_href": self._card_href(),
@@ -189,8 +189,8 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             context.update(archive_context(current_user, request.args))
             status = 400 if context["errors"] else 200
             return self.render("admin/cards/index.html", **context), status
-        rows, more = cards.tab_rows(current_user, tab)
-        return self.render("admin/cards/index.html", rows=rows, more=more, limit=cards.TAB_LIMIT, **context)
+        rows, more = card_lists.tab_rows(current_user, tab)
+        return self.render("admin/cards/index.html", rows=rows, more=more, limit=card_lists.TAB_LIMIT, **context)
 
     def _card_href(self):
         """card id → the row's link (edit or details, back to this page): the URL is built once and

@@ -14,7 +14,7 @@ from admin_views.base import SecuredView
 from extensions import db
 from forms.tasks import CommentForm, TaskForm
 from models.base import utcnow
-from services import access, audit, tasks
+from services import access, audit, auto_tasks, tasks
 from services.timezones import to_local
 
 TAB_LABELS = {
@@ -84,28 +84,28 @@ class TasksView(SecuredView):
 
     @expose("/auto/")
     def auto(self):
-        filters = tasks.AutoFilters.from_args(request.args)
+        filters = auto_tasks.AutoFilters.from_args(request.args)
         rows, next_after, errors = [], None, {}
         try:
-            rows, next_after = tasks.auto_task_page(current_user, filters)
+            rows, next_after = auto_tasks.auto_task_page(current_user, filters)
         except tasks.TaskError as error:
             if error.status != 400 or not error.errors:
                 abort(error.status)
             errors = self._errors(error)
-        people = tasks.people_names(rows)
+        people = auto_tasks.people_names(rows)
         return self.render(
             "admin/tasks/auto.html",
             tab="auto",
             tabs=self.tabs(),
             filters=filters,
-            rows=[(row, tasks.entered_values(row, people)) for row in rows],
-            numbers=tasks.card_numbers(rows),
+            rows=[(row, auto_tasks.entered_values(row, people)) for row in rows],
+            numbers=auto_tasks.card_numbers(rows),
             next_after=next_after,
             errors=errors,
             now=utcnow(),
             people=tasks.filter_people(current_user),
-            stages=tasks.pipeline_stages(),
-            states=tasks.AUTO_STATES,
+            stages=auto_tasks.pipeline_stages(),
+            states=auto_tasks.AUTO_STATES,
         ), (400 if errors else 200)
 
     # --- create and edit ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Generates (INSERT … SELECT generate_series, in chunks) 20 banks, 50 agents, 1,000,000 cards (a
 third with a bank answer date) and 10,000,000 transactions over five years (2021–2025), builds the
-daily and monthly totals with one INSERT … SELECT GROUP BY each (finance.rebuild), then times, for
+daily and monthly totals with one INSERT … SELECT GROUP BY each (finance_totals.rebuild), then times, for
 a month, a quarter, a year, all time and a period with edge days:
 
 - finance.report(period) — totals, by bank, by agent and by month from the kept totals;
@@ -182,7 +182,7 @@ def main():
             from extensions import db
             from models.card import Transaction
             from seeds.reference import load_reference
-            from services import finance
+            from services import finance, finance_totals
 
             upgrade(directory="migrations")
             load_reference()
@@ -192,7 +192,7 @@ def main():
                 cards, transactions = generate(connection, args.scale)
                 connection.commit()
             with db.engine.begin() as connection:
-                step("finance.rebuild (daily + monthly totals)", lambda: finance.rebuild(connection))
+                step("finance_totals.rebuild (daily + monthly totals)", lambda: finance_totals.rebuild(connection))
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 step("VACUUM ANALYZE", lambda: connection.execute(sa.text("VACUUM ANALYZE")))
             sizes = db.session.execute(
@@ -247,7 +247,7 @@ def main():
 
             report("add one transaction (ORM, hook, commit)", timed(add_one, 50))
             with db.engine.connect() as connection:
-                problems = finance.check(connection) if args.scale <= 0.1 else None
+                problems = finance_totals.check(connection) if args.scale <= 0.1 else None
             if problems is not None:
                 print(f"kept totals equal the ledger: {not problems}")
     finally:

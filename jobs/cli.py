@@ -31,11 +31,11 @@ def scheduler_command():
 def finance_rebuild_command():
     """Recompute the financial report's daily and monthly totals from the ledger."""
     from extensions import db
-    from services import finance
+    from services import finance_totals
 
     with db.engine.begin() as connection:
-        finance.rebuild(connection)
-        problems = finance.check(connection)
+        finance_totals.rebuild(connection)
+        problems = finance_totals.check(connection)
     click.echo("finance totals rebuilt" if not problems else f"{len(problems)} cells still differ")
 
 

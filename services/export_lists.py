@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from extensions import db
 from models.card import Card
 from models.pipeline import Stage
-from services import cards, exports
+from services import card_lists, exports
 from services.timezones import now_utc
 
 CARD_COLUMNS = (
@@ -42,7 +42,7 @@ def _stage_labels():
 
 def _card_tuple(labels):
     def convert(record):
-        row = cards._row(record)
+        row = card_lists.row_of(record)
         return (
             row.number,
             row.contact_name,
@@ -61,23 +61,23 @@ def _card_tuple(labels):
 
 def tab_rows(bucket):
     def rows(user, args):
-        return exports.keyset(cards._rows_query(user, bucket), Card.id, convert=_card_tuple(_stage_labels()))
+        return exports.keyset(card_lists.rows_query(user, bucket), Card.id, convert=_card_tuple(_stage_labels()))
 
     return rows
 
 
 def archive_check(args):
-    return cards.ArchiveFilters.from_args(args).errors
+    return card_lists.ArchiveFilters.from_args(args).errors
 
 
 def archive_rows(user, args):
     """The archive with the page's filters, every page of it (the page's own `after` is ignored)."""
-    filters = dataclasses.replace(cards.ArchiveFilters.from_args(args), after=None)
+    filters = dataclasses.replace(card_lists.ArchiveFilters.from_args(args), after=None)
     if filters.errors:
         raise exports.ExportError(_l("The filter was not understood."), errors=filters.errors)
     labels = _stage_labels()
     while True:
-        page, next_after = cards.archive_page(user, filters, page_size=exports.BATCH)
+        page, next_after = card_lists.archive_page(user, filters, page_size=exports.BATCH)
         yield from (
             (r.number, r.contact_name, r.contact_phone, r.bank, r.supplier, r.agent, r.manager, r.accountant,
              labels.get(r.stage_id, ""), r.stage_entered_at)
@@ -155,22 +155,22 @@ def task_check(args):
 
 
 def auto_check(args):
-    from services import tasks
+    from services import auto_tasks
 
-    return tasks.AutoFilters.from_args(args).errors
+    return auto_tasks.AutoFilters.from_args(args).errors
 
 
 def auto_rows(user, args):
     """The stage-task history with the page's filters, read page after page by its own cursor."""
-    from services import tasks
+    from services import auto_tasks, tasks
 
-    filters = tasks.AutoFilters.from_args(_without(args, "after"))
+    filters = auto_tasks.AutoFilters.from_args(_without(args, "after"))
     while True:
         try:
-            page, cursor = tasks.auto_task_page(user, filters, page_size=exports.BATCH)
+            page, cursor = auto_tasks.auto_task_page(user, filters, page_size=exports.BATCH)
         except tasks.TaskError as error:
             raise _task_error(error) from error
-        numbers, people = tasks.card_numbers(page), tasks.people_names(page)
+        numbers, people = auto_tasks.card_numbers(page), auto_tasks.people_names(page)
         converted = [
             (
                 numbers.get(task.subject_id, ""),
@@ -181,14 +181,14 @@ def auto_rows(user, args):
                 task.deadline,
                 task.closed_at,
                 task.closed_by.display_name if task.closed_by else "",
-                "; ".join(f"{label}: {text}" for label, text in tasks.entered_values(task, people)),
+                "; ".join(f"{label}: {text}" for label, text in auto_tasks.entered_values(task, people)),
             )
             for task in page
         ]
         yield from converted
         if cursor is None:
             return
-        filters.after = tasks.parse_cursor(cursor)
+        filters.after = auto_tasks.parse_cursor(cursor)
 
 
 # --- the financial report ---------------------------------------------------------------------------

@@ -185,7 +185,9 @@ def test_the_owner_sets_up_a_scheduled_export(app, team):
 
 def error_texts(page):
     """The text of the page's error messages: field feedback and flashed alerts."""
-    blocks = re.findall(r'<(?:div|ul) class="(?:invalid-feedback|alert alert-danger[^"]*)"[^>]*>(.*?)</(?:div|ul)>', page, re.S)
+    blocks = re.findall(
+        r'<(?:div|ul) class="(?:invalid-feedback|alert alert-danger[^"]*)"[^>]*>(.*?)</(?:div|ul)>', page, re.S
+    )
     return html.unescape(re.sub(r"<[^>]+>|\s+", " ", " ".join(blocks)))
 
 

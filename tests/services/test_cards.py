@@ -1,6 +1,6 @@
-"""Cards against a real database: money to the cent, creation onto the pipeline, transactions only
-where allowed, responsible people per stage, and the lists (scope, archive filters, keyset pages
-without a COUNT)."""
+"""Cards against a real database: money to the cent, creation onto the pipeline, responsible people
+per stage, and the lists (scope, archive filters, keyset pages without a COUNT). Transactions are in
+test_card_transactions.py."""
 
 from contextlib import contextmanager
 from decimal import Decimal
@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from extensions import db
-from models.card import Card, Transaction
+from models.card import Card
 from models.directory import Bank, Contractor
 from models.pipeline import Stage, StageTask
-from services import cards, money
+from services import card_lists, cards, money
 from tests.factories import make_user
 
 D = Decimal
@@ -142,11 +142,6 @@ def new_card(team, agent="agent", manager="manager", accountant="accountant", **
     )
 
 
-def saved_transactions(card):
-    db.session.expire_all()
-    return db.session.scalars(select(Transaction).where(Transaction.card_id == card.id).order_by(Transaction.id)).all()
-
-
 TX = {"date": "2026-03-01", "type": "top_up", "amount": "1000.50", "commission_kind": "percent", "commission_rate": "1"}
 
 
@@ -203,113 +198,6 @@ def test_responsibles_need_edit_rights_and_a_fresh_version(team):
     assert stale.value.status == 409
 
 
-# --- transactions --------------------------------------------------------------------------------
-
-
-def test_commission_default_comes_from_the_bank(directory):
-    percent, fixed, free = directory.banks
-    assert cards.commission_default(percent) == ("percent", D("1.50"))
-    assert cards.commission_default(fixed) == ("fixed", D("25.00"))
-    assert cards.commission_default(free) == ("percent", D("0.00"))
-    assert cards.commission_default(None) == ("percent", D("0.00"))
-
-
-def test_transactions_are_stored_exactly_and_summed_in_one_place(team, directory):
-    card = put_on(new_card(team, bank=directory.banks[0]), "fund_card")
-    cards.add_transaction(card, dict(TX, amount="1000.50"), team["accountant"])  # 10.005 → 10.01
-    cards.add_transaction(card, {"date": "2026-03-02", "type": "work_off", "amount": "100.50"}, team["accountant"])
-    cards.add_transaction(
-        card, dict(TX, type="fee", amount="0.50", commission_kind="fixed", commission_rate="0.00"), team["manager"]
-    )
-    cards.add_transaction(card, dict(TX, type="refund", amount="200", commission_rate="0.5"), team["owner"])
-    rows = saved_transactions(card)
-    assert [(r.type, r.amount, r.commission_kind, r.commission_rate, r.commission) for r in rows] == [
-        ("top_up", D("1000.50"), "percent", D("1.00"), D("10.01")),  # 10.005 → 10.01
-        ("work_off", D("100.50"), "percent", D("1.50"), D("1.51")),  # bank default 1.5%: 1.5075 → 1.51
-        ("fee", D("0.50"), "fixed", D("0.00"), D("0.00")),
-        ("refund", D("200.00"), "percent", D("0.50"), D("1.00")),
-    ]
-    assert all(r.stage_id == stage("fund_card").id for r in rows)
-    figures = money.card_figures(rows)
-    assert (figures.total, figures.commission, figures.profit) == (D("900.50"), D("12.52"), D("887.98"))
-
-
-def test_the_largest_amounts_survive_the_database_to_the_cent(team):
-    card = put_on(new_card(team), "work_off")
-    cards.add_transaction(card, dict(TX, amount="999999999999.99", commission_rate="99.99"), team["owner"])
-    cards.add_transaction(
-        card, dict(TX, type="fee", amount="0.01", commission_kind="fixed", commission_rate="0.01"), team["owner"]
-    )
-    big, small = saved_transactions(card)
-    assert (big.amount, big.commission) == (D("999999999999.99"), D("999899999999.99"))  # 999899999999.990001
-    assert (small.amount, small.commission) == (D("0.01"), D("0.01"))
-    assert money.card_figures([big, small]).profit == D("99999999.98")
-
-
-def test_transactions_are_refused_where_the_stage_does_not_allow_them(team):
-    card = new_card(team)  # linking access: no transactions
-    for user in (team["owner"], team["accountant"]):
-        with pytest.raises(cards.CardError) as refused:
-            cards.add_transaction(card, TX, user)
-        assert refused.value.status == 403
-    assert saved_transactions(card) == []
-
-
-def test_removing_is_refused_once_the_stage_closes_transactions(team):
-    card = put_on(new_card(team), "work_off")
-    transaction = cards.add_transaction(card, TX, team["manager"])
-    put_on(card, "return_to_supplier")
-    with pytest.raises(cards.CardError) as refused:
-        cards.remove_transaction(card, transaction.id, team["owner"])
-    assert refused.value.status == 403
-    assert len(saved_transactions(card)) == 1
-
-
-def test_transactions_need_the_permission_and_the_card_in_scope(team):
-    card = put_on(new_card(team), "fund_card")
-    for user in (team["agent"], team["accountant2"], team["manager2"]):  # no right / not their card
-        with pytest.raises(cards.CardError) as refused:
-            cards.add_transaction(card, TX, user)
-        assert refused.value.status == 403
-    assert saved_transactions(card) == []
-
-
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("date", "2026-02-30"),
-        ("date", ""),
-        ("date", "1999-12-31"),
-        ("type", "gift"),
-        ("amount", "0"),
-        ("amount", "-10"),
-        ("amount", "1.005"),
-        ("amount", "12,345.67"),
-        ("amount", "1" * 40),
-        ("commission_kind", "both"),
-        ("commission_rate", "100.01"),
-        ("commission_rate", "x"),
-        ("note", "n" * 256),
-    ],
-)
-def test_bad_transaction_input_is_refused_field_by_field(team, name, value):
-    card = put_on(new_card(team), "fund_card")
-    with pytest.raises(cards.CardError) as refused:
-        cards.add_transaction(card, dict(TX, **{name: value}), team["owner"])
-    assert refused.value.status == 400 and name in refused.value.errors
-    assert saved_transactions(card) == []
-
-
-def test_a_transaction_of_another_card_cannot_be_removed_through_this_one(team):
-    mine, other = put_on(new_card(team), "fund_card"), put_on(new_card(team), "fund_card")
-    foreign = cards.add_transaction(other, TX, team["owner"])
-    with pytest.raises(cards.CardError) as refused:
-        cards.remove_transaction(mine, foreign.id, team["owner"])
-    assert refused.value.status == 404
-    cards.remove_transaction(other, foreign.id, team["owner"])
-    assert saved_transactions(other) == []
-
-
 # --- lists ---------------------------------------------------------------------------------------
 
 
@@ -331,19 +219,19 @@ def test_tabs_hold_their_bucket_newest_first_within_the_scope(team):
     a = new_card(team)
     b = new_card(team, agent="agent2", manager="manager2", accountant="accountant2")
     c = put_on(new_card(team), "engagement")
-    assert [r.id for r in cards.tab_rows(team["owner"], "new")[0]] == [b.id, a.id]
-    assert [r.id for r in cards.tab_rows(team["agent"], "new")[0]] == [a.id]
-    assert [r.id for r in cards.tab_rows(team["agent2"], "new")[0]] == [b.id]
-    assert [r.id for r in cards.tab_rows(team["owner"], "in_work")[0]] == [c.id]
-    row = cards.tab_rows(team["agent"], "new")[0][0]
+    assert [r.id for r in card_lists.tab_rows(team["owner"], "new")[0]] == [b.id, a.id]
+    assert [r.id for r in card_lists.tab_rows(team["agent"], "new")[0]] == [a.id]
+    assert [r.id for r in card_lists.tab_rows(team["agent2"], "new")[0]] == [b.id]
+    assert [r.id for r in card_lists.tab_rows(team["owner"], "in_work")[0]] == [c.id]
+    row = card_lists.tab_rows(team["agent"], "new")[0][0]
     assert (row.agent, row.manager, row.accountant) == ("Andrii Agent", "Maria Manager", "Anna Accountant")
 
 
 def test_a_small_tab_says_when_there_are_more_than_it_shows(team):
     made = [new_card(team).id for _ in range(4)]
-    rows, more = cards.tab_rows(team["owner"], "new", limit=3)
+    rows, more = card_lists.tab_rows(team["owner"], "new", limit=3)
     assert [r.id for r in rows] == made[::-1][:3] and more
-    assert cards.tab_rows(team["owner"], "new", limit=4)[1] is False
+    assert card_lists.tab_rows(team["owner"], "new", limit=4)[1] is False
 
 
 @pytest.fixture
@@ -376,9 +264,9 @@ def archive(team, directory):
 
 
 def _found(user, **args):
-    filters = cards.ArchiveFilters.from_args({k: str(v) for k, v in args.items()})
+    filters = card_lists.ArchiveFilters.from_args({k: str(v) for k, v in args.items()})
     assert not filters.errors
-    rows, _next = cards.archive_page(user, filters)
+    rows, _next = card_lists.archive_page(user, filters)
     return {row.number for row in rows}
 
 
@@ -420,7 +308,7 @@ def test_archive_filters_each_find_the_right_cards(team, directory, archive):
     ],
 )
 def test_malformed_archive_filters_are_errors(args):
-    filters = cards.ArchiveFilters.from_args(args)
+    filters = card_lists.ArchiveFilters.from_args(args)
     assert set(filters.errors) == set(args)
 
 
@@ -428,9 +316,9 @@ def test_archive_pages_by_keyset_without_counting(team):
     made = [put_on(new_card(team), "archived").id for _ in range(7)]
     newest_first = made[::-1]
     with statements() as seen:
-        page1, after = cards.archive_page(team["owner"], cards.ArchiveFilters(), page_size=3)
-        page2, after2 = cards.archive_page(team["owner"], cards.ArchiveFilters(after=after), page_size=3)
-        page3, after3 = cards.archive_page(team["owner"], cards.ArchiveFilters(after=after2), page_size=3)
+        page1, after = card_lists.archive_page(team["owner"], card_lists.ArchiveFilters(), page_size=3)
+        page2, after2 = card_lists.archive_page(team["owner"], card_lists.ArchiveFilters(after=after), page_size=3)
+        page3, after3 = card_lists.archive_page(team["owner"], card_lists.ArchiveFilters(after=after2), page_size=3)
     assert [r.id for r in page1] == newest_first[:3] and after == newest_first[2]
     assert [r.id for r in page2] == newest_first[3:6] and after2 == newest_first[5]
     assert [r.id for r in page3] == newest_first[6:] and after3 is None
@@ -442,7 +330,7 @@ def test_archive_pages_by_keyset_without_counting(team):
 def test_an_exactly_full_last_page_has_no_next(team):
     for _ in range(3):
         put_on(new_card(team), "archived")
-    rows, after = cards.archive_page(team["owner"], cards.ArchiveFilters(), page_size=3)
+    rows, after = card_lists.archive_page(team["owner"], card_lists.ArchiveFilters(), page_size=3)
     assert len(rows) == 3 and after is None
 
 
@@ -451,6 +339,6 @@ def test_deleted_cards_are_in_no_list(team):
     put_on(new_card(team), "archived").deleted_at = card.created_at
     card.deleted_at = card.created_at
     db.session.commit()
-    assert cards.tab_rows(team["owner"], "new")[0] == []
-    assert cards.archive_page(team["owner"], cards.ArchiveFilters())[0] == []
+    assert card_lists.tab_rows(team["owner"], "new")[0] == []
+    assert card_lists.archive_page(team["owner"], card_lists.ArchiveFilters())[0] == []
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 2

@@ -16,7 +16,7 @@ from extensions import db
 from jobs.exports import as_user
 from models.audit import ChangeLog
 from models.directory import Bank
-from services import cards, exports
+from services import card_lists, exports
 from tests.factories import make_user
 from tests.services.test_cards import new_card, put_on
 
@@ -146,7 +146,7 @@ def test_tabs_are_read_in_keyset_batches_in_the_same_order_as_the_page(team, tmp
         new_card(team, number=f"K-{n}")
     monkeypatch.setattr(exports, "BATCH", 3)
     numbers = [r[0] for r in read_csv(export(team["owner"], "cards.new", "csv", tmp_path)[0])[1:]]
-    assert numbers == [row.number for row in cards.tab_rows(team["owner"], "new")[0]]
+    assert numbers == [row.number for row in card_lists.tab_rows(team["owner"], "new")[0]]
     assert len(numbers) == 7
 
 

@@ -11,7 +11,7 @@ from extensions import db
 from models.card import Card, Transaction
 from models.directory import Bank
 from models.finance import FinanceDaily
-from services import cards, finance, money
+from services import cards, finance, finance_totals, money
 from tests.factories import make_user
 
 D = Decimal
@@ -50,7 +50,7 @@ def tx(card, date, kind, amount, rate="1.00", commission_kind="percent"):
 
 def consistent():
     with db.session.no_autoflush:
-        return finance.check(db.session.connection()) == []
+        return finance_totals.check(db.session.connection()) == []
 
 
 def test_totals_match_a_hand_computed_ledger_to_the_cent(ledger):
@@ -188,7 +188,7 @@ def test_rebuild_restores_totals_broken_outside_the_session(ledger):
     db.session.execute(FinanceDaily.__table__.update().values(amount=D("999.99")))
     db.session.commit()
     assert not consistent()
-    finance.rebuild(db.session.connection())
+    finance_totals.rebuild(db.session.connection())
     db.session.commit()
     assert consistent()
     assert finance.report(day("2026-08-01"), day("2026-08-31")).total.work_off == D("12.34")
@@ -248,7 +248,7 @@ def test_the_migration_backfill_matches_the_ledger(ledger):
     b.bank_answer_date = day("2026-03-21")  # a card with no transactions still counts as one card
     db.session.commit()
     connection = db.session.connection()
-    connection.execute(finance.FinanceMonthly.__table__.delete())
+    connection.execute(finance_totals.FinanceMonthly.__table__.delete())
     connection.execute(FinanceDaily.__table__.delete())
     migration.backfill(connection)
     assert consistent()

@@ -11,7 +11,7 @@ from models.audit import ChangeLog
 from models.base import utcnow
 from models.pipeline import StageTask
 from models.task import Task, TaskComment
-from services import tasks
+from services import auto_tasks, tasks
 from tests import factories
 from tests.factories import make_user, place
 from tests.services.test_pipeline import make_card, stage_of, walk_to
@@ -283,7 +283,7 @@ def walked(team):
 
 
 def auto(user, **args):
-    return db.session.scalars(tasks.auto_task_query(user, args)).unique().all()
+    return db.session.scalars(auto_tasks.auto_task_query(user, args)).unique().all()
 
 
 def test_auto_tasks_are_scoped_to_the_users_cards(team, walked):
@@ -297,9 +297,9 @@ def test_one_cards_history_reads_in_order_with_the_entered_values(team, walked):
     steps = auto(team["agent"], card=str(walked["mine"].id))
     assert [t.seq for t in steps] == [1, 2, 3, 4]
     assert [t.stage.code for t in steps] == ["linking_access", "promo_top_up", "engagement", "take_access"]
-    labels = [label for label, _text in tasks.entered_values(steps[0])]
+    labels = [label for label, _text in auto_tasks.entered_values(steps[0])]
     assert labels == [spec.label for spec in stage_of("linking_access").fields if spec.name in steps[0].values]
-    assert tasks.entered_values(steps[3]) == []  # the open step has no values yet
+    assert auto_tasks.entered_values(steps[3]) == []  # the open step has no values yet
 
 
 @pytest.mark.parametrize(
@@ -339,7 +339,7 @@ def test_overdue_stage_tasks(team, walked):
 @pytest.mark.parametrize("args", [{"seq": "x"}, {"card": "-1"}, {"stage": "²"}, {"after": "junk"}, {"state": "?"}])
 def test_malformed_auto_filters_are_a_400(team, args):
     with pytest.raises(tasks.TaskError) as refused:
-        tasks.auto_task_query(team["owner"], args)
+        auto_tasks.auto_task_query(team["owner"], args)
     assert refused.value.status == 400
 
 
@@ -347,12 +347,14 @@ def test_auto_tasks_need_the_cards_permission(team):
     intern = make_user(full_name="Ivan Intern")
     place(intern, factories.make_office(), "intern")
     with pytest.raises(tasks.TaskError) as refused:
-        tasks.auto_task_query(intern, {})
+        auto_tasks.auto_task_query(intern, {})
     assert refused.value.status == 403
 
 
 def test_auto_task_pages_by_keyset(team, walked):
-    first, cursor = tasks.auto_task_page(team["owner"], tasks.AutoFilters.from_args({}), page_size=3)
-    rest, end = tasks.auto_task_page(team["owner"], tasks.AutoFilters.from_args({"after": cursor}), page_size=3)
+    first, cursor = auto_tasks.auto_task_page(team["owner"], auto_tasks.AutoFilters.from_args({}), page_size=3)
+    rest, end = auto_tasks.auto_task_page(
+        team["owner"], auto_tasks.AutoFilters.from_args({"after": cursor}), page_size=3
+    )
     assert len(first) == 3 and cursor and len(rest) == 2 and end is None
     assert not {t.id for t in first} & {t.id for t in rest}

@@ -1,0 +1,196 @@
+"""The auto-tasks tab: the stage-task history of the pipeline, filtered and paged by keyset for
+its page and for exports; the values entered at each step, with people and card numbers named."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models.base import utcnow
+from models.card import Card
+from models.pipeline import StageTask
+from models.user import User
+from services import access, tasks
+from services.errors import MAX_ID_DIGITS
+from services.tasks import PAGE_SIZE, TaskError
+
+AUTO_STATES = {
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "overdue": _l("Open and overdue"),
+    "late": _l("Closed after the deadline"),
+}
+
+
+def parse_cursor(text):
+    """'2026-11-23T10:00:00_123' → (datetime, 123); anything else → None."""
+    try:
+        stamp, _sep, task_id = (text or "").rpartition("_")
+        parsed = datetime.fromisoformat(stamp), int(task_id)
+    except ValueError:
+        return None
+    return parsed if parsed[0].tzinfo is None and 0 < parsed[1] < 10**MAX_ID_DIGITS else None
+
+
+def cursor_of(task):
+    return f"{task.opened_at.isoformat()}_{task.id}"
+
+
+@dataclass
+class AutoFilters:
+    start: datetime | None = None
+    end: datetime | None = None
+    assignee_id: int | None = None
+    state: str = ""
+    seq: int | None = None
+    stage_id: int | None = None
+    card_id: int | None = None
+    after: tuple | None = None
+    raw: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args):
+        errors = {}
+        start, end = tasks.parse_period(args, errors)
+        ids = tasks.parse_ids(args, ("responsible", "seq", "stage", "card"), errors)
+        state = (args.get("state") or "").strip()
+        if state and state not in AUTO_STATES:
+            errors["state"] = _l("Not a valid choice.")
+            state = ""
+        after = None
+        if (args.get("after") or "").strip():
+            after = parse_cursor(args["after"].strip())
+            if after is None:
+                errors["after"] = _l("Bad page cursor.")
+        raw = {
+            name: (args.get(name) or "").strip()
+            for name in ("from", "to", "responsible", "state", "seq", "stage", "card")
+        }
+        return cls(
+            start=start,
+            end=end,
+            assignee_id=ids["responsible"],
+            state=state,
+            seq=ids["seq"],
+            stage_id=ids["stage"],
+            card_id=ids["card"],
+            after=after,
+            raw=raw,
+            errors=errors,
+        )
+
+    def as_args(self, **extra):
+        return {k: v for k, v in {**self.raw, **extra}.items() if v}
+
+
+def auto_task_query(user, args):
+    """A Select of the card stage tasks the user may see (cards in his scope), filtered by `args`
+    (a mapping or AutoFilters). Newest first (opened_at, id); one card's history in order of its
+    steps. Raises TaskError (403 without cards.view, 400 for a malformed filter)."""
+    if not (access.can(user, "tasks.view") and access.can(user, "cards.view")):
+        raise TaskError(_l("You may not see the stage tasks."), status=403)
+    filters = args if isinstance(args, AutoFilters) else AutoFilters.from_args(args)
+    if filters.errors:
+        raise TaskError(_l("The filter was not understood."), errors=filters.errors)
+    query = (
+        select(StageTask)
+        .join(Card, and_(StageTask.subject_type == "card", Card.id == StageTask.subject_id))
+        .where(Card.deleted_at.is_(None))
+        .options(selectinload(StageTask.closed_by), selectinload(StageTask.moved_to_stage))
+    )
+    clause = access.scope_clause(user, Card)
+    if clause is not None:
+        query = query.where(clause)
+    if filters.card_id:
+        query = query.where(StageTask.subject_id == filters.card_id)
+    if filters.start is not None:
+        query = query.where(StageTask.opened_at >= filters.start)
+    if filters.end is not None:
+        query = query.where(StageTask.opened_at < filters.end)
+    if filters.assignee_id:
+        query = query.where(StageTask.assignee_id == filters.assignee_id)
+    if filters.seq:
+        query = query.where(StageTask.seq == filters.seq)
+    if filters.stage_id:
+        query = query.where(StageTask.stage_id == filters.stage_id)
+    now = utcnow()
+    if filters.state == "open":
+        query = query.where(StageTask.closed_at.is_(None))
+    elif filters.state == "closed":
+        query = query.where(StageTask.closed_at.is_not(None))
+    elif filters.state == "overdue":
+        query = query.where(StageTask.closed_at.is_(None), StageTask.deadline < now)
+    elif filters.state == "late":
+        query = query.where(StageTask.closed_at.is_not(None), StageTask.closed_at > StageTask.deadline)
+    if filters.card_id:
+        # One card's whole history, step by step; a card has few steps, so `after` is the seq.
+        if filters.after:
+            query = query.where(StageTask.id > filters.after[1])
+        return query.order_by(StageTask.seq, StageTask.id)
+    if filters.after:
+        query = query.where(tuple_(StageTask.opened_at, StageTask.id) < tuple_(*filters.after))
+    return query.order_by(StageTask.opened_at.desc(), StageTask.id.desc())
+
+
+def auto_task_page(user, filters, page_size=PAGE_SIZE):
+    """(stage tasks, next cursor or None); LIMIT page_size + 1, never a COUNT."""
+    rows = db.session.scalars(auto_task_query(user, filters).limit(page_size + 1)).unique().all()
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return rows, (cursor_of(rows[-1]) if more and rows else None)
+
+
+def card_numbers(stage_tasks):
+    """{card id: number} for the card stage tasks of one page: one query."""
+    ids = {t.subject_id for t in stage_tasks if t.subject_type == "card"}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Card.id, Card.number).where(Card.id.in_(ids))).all())
+
+
+def entered_values(stage_task, people=None):
+    """[(label, text)] of the values entered when the step was closed, in the stage's field order."""
+    from flask_babel import gettext as _
+
+    values = stage_task.values or {}
+    result = []
+    for spec in stage_task.stage.fields:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.type == "bool":
+            text = _("yes") if value else _("no")
+        elif spec.type == "choice":
+            text = dict(spec.choice_list()).get(value, value)
+        elif spec.type == "user":
+            text = (people or {}).get(value, value)
+        else:
+            text = value
+        result.append((spec.label, str(text)))
+    return result
+
+
+def people_names(stage_tasks):
+    """{user id: name} of the people chosen in "user" fields of these steps: one query."""
+    ids = set()
+    for task in stage_tasks:
+        for spec in task.stage.fields:
+            value = (task.values or {}).get(spec.name)
+            if spec.type == "user" and isinstance(value, int):
+                ids.add(value)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids))).all()
+    return {row.id: row.full_name or row.username for row in rows}
+
+
+def pipeline_stages():
+    """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
+    from services.card_board import cards_pipeline
+
+    board = cards_pipeline()
+    return [(s.id, s.label) for s in board.stages] if board else []

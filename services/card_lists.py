@@ -1,0 +1,227 @@
+"""The lists of the cards section: the small tabs (searched in the browser) and the keyset-paged,
+server-filtered archive — never a COUNT."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import literal, null, select, union_all
+from sqlalchemy.orm import aliased, selectinload
+
+from extensions import db
+from models.base import utcnow
+from models.card import Card
+from models.directory import Bank, Contractor
+from models.pipeline import Pipeline, Stage
+from models.user import User
+from services import access
+from services.errors import parse_id
+
+BUCKETS = ("new", "in_work", "worked_off", "archive")
+TAB_LIMIT = 1000
+ARCHIVE_PAGE_SIZE = 50
+
+
+
+@dataclass(frozen=True)
+class CardRow:
+    id: int
+    number: str
+    contact_name: str
+    contact_phone: str
+    bank: str
+    supplier: str
+    agent: str
+    manager: str
+    accountant: str
+    stage_id: int
+    stage_entered_at: datetime
+
+    def days_in_stage(self, now=None):
+        return max(((now or utcnow()) - self.stage_entered_at).days, 0)
+
+
+def rows_query(user, bucket):
+    agent, manager, accountant = aliased(User), aliased(User), aliased(User)
+    query = (
+        select(
+            Card.id,
+            Card.number,
+            Card.contact_name,
+            Card.contact_phone,
+            Bank.name,
+            Contractor.name,
+            agent.full_name,
+            agent.username,
+            manager.full_name,
+            manager.username,
+            accountant.full_name,
+            accountant.username,
+            Card.stage_id,
+            Card.stage_entered_at,
+        )
+        .outerjoin(Bank, Bank.id == Card.bank_id)
+        .outerjoin(Contractor, Contractor.id == Card.contractor_id)
+        .outerjoin(agent, agent.id == Card.agent_id)
+        .outerjoin(manager, manager.id == Card.manager_id)
+        .outerjoin(accountant, accountant.id == Card.accountant_id)
+        .where(Card.bucket == bucket, Card.deleted_at.is_(None))
+        .order_by(Card.id.desc())
+    )
+    return access.scope(user, query, Card)
+
+
+def row_of(r):
+    return CardRow(
+        r[0], r[1], r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6] or r[7] or "", r[8] or r[9] or "",
+        r[10] or r[11] or "", r[12], r[13],
+    )  # fmt: skip
+
+
+def tab_rows(user, bucket, limit=TAB_LIMIT):
+    """Up to `limit` newest cards of a small tab and whether there are more."""
+    rows = db.session.execute(rows_query(user, bucket).limit(limit + 1)).all()
+    return [row_of(r) for r in rows[:limit]], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class ArchiveFilters:
+    number: str = ""
+    contact: str = ""
+    bank_id: int | None = None
+    contractor_id: int | None = None
+    agent_id: int | None = None
+    manager_id: int | None = None
+    accountant_id: int | None = None
+    after: int | None = None
+    errors: dict = field(default_factory=dict, compare=False)
+
+    ID_ARGS = {
+        "bank": "bank_id",
+        "supplier": "contractor_id",
+        "agent": "agent_id",
+        "manager": "manager_id",
+        "accountant": "accountant_id",
+    }
+
+    @classmethod
+    def from_args(cls, args):
+        """Filters from the query string; anything malformed lands in `errors` (a 400 for the view)."""
+        values, errors = {}, {}
+        for name, limit in (("number", 32), ("contact", 160)):
+            text = (args.get(name) or "").strip()
+            if len(text) > limit:
+                errors[name] = _l("At most %(count)s characters.", count=limit)
+            else:
+                values[name] = text
+        for arg, attr in {**cls.ID_ARGS, "after": "after"}.items():
+            text = (args.get(arg) or "").strip()
+            if text and parse_id(text) is None:
+                errors[arg] = _l("Not a valid choice.")
+            else:
+                values[attr] = parse_id(text)
+        return cls(**values, errors=errors)
+
+    def as_args(self, **extra):
+        args = {"tab": "archive", "number": self.number, "contact": self.contact}
+        args.update({arg: getattr(self, attr) for arg, attr in self.ID_ARGS.items()})
+        args.update(extra)
+        return {k: v for k, v in args.items() if v}
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_CARD_COLUMNS = (
+    Card.id,
+    Card.number,
+    Card.contact_name,
+    Card.contact_phone,
+    Card.bank_id,
+    Card.contractor_id,
+    Card.agent_id,
+    Card.manager_id,
+    Card.accountant_id,
+    Card.stage_id,
+    Card.stage_entered_at,
+)
+
+
+def _named_rows(rows):
+    """CardRows for rows of _CARD_COLUMNS: the names of their banks, suppliers and people from one
+    small query by id. (Five joins on the page query cost more to plan than the page takes to run.)"""
+    banks = {r.bank_id for r in rows if r.bank_id is not None}
+    suppliers = {r.contractor_id for r in rows if r.contractor_id is not None}
+    people = {i for r in rows for i in (r.agent_id, r.manager_id, r.accountant_id) if i is not None}
+    parts = []
+    if banks:
+        parts.append(select(literal("bank"), Bank.id, Bank.name, null()).where(Bank.id.in_(banks)))
+    if suppliers:
+        parts.append(
+            select(literal("supplier"), Contractor.id, Contractor.name, null()).where(Contractor.id.in_(suppliers))
+        )
+    if people:
+        parts.append(select(literal("user"), User.id, User.full_name, User.username).where(User.id.in_(people)))
+    names = {}
+    if parts:
+        for kind, key, name, username in db.session.execute(union_all(*parts)):
+            names[(kind, key)] = name or username or ""
+
+    def name(kind, key):
+        return names.get((kind, key), "") if key is not None else ""
+
+    return [
+        CardRow(
+            r.id,
+            r.number,
+            r.contact_name or "",
+            r.contact_phone or "",
+            name("bank", r.bank_id),
+            name("supplier", r.contractor_id),
+            name("user", r.agent_id),
+            name("user", r.manager_id),
+            name("user", r.accountant_id),
+            r.stage_id,
+            r.stage_entered_at,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
+    """One page of archived cards, newest first, after the id `filters.after`; (rows, next_after).
+    LIMIT page_size + 1 tells whether there is a next page: never a COUNT over the archive. The
+    newest-first order is served by the partial index ix_cards_archive_id (or a filter's own index)."""
+    query = select(*_CARD_COLUMNS).where(Card.bucket == "archive", Card.deleted_at.is_(None)).order_by(Card.id.desc())
+    query = access.scope(user, query, Card)
+    if filters.number:
+        # A prefix (the exact number included): the number's unique b-tree index serves it.
+        query = query.where(Card.number.like(_like_escape(filters.number) + "%", escape="\\"))
+    if filters.contact:
+        # ILIKE on PostgreSQL is served by the trigram indexes of both columns.
+        pattern = "%" + _like_escape(filters.contact) + "%"
+        query = query.where(
+            Card.contact_name.ilike(pattern, escape="\\") | Card.contact_phone.ilike(pattern, escape="\\")
+        )
+    for attr in ArchiveFilters.ID_ARGS.values():
+        value = getattr(filters, attr)
+        if value is not None:
+            query = query.where(getattr(Card, attr) == value)
+    if filters.after is not None:
+        query = query.where(Card.id < filters.after)
+    rows = db.session.execute(query.limit(page_size + 1)).all()
+    has_next = len(rows) > page_size
+    rows = _named_rows(rows[:page_size])
+    return rows, (rows[-1].id if has_next else None)
+
+
+def stages_by_id(pipeline_id=None):
+    """{stage id: stage} for the lists' stage badges: names and colours, so the stages' modal fields
+    and moves (selectin by default: two more queries) are left to load only if something reads them."""
+    loads = (selectinload(Pipeline.stages).lazyload(Stage.fields), selectinload(Pipeline.stages).lazyload(Stage.moves))
+    if pipeline_id:
+        board = db.session.get(Pipeline, pipeline_id, options=loads)
+    else:
+        board = db.session.scalar(select(Pipeline).where(Pipeline.code == "cards").options(*loads))
+    return {stage.id: stage for stage in board.stages} if board else {}
