@@ -22,7 +22,6 @@ TAB_LIMIT = 1000
 ARCHIVE_PAGE_SIZE = 50
 
 
-
 @dataclass(frozen=True)
 class CardRow:
     id: int
