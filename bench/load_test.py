@@ -23,26 +23,17 @@ import argparse
 import multiprocessing
 import os
 import random
-import re
-import socket
 import statistics
-import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.load_clients import MIX, session_from, user_process
+
 TARGET_RPS, TARGET_P95, TARGET_RSS = 200, 150, 0.10
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
-ROOM = re.compile(r'data-room="([^"]+)"')
 ROLES = ("owner", "administrator", "manager", "agent", "accountant")
-# (action, weight): what a user of the panel does, roughly as often as he does it.
-MIX = [
-    ("tracker", 8), ("column", 30), ("counts", 10), ("card", 12), ("archive", 12),
-    ("tasks", 8), ("auto_tasks", 6), ("finance", 3), ("move", 6),
-]  # fmt: skip
 RUN_DIR = Path(__file__).resolve().parent.parent / "instance" / "cluster"
 
 
@@ -126,189 +117,6 @@ def spread_sources(url, count):
             break
     lists = list(buckets.values())
     return [lists[i % len(lists)][i // len(lists)] for i in range(count)], {k: len(v) for k, v in buckets.items()}
-
-
-def session_from(source):
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    class SourceAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs):
-            kwargs["source_address"] = (source, 0)
-            return super().init_poolmanager(*args, **kwargs)
-
-    http = requests.Session()
-    http.mount("http://", SourceAdapter(pool_connections=4, pool_maxsize=4))
-    return http
-
-
-# -------------------------------------------------------------------------------- one user
-
-
-class User:
-    def __init__(self, index, username, role, source, args, shared):
-        self.index, self.username, self.role, self.source = index, username, role, source
-        self.args, self.shared, self.url = args, shared, args.url
-        self.rng = random.Random(args.seed * 1000 + index)
-        self.http = session_from(source)
-        self.samples, self.errors, self.moves, self.receipts = [], [], [], []
-        self.cards = []  # (card_id, stage_id, version) seen on this user's column pages
-        self.moved = set()
-        self.socket = None
-
-    def sign_in(self, password):
-        token = CSRF_FIELD.search(self.http.get(f"{self.url}/login").text).group(1)
-        response = self.http.post(
-            f"{self.url}/login",
-            data={"username": self.username, "password": password, "csrf_token": token},
-            allow_redirects=False,
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"cannot sign in as {self.username}: HTTP {response.status_code}")
-        page = self.http.get(f"{self.url}/admin/tracker/").text
-        self.csrf = CSRF_META.search(page).group(1)
-        self.room = ROOM.search(page).group(1)
-
-    def connect_socket(self):
-        import socketio
-
-        raw = socket.create_connection(("127.0.0.1", int(self.url.rsplit(":", 1)[1])), source_address=(self.source, 0))
-        # The engine.io client hands this to websocket-client: the socket leaves from our source address.
-        client = socketio.Client(reconnection=False, websocket_extra_options={"socket": raw})
-
-        def on_changed(data):
-            self.receipts.append((time.monotonic(), data.get("subject_id"), data.get("version")))
-
-        client.on("board_changed", on_changed)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        client.connect(
-            self.url, headers={"Cookie": cookie, "Origin": self.url}, transports=["websocket"], wait_timeout=30
-        )
-        reply = client.call("join", {"room": self.room}, timeout=30)
-        if not reply or not reply.get("ok"):
-            raise RuntimeError(f"{self.username} could not join {self.room}: {reply}")
-        self.socket = client
-
-    def get(self, action, path, **params):
-        return self.request(action, "GET", path, params=params)
-
-    def request(self, action, method, path, **kwargs):
-        started = time.monotonic()
-        try:
-            response = self.http.request(method, f"{self.url}{path}", timeout=30, allow_redirects=False, **kwargs)
-        except Exception as error:  # a refused or dropped connection is an error like a 5xx
-            self.errors.append((action, type(error).__name__))
-            return None
-        elapsed = (time.monotonic() - started) * 1000
-        if started >= self.shared["measure_from"]:
-            self.samples.append((action, elapsed, started))
-        if response.status_code >= 400 or (response.status_code >= 300 and action != "move"):
-            self.errors.append((action, response.status_code))
-        return response
-
-    # -- the actions
-
-    def tracker(self):
-        self.get("tracker", "/admin/tracker/")
-
-    def column(self):
-        stage = self.rng.choice(self.shared["stages"])
-        response = self.get("column", f"/admin/tracker/column/{stage['id']}")
-        if response is not None and response.status_code == 200:
-            rows = response.json()["rows"]
-            self.cards = [(r["card_id"], stage["id"], r["version"]) for r in rows] + self.cards[:200]
-
-    def counts(self):
-        self.get("counts", "/admin/tracker/counts")
-
-    def card(self):
-        if not self.cards:
-            return self.column()
-        card_id = self.rng.choice(self.cards)[0]
-        self.get("card", "/admin/cards/details/", id=card_id)
-
-    def archive(self):
-        shared, rng = self.shared, self.rng
-        choice = rng.choice(["contact", "bank", "supplier", "agent", "number"])
-        value = {
-            "contact": lambda: rng.choice(shared["contacts"]),
-            "bank": lambda: rng.choice(shared["banks"]),
-            "supplier": lambda: rng.choice(shared["suppliers"]),
-            "agent": lambda: rng.choice(shared["agents"]),
-            "number": lambda: str(rng.randint(4000, 5599)),
-        }[choice]()
-        self.get("archive", "/admin/cards/", tab="archive", **{choice: value})
-
-    def tasks(self):
-        self.get("tasks", "/admin/tasks/", tab=self.rng.choice(["incoming", "outgoing"]))
-
-    def auto_tasks(self):
-        self.get("auto_tasks", "/admin/tasks/auto/")
-
-    def finance(self):
-        if self.role != "owner":
-            return self.column()
-        end = date.today() - timedelta(days=self.rng.randint(0, 365))
-        start = end - timedelta(days=self.rng.choice([7, 30, 90, 365]))
-        self.get("finance", "/admin/reports/finance/", **{"from": start.isoformat(), "to": end.isoformat()})
-
-    def move(self):
-        if self.role not in ("owner", "administrator"):
-            return self.column()
-        parity = 0 if self.role == "owner" else 1  # the two movers never race for one card
-        candidates = [c for c in self.cards if c[0] % 2 == parity and c[0] not in self.moved]
-        if not candidates:
-            return self.column()
-        card_id, stage_id, version = self.rng.choice(candidates)
-        stage = next(s for s in self.shared["stages"] if s["id"] == stage_id)
-        self.moved.add(card_id)
-        data = {f"field.{name}": value for name, value in stage["values"].items()}
-        data.update(to_stage=stage["to"], version=version, csrf_token=self.csrf)
-        sent = time.monotonic()
-        response = self.request(
-            "move", "POST", f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": self.csrf}
-        )
-        if response is not None and response.status_code == 200:
-            self.moves.append((card_id, response.json()["version"], sent))
-
-    def run(self):
-        actions = [name for name, _ in MIX]
-        weights = [weight for _, weight in MIX]
-        stop_at = self.shared["stop_at"]
-        while time.monotonic() < stop_at:
-            getattr(self, self.rng.choices(actions, weights)[0])()
-            time.sleep(self.rng.expovariate(1 / self.args.think))
-
-
-def user_process(args, shared, people, first_index, ready, go, results):
-    users = [User(first_index + i, name, role, source, args, shared) for i, (name, role, source) in enumerate(people)]
-    for user in users:
-        user.sign_in(args.password)
-        user.connect_socket()
-    ready.put(len(users))
-    start_at = go.get()
-    shared.update(stop_at=start_at + args.duration, measure_from=start_at + args.warmup)
-    threads = [threading.Thread(target=user.run, daemon=True) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    time.sleep(args.grace)  # the last moves' events are still on their way
-    results.put(
-        [
-            {
-                "samples": u.samples,
-                "errors": u.errors,
-                "moves": u.moves,
-                "receipts": u.receipts,
-                "socket": u.socket.connected,
-                "source": u.source,
-            }
-            for u in users
-        ]
-    )
-    for user in users:
-        user.socket.disconnect()
 
 
 # ------------------------------------------------------------------------------ measurement
