@@ -8,10 +8,11 @@ from models.finance import FinanceDaily, FinanceMonthly
 from models.org import Department, Membership, Office, Position
 from models.pipeline import Pipeline, Stage, StageField, StageMove, StageTask
 from models.task import Task, TaskComment
-from models.user import LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
+from models.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
 
 __all__ = [
     "Bank",
+    "CacheSignal",
     "Card",
     "CardResponsible",
     "CardStageCount",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from extensions import db
 from models.base import Audited, LocalizedLabel, SoftDeleteMixin, utcnow
@@ -59,6 +59,8 @@ class User(Audited, SoftDeleteMixin, db.Model):
     # Flask-Login protocol. get_id returns the server-side session token, so a session that
     # is ended (logout, block, idle) stops working even if its cookie was copied.
     session_token = None
+    # services.access.AccessSnapshot of a signed-in request's user (set when his session is loaded).
+    access_snapshot = None
 
     @property
     def is_active(self):
@@ -81,6 +83,11 @@ class User(Audited, SoftDeleteMixin, db.Model):
 
     def __str__(self):
         return self.display_name
+
+
+# For pages that show people by name: not their roles' grants and memberships (with offices,
+# departments and positions), which the model loads eagerly for the access policy.
+NAME_ONLY_LOADS = (lazyload(User.memberships), lazyload(User.role))
 
 
 class RecoveryCode(db.Model):
@@ -119,3 +126,13 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     success: Mapped[bool] = mapped_column(nullable=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
+
+
+class CacheSignal(db.Model):
+    """A version that triggers bump when what processes keep in memory changes ('access': roles,
+    grants, memberships, positions; migration b1c2d3e4f507)."""
+
+    __tablename__ = "cache_signals"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from extensions import db
 from models.org import Position
 from models.user import Role, RolePermission
+from services import access
 from services.access import PERMISSIONS
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
@@ -34,6 +35,7 @@ def _upsert_role(code, kind, spec):
 
 
 def load_reference():
+    access.ensure_signal()
     _load_roles()
     from seeds.pipeline_loader import load_pipelines
 

@@ -4,6 +4,9 @@
 the user may see: own, subordinates (down the org tree), office, or all.
 """
 
+import secrets
+from typing import NamedTuple
+
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, union
@@ -54,19 +57,76 @@ def _usable(user):
     return bool(user) and getattr(user, "is_authenticated", False) and user.is_active
 
 
+class AccessSnapshot(NamedTuple):
+    """What the policy reads of a person, as of one version of the 'access' signal."""
+
+    permissions: frozenset
+    office_ids: tuple  # offices where one of his positions grants scope.office
+    require_2fa: bool
+
+
+# user id → (access version, AccessSnapshot), shared by the process's threads: the values are
+# immutable and a stale entry is replaced, never edited. The triggers of migration b1c2d3e4f507
+# bump the version with every change of roles, grants, memberships or positions.
+_snapshots = {}
+SNAPSHOTS_KEPT = 10_000
+
+
+def compute_snapshot(user):
+    roles = [user.role] if user.role else []
+    office_ids = []
+    for membership in user.memberships:
+        if membership.position and membership.position.role:
+            roles.append(membership.position.role)
+            if "scope.office" in membership.position.role.permissions:
+                office_ids.append(membership.office_id)
+    return AccessSnapshot(
+        permissions=frozenset().union(*(role.permissions for role in roles)),
+        office_ids=tuple(office_ids),
+        require_2fa=any(role.require_2fa for role in roles),
+    )
+
+
+def attach_snapshot(user, version):
+    """Give the request's user his access as of `version`: kept by this process, or read once."""
+    kept = _snapshots.get(user.id) if version is not None else None
+    if kept is not None and kept[0] == version:
+        snapshot = kept[1]
+    else:
+        snapshot = compute_snapshot(user)
+        if version is not None:  # None: the signal row is missing, nothing may be kept
+            if len(_snapshots) >= SNAPSHOTS_KEPT:
+                _snapshots.clear()
+            _snapshots[user.id] = (version, snapshot)
+    user.access_snapshot = snapshot
+    return snapshot
+
+
+def ensure_signal():
+    """The 'access' signal row, with a random start (see migration b1c2d3e4f507), if it is missing."""
+    from models.user import CacheSignal
+
+    if db.session.get(CacheSignal, "access") is None:
+        db.session.add(CacheSignal(name="access", version=secrets.randbits(48)))
+
+
+def snapshot_of(user):
+    """The user's access snapshot: the one his request was signed in with, else read now."""
+    snapshot = getattr(user, "access_snapshot", None)
+    if snapshot is None:
+        cache = _cache()
+        key = ("snapshot", user.id)
+        if key not in cache:
+            cache[key] = compute_snapshot(user)
+        snapshot = cache[key]
+    return snapshot
+
+
 def permissions_of(user):
     """The union of the user's own role and the access profiles of his positions."""
     if not _usable(user):
         return frozenset()
-    cache = _cache()
-    key = ("perms", user.id)
-    if key not in cache:
-        perms = set(user.role.permissions) if user.role else set()
-        for membership in user.memberships:
-            if membership.position and membership.position.role:
-                perms |= membership.position.role.permissions
-        cache[key] = frozenset(perms)
-    return cache[key]
+    return snapshot_of(user).permissions
 
 
 def can(user, perm, obj=None):
@@ -91,11 +151,7 @@ def scope_level(user):
 def visible_user_ids(user):
     """A SELECT of the ids of the people whose records the user may see (himself included)."""
     parts = [select(literal(user.id).label("user_id")), hierarchy.subordinate_ids(user.id)]
-    office_ids = [
-        m.office_id
-        for m in user.memberships
-        if m.position and m.position.role and "scope.office" in m.position.role.permissions
-    ]
+    office_ids = list(snapshot_of(user).office_ids)
     if office_ids:
         parts.append(hierarchy.office_member_ids(office_ids))
     return union(*parts)

@@ -6,21 +6,19 @@ from datetime import timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import defaultload, lazyload
 
 from extensions import db
 from models.base import utcnow
-from models.org import Membership
-from models.user import User, UserSession
+from models.user import CacheSignal, Role, User, UserSession
+from services import access
 
 TOUCH_EVERY = timedelta(seconds=60)
-# Every request loads its user: the role and the positions' access profiles are what the policy
-# reads; the memberships' office, department and parent load only where a page shows them.
-USER_LOADS = (
-    selectinload(User.memberships).options(
-        lazyload(Membership.office), lazyload(Membership.department), lazyload(Membership.parent)
-    ),
-)
+# Every request loads its user and his role in one query with the session row and the access
+# version; what the policy reads of his grants, memberships and positions comes from the process's
+# snapshot for that version (services.access), so they load only where a page shows them.
+USER_LOADS = (lazyload(User.memberships), defaultload(User.role).lazyload(Role.grants))
+ACCESS_VERSION = select(CacheSignal.version).where(CacheSignal.name == "access").scalar_subquery()
 
 
 def _digest(token):
@@ -50,23 +48,32 @@ def find(token):
 
 def load_user(token):
     """The user behind a live, verified, not idle session; None ends it for Flask-Login."""
-    record = find(token)
-    if record is None or record.ended_at is not None or not record.verified:
+    if not token:
+        return None
+    row = db.session.execute(
+        select(User, UserSession.id, UserSession.ended_at, UserSession.verified, UserSession.last_seen_at)
+        .add_columns(ACCESS_VERSION.label("access_version"))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _digest(token))
+        .options(*USER_LOADS)
+    ).first()
+    if row is None or row.ended_at is not None or not row.verified:
         return None
     now = utcnow()
     idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    if now - record.last_seen_at > idle:
-        record.ended_at = now
+    if now - row.last_seen_at > idle:
+        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(ended_at=now))
         db.session.commit()
         return None
-    user = db.session.get(User, record.user_id, options=USER_LOADS)
-    if user is None or not user.is_active:
+    user = row.User
+    if not user.is_active:
         return None
-    if now - record.last_seen_at > TOUCH_EVERY:
+    if now - row.last_seen_at > TOUCH_EVERY:
         # One write a minute per session is enough for the idle timeout.
-        db.session.execute(update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now))
+        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
         db.session.commit()
     user.session_token = token
+    access.attach_snapshot(user, row.access_version)
     return user
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from extensions import db
 from models.base import utcnow
 from models.user import RecoveryCode
+from services import access
 
 ISSUER = "Kartoteka"
 RECOVERY_CODE_COUNT = 10
@@ -105,6 +106,4 @@ def disable(user):
 
 
 def required_for(user):
-    roles = [user.role] if user.role else []
-    roles += [m.position.role for m in user.memberships if m.position and m.position.role]
-    return any(role.require_2fa for role in roles)
+    return access.snapshot_of(user).require_2fa
