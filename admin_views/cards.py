@@ -2,7 +2,7 @@
 on the server), the card's create/edit pages with the per-stage responsible people, and the
 transactions panel (admin_views/card_transactions.py)."""
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
@@ -22,7 +22,7 @@ from extensions import db
 from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
-from models.user import User
+from models.user import NAME_ONLY_LOADS
 from services import access, card_lists, cards
 
 TABS = (
@@ -48,9 +48,8 @@ CARD_LABELS = {
     "updated_at": _l("Updated"),
 }
 ID_SLOT = "CARDIDSLOT"  # letters only: URL-encoded as is
-# A card's page shows its people by name: not their roles' grants and memberships (with offices,
-# departments and positions), which the models load eagerly for the access policy (~50 queries).
-_NAMES_ONLY = (lazyload(User.memberships), lazyload(User.role))
+# A card's page shows its people by name (~50 queries with their eager relations).
+_NAMES_ONLY = NAME_ONLY_LOADS
 CARD_PAGE_LOADS = (
     *(joinedload(person).options(*_NAMES_ONLY) for person in (Card.agent, Card.manager, Card.accountant)),
     selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*_NAMES_ONLY),
@@ -161,10 +160,14 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         card_id = cards.parse_id(request.args.get("id"))
         if card_id is None:
             abort(404)
-        return self.scoped_card(card_id, *CARD_PAGE_LOADS)
+        g.card_page_card = self.scoped_card(card_id, *CARD_PAGE_LOADS)
+        return g.card_page_card
 
     def get_one(self, id):
         pk = cards.parse_id(id)
+        checked = g.get("card_page_card")
+        if checked is not None and checked.id == pk:
+            return checked  # loaded and scope-checked by this request's view already
         record = None if pk is None else self.get_query().options(*CARD_PAGE_LOADS).filter(Card.id == pk).one_or_none()
         if record is None:
             abort(404)

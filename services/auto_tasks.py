@@ -6,13 +6,13 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
 
 from extensions import db
 from models.base import utcnow
 from models.card import Card
-from models.pipeline import StageTask
-from models.user import User
+from models.pipeline import Stage, StageTask
+from models.user import NAME_ONLY_LOADS, User
 from services import access, tasks
 from services.errors import MAX_ID_DIGITS
 from services.tasks import PAGE_SIZE, TaskError
@@ -37,6 +37,18 @@ def parse_cursor(text):
 
 def cursor_of(task):
     return f"{task.opened_at.isoformat()}_{task.id}"
+
+
+# The rows show people and stages by name: none of their eager relations (roles' grants,
+# memberships, a stage's fields and moves).
+ROW_LOADS = (
+    joinedload(StageTask.assignee).options(*NAME_ONLY_LOADS),
+    selectinload(StageTask.closed_by).options(*NAME_ONLY_LOADS),
+    *(
+        loader(relation).options(lazyload(Stage.fields), lazyload(Stage.moves))
+        for loader, relation in ((defaultload, StageTask.stage), (selectinload, StageTask.moved_to_stage))
+    ),
+)
 
 
 @dataclass
@@ -100,7 +112,7 @@ def auto_task_query(user, args):
         select(StageTask)
         .join(Card, and_(StageTask.subject_type == "card", Card.id == StageTask.subject_id))
         .where(Card.deleted_at.is_(None))
-        .options(selectinload(StageTask.closed_by), selectinload(StageTask.moved_to_stage))
+        .options(*ROW_LOADS)
     )
     clause = access.scope_clause(user, Card)
     if clause is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from models.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
 from models.pipeline import Pipeline, Stage
-from models.user import User
+from models.user import NAME_ONLY_LOADS, User
 from services import access, money, pipeline
 from services.errors import RefusedChange, parse_id
 
@@ -54,12 +54,16 @@ def people_with_role(role_code):
         .join(Role, User.role_id == Role.id)
         .where(Role.code == role_code, User.deleted_at.is_(None), User.is_blocked.is_(False))
         .order_by(User.full_name, User.username)
+        .options(*NAME_ONLY_LOADS)
     ).all()
 
 
 def active_people():
     return db.session.scalars(
-        select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False)).order_by(User.full_name)
+        select(User)
+        .where(User.deleted_at.is_(None), User.is_blocked.is_(False))
+        .order_by(User.full_name)
+        .options(*NAME_ONLY_LOADS)
     ).all()
 
 
