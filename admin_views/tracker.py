@@ -4,6 +4,7 @@ from flask import abort, jsonify, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -32,6 +33,32 @@ def _row_json(row, zone=None, now=None):
         "version": row.version,
         "cursor": card_board.cursor_of(row),
     }
+
+
+# One task on the board. The page shows up to 50 a column, and a Jinja macro call for each cost
+# more than the rest of the page together; the browser's `#task-template` is this same markup.
+TASK_ITEM = (
+    '<li class="task{overdue}" draggable="true" data-card-id="{card_id}" data-task-id="{task_id}" tabindex="0">\n'
+    '  <div class="task-number">{number}</div>\n'
+    '  <div class="task-contact">{contact}</div>\n'
+    '  <div class="task-meta"><span class="task-assignee">{assignee}</span> · '
+    '<span class="task-deadline">{deadline}</span></div>\n'
+    "</li>"
+)
+EMPTY_TASK = dict.fromkeys(("card_id", "task_id", "number", "contact", "assignee", "deadline"), "")
+
+
+def task_items(rows):
+    # Markup of escaped values only: every field of a row goes through escape().
+    return Markup(  # noqa: S704
+        "".join(
+            TASK_ITEM.format(
+                overdue=" task-overdue" if row.get("overdue") else "",
+                **{name: escape(row[name]) for name in EMPTY_TASK},
+            )
+            for row in rows
+        )
+    )
 
 
 # The board shows the stages' names and colours, not their modal fields and moves.
@@ -106,6 +133,8 @@ class TrackerView(SecuredView):
             agents=people["agent"],
             managers=people["manager"],
             banks=db.session.execute(select(Bank.id, Bank.name).order_by(Bank.name)).all(),
+            task_items=task_items,
+            empty_task=EMPTY_TASK,
         )
 
     @expose("/counts")
