@@ -1,6 +1,7 @@
 """Error pages: a clear message and the right 4xx; anonymous visitors go to sign-in."""
 
 import contextlib
+import logging
 
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -51,6 +52,8 @@ def _database_unavailable(error):
     """The database went away or a statement ran too long: a quick 503, never a hung request."""
     from extensions import db, login
 
+    reason = (str(error).strip().splitlines() or [""])[0]
+    logging.getLogger("kartoteka.request").warning("503 %s %s: %s", request.path, type(error).__name__, reason)
     with contextlib.suppress(Exception):  # the connection is already gone; nothing is left to undo
         db.session.rollback()
     g._login_user = login.anonymous_user()  # the error page must not ask the database who this is

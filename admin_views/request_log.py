@@ -57,11 +57,15 @@ def _finish(response):
 
 
 def init_app(app):
+    handler = logging.StreamHandler()
     if app.config.get("LOG_JSON"):
-        handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
-        log.handlers[:] = [handler]
         log.propagate = False
+    else:
+        # Its own handler: a web process (gunicorn, app.py) configures no root logger, and
+        # without one Python drops INFO lines.
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s"))
+    log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     app.before_request(_start)
     app.after_request(_finish)

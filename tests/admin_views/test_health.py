@@ -2,7 +2,10 @@
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -70,6 +73,20 @@ def test_a_request_is_logged_with_its_id_user_and_time(client, make_user, login_
     assert line["path"] == "/admin/profile/" and line["user_id"] == user.id
 
 
+def test_a_web_process_without_logging_set_up_still_writes_its_request_lines(tmp_path):
+    script = (
+        "from app import create_app; from config import TestConfig\n"
+        "class Config(TestConfig):\n"
+        f"    SQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path}/empty.db'\n"
+        "create_app(Config).test_client().get('/login')"
+    )
+    env = {**os.environ, "KARTOTEKA_INSTANCE": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)  # noqa: S603
+    assert re.search(r"INFO \[kartoteka\.request\] [0-9a-f]{32} user=None GET /login 200 [0-9.]+ms", result.stderr), (
+        result.stderr[-2000:]
+    )
+
+
 @pytest.fixture
 def app_without_database(app):
     """The same app, pointed at a PostgreSQL port where nothing listens."""
@@ -87,15 +104,17 @@ def app_without_database(app):
         db.engine.dispose()
 
 
-def test_an_unreachable_database_gives_a_quick_503_page_and_readyz_says_why(app_without_database):
+def test_an_unreachable_database_gives_a_quick_503_page_and_readyz_says_why(app_without_database, caplog):
     client = app_without_database.test_client()
     page = client.get("/login")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
     started = time.monotonic()
-    response = client.post("/login", data={"username": "owner", "password": "x", "csrf_token": token})
+    with caplog.at_level(logging.WARNING, logger="kartoteka.request"):
+        response = client.post("/login", data={"username": "owner", "password": "x", "csrf_token": token})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert time.monotonic() - started < 5
+    assert any(r.getMessage().startswith("503 /login OperationalError: ") for r in caplog.records)
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json["checks"]["database"].startswith("unreachable")
