@@ -327,6 +327,24 @@ def test_archive_pages_by_keyset_without_counting(team):
     assert len(card_queries) == 3 and all("limit" in statement for statement in card_queries)
 
 
+@pytest.mark.parametrize("walk", [1, 3, 5, 100])
+def test_a_contact_search_pages_newest_first_across_its_two_steps(team, monkeypatch, walk):
+    """Whatever part of the archive the newest-first walk covers, the index step finds the older
+    matches: the same rows, in the same order, page after page."""
+    monkeypatch.setattr(card_lists, "CONTACT_WALK", walk)
+    names = ["Ткачук Оксана", "Other", "Other", "Ткачук Ірина", "Other", "Ткачук Петро", "Other", "Другий Ткачук"]
+    made = [put_on(new_card(team, contact_name=name), "archived") for name in names]
+    expected = [card.id for card in reversed(made) if "Ткачук" in card.contact_name]
+    seen, after = [], None
+    while True:
+        filters = card_lists.ArchiveFilters.from_args({"contact": "Ткачук", "after": str(after or "")})
+        rows, after = card_lists.archive_page(team["owner"], filters, page_size=2)
+        seen += [row.id for row in rows]
+        if after is None:
+            break
+    assert seen == expected
+
+
 def test_an_exactly_full_last_page_has_no_next(team):
     for _ in range(3):
         put_on(new_card(team), "archived")
