@@ -294,6 +294,18 @@ def test_archive_filters_each_find_the_right_cards(team, directory, archive):
     assert _found(team["agent"], agent=team["agent2"].id) == set()
 
 
+def test_a_filter_on_one_of_the_users_own_people_needs_no_scope_and_finds_the_same(team, directory, archive):
+    agent, other = team["agent"], team["agent2"]
+    with statements() as seen:
+        assert _found(agent, agent=agent.id) == {"5168 0001", "5168 0002"}
+    # His own card is his by its agent: the page query carries no scope subquery.
+    assert not [statement for statement in seen if "from cards" in statement and "card_responsibles" in statement]
+    with statements() as seen:
+        assert _found(agent, agent=other.id) == set()  # another agent's: the scope still decides
+    assert [statement for statement in seen if "from cards" in statement and "card_responsibles" in statement]
+    assert _found(agent, manager=team["manager"].id) == {"5168 0001", "5168 0002"}
+
+
 @pytest.mark.parametrize(
     "args",
     [
