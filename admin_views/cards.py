@@ -2,7 +2,7 @@
 on the server), the card's create/edit pages with the per-stage responsible people, and the
 transactions panel (admin_views/card_transactions.py)."""
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
@@ -49,10 +49,9 @@ CARD_LABELS = {
 }
 ID_SLOT = "CARDIDSLOT"  # letters only: URL-encoded as is
 # A card's page shows its people by name (~50 queries with their eager relations).
-_NAMES_ONLY = NAME_ONLY_LOADS
 CARD_PAGE_LOADS = (
-    *(joinedload(person).options(*_NAMES_ONLY) for person in (Card.agent, Card.manager, Card.accountant)),
-    selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*_NAMES_ONLY),
+    *(joinedload(person).options(*NAME_ONLY_LOADS) for person in (Card.agent, Card.manager, Card.accountant)),
+    selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*NAME_ONLY_LOADS),
 )
 STALE_MESSAGE = _l(
     "This card was changed by someone else while you were editing. Reload the page and enter your changes again."
@@ -144,10 +143,12 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def _scoped(self, query):
         return access.scope(current_user, query.filter(Card.deleted_at.is_(None)), Card)
 
+    def _scoped_select(self, what, card_id):
+        return access.scope(current_user, select(what).where(Card.id == card_id, Card.deleted_at.is_(None)), Card)
+
     def scoped_card(self, card_id, *options):
         """The card if it exists and the user may see it; 404 otherwise (never another's data)."""
-        query = select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)).options(*options)
-        card = db.session.scalar(access.scope(current_user, query, Card))
+        card = db.session.scalar(self._scoped_select(Card, card_id).options(*options))
         if card is None:
             abort(404)
         return card
@@ -156,18 +157,16 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         endpoint = ".edit_view" if self.can_edit else ".details_view"
         return self.get_url(endpoint, id=card.id, url=get_redirect_target())
 
-    def _card_from_args(self):
+    def _card_id_from_args(self):
+        """A missing or malformed id is a 404 (Flask-Admin would redirect to the list)."""
         card_id = cards.parse_id(request.args.get("id"))
         if card_id is None:
             abort(404)
-        g.card_page_card = self.scoped_card(card_id, *CARD_PAGE_LOADS)
-        return g.card_page_card
+        return card_id
 
     def get_one(self, id):
+        """The page's one load of its card, scoped: 404 for a card the user may not see."""
         pk = cards.parse_id(id)
-        checked = g.get("card_page_card")
-        if checked is not None and checked.id == pk:
-            return checked  # loaded and scope-checked by this request's view already
         record = None if pk is None else self.get_query().options(*CARD_PAGE_LOADS).filter(Card.id == pk).one_or_none()
         if record is None:
             abort(404)
@@ -206,14 +205,16 @@ class CardView(CardTransactionsMixin, SecuredModelView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        card = self._card_from_args()
+        card_id = self._card_id_from_args()
         if not self.can_edit:
-            return redirect(self.get_url(".details_view", id=card.id, url=get_redirect_target()))
+            if db.session.scalar(self._scoped_select(Card.id, card_id)) is None:
+                abort(404)  # before a redirect that would confirm the card exists
+            return redirect(self.get_url(".details_view", id=card_id, url=get_redirect_target()))
         return super().edit_view()
 
     @expose("/details/")
     def details_view(self):
-        self._card_from_args()
+        self._card_id_from_args()
         return super().details_view()
 
     def get_edit_form(self):

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, union
 
 from extensions import db
+from models.user import CacheSignal
 from services import hierarchy
 
 PERMISSIONS = {
@@ -104,8 +105,6 @@ def attach_snapshot(user, version):
 
 def ensure_signal():
     """The 'access' signal row, with a random start (see migration b1c2d3e4f507), if it is missing."""
-    from models.user import CacheSignal
-
     if db.session.get(CacheSignal, "access") is None:
         db.session.add(CacheSignal(name="access", version=secrets.randbits(48)))
 
