@@ -39,15 +39,13 @@ def cursor_of(task):
     return f"{task.opened_at.isoformat()}_{task.id}"
 
 
-# The rows show people and stages by name: none of their eager relations (roles' grants,
-# memberships, a stage's fields and moves).
+# The rows show people by name and the step's stage with its fields (for the entered values):
+# not the people's roles' grants and memberships, nor the stages' moves.
 ROW_LOADS = (
     joinedload(StageTask.assignee).options(*NAME_ONLY_LOADS),
     selectinload(StageTask.closed_by).options(*NAME_ONLY_LOADS),
-    *(
-        loader(relation).options(lazyload(Stage.fields), lazyload(Stage.moves))
-        for loader, relation in ((defaultload, StageTask.stage), (selectinload, StageTask.moved_to_stage))
-    ),
+    defaultload(StageTask.stage).lazyload(Stage.moves),
+    selectinload(StageTask.moved_to_stage).options(lazyload(Stage.fields), lazyload(Stage.moves)),
 )
 
 
@@ -202,7 +200,6 @@ def people_names(stage_tasks):
 
 def pipeline_stages():
     """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
-    from services.card_board import cards_pipeline
+    from services.card_lists import stages_by_id
 
-    board = cards_pipeline()
-    return [(s.id, s.label) for s in board.stages] if board else []
+    return [(stage.id, stage.label) for stage in stages_by_id().values()]
