@@ -20,10 +20,10 @@ def worker_command(burst):
 def scheduler_command():
     """Run the scheduler of periodic jobs (services mode). Only one schedules at a time (a lease in
     Redis); another one started stands by and takes over when the first stops."""
-    from jobs.runner import LeaderScheduler, make_scheduler
+    from jobs.runner import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    make_scheduler(LeaderScheduler).run()
+    run_scheduler()
 
 
 @click.command("finance-rebuild")

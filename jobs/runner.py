@@ -186,19 +186,38 @@ def _same(job, spec):
     )
 
 
+def _again_when_redis_returns(run, what, pause):
+    """Run `run()` until it returns; when Redis goes away it ends with a ConnectionError, and a
+    fresh one starts once Redis answers again."""
+    while True:
+        try:
+            return run()
+        except redis.exceptions.ConnectionError as error:
+            log.warning("lost Redis (%s); the %s starts again in %s s", error, what, pause)
+            time.sleep(pause)
+
+
 def run_worker(app, burst=False, pause=REDIS_LOST_PAUSE):
     """`flask worker`: RQ's worker rides out Redis being away between jobs, but quits when Redis
     goes while it watches a job; start it again once Redis answers. A job cut off that way is
     found abandoned by a worker later and retried (or failed with the reason)."""
-    while True:
-        try:
-            make_worker(app).work(burst=burst, with_scheduler=False)
-            return
-        except redis.exceptions.ConnectionError as error:
-            if burst:
-                raise
-            log.warning("lost Redis (%s); the worker starts again in %s s", error, pause)
-            time.sleep(pause)
+    if burst:
+        return make_worker(app).work(burst=True, with_scheduler=False)
+    return _again_when_redis_returns(lambda: make_worker(app).work(with_scheduler=False), "worker", pause)
+
+
+def run_scheduler(pause=REDIS_LOST_PAUSE):
+    """`flask scheduler`: rq-scheduler's loop ends at the first lost connection, and with it the
+    periodic runs and the retries it brings back. Start it again when Redis returns, holding the
+    same lease, so that it leads again at once instead of waiting for its own lease to expire."""
+    token = uuid.uuid4().hex
+
+    def run():
+        scheduler = make_scheduler(LeaderScheduler)
+        scheduler.token = token
+        scheduler.run()
+
+    _again_when_redis_returns(run, "scheduler", pause)
 
 
 def register_periodic_jobs(scheduler):

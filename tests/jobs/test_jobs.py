@@ -185,3 +185,25 @@ def test_embedded_worker_and_scheduler_run_a_periodic_job_within_seconds(app, se
         assert db.session.scalar(select(UserSession.ended_at).where(UserSession.id == sessions["active"])) is None
     finally:
         _stop_embedded(worker, scheduler)
+
+
+def test_the_scheduler_starts_again_with_its_lease_when_redis_comes_back(monkeypatch):
+    """rq-scheduler's loop ends at a lost connection; `flask scheduler` starts a new one, holding the
+    same lease token, so the retries and periodic runs it brings back do not stop for good."""
+    import redis
+
+    from jobs import runner
+
+    runs = []
+
+    class Scheduler:
+        token = None
+
+        def run(self):
+            runs.append(self.token)
+            if len(runs) == 1:
+                raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(runner, "make_scheduler", lambda _cls: Scheduler())
+    runner.run_scheduler(pause=0)
+    assert len(runs) == 2 and runs[0] == runs[1] is not None
