@@ -151,10 +151,35 @@ def cpu_seconds(pids):
 
 
 def cpu_by_kind(run_dir):
-    """CPU seconds so far of the web processes and of all PostgreSQL processes."""
+    """CPU seconds so far of the web processes and of PostgreSQL: its live processes, plus what the
+    backends that have ended used (the postmaster's children's time), so that connections opened and
+    closed during the run are counted too."""
     webs = [key.split(":")[1] for key in web_rss(run_dir)]
-    postgres = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _comm(p) == "postgres"]
-    return {"web": cpu_seconds(webs), "postgres": cpu_seconds(postgres), "machine": _machine_busy()}
+    postgres = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _comm(p) == "postgres"]
+    ended = sum(_children_seconds(p) for p in postgres if _comm(Path(f"/proc/{_parent(p)}")) != "postgres")
+    return {
+        "web": cpu_seconds(webs),
+        "postgres": cpu_seconds(p.name for p in postgres) + ended,
+        "machine": _machine_busy(),
+    }
+
+
+def _stat_fields(proc):
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _parent(proc):
+    fields = _stat_fields(proc)
+    return fields[1] if fields else "0"
+
+
+def _children_seconds(proc):
+    """CPU seconds of the process's children that have ended (cutime + cstime)."""
+    fields = _stat_fields(proc)
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def _comm(proc):

@@ -178,8 +178,10 @@ class Cluster:
                 "KARTOTEKA_INSTANCE": str(self.run_dir / "instance"),
                 "KARTOTEKA_EMBEDDED_WORKERS": "0",
                 "TRUSTED_PROXIES": "1",
-                "DATABASE_POOL_SIZE": str(min(self.threads, 10)),
-                "DATABASE_MAX_OVERFLOW": "10",
+                # No overflow: an overflow connection is closed when handed back, so under load
+                # each overflow request would start a new PostgreSQL backend.
+                "DATABASE_POOL_SIZE": str(min(self.threads, 20)),
+                "DATABASE_MAX_OVERFLOW": "0",
             }
         )
         env.update(self.env_extra)
