@@ -120,7 +120,7 @@ class TrackerView(SecuredView):
         stage_ids = [stage.id for stage in stages]
         counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
-        pages = card_board.first_pages(current_user, stage_ids, filters)
+        pages = card_board.first_pages(current_user, stage_ids, filters, seen_counts=counts)
         columns = [(stage, [_row_json(r, zone, now) for r in pages[stage.id]]) for stage in stages]
         people = self._people()
         return self.render(

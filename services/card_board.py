@@ -3,8 +3,9 @@ narrowed by the access scope and the board's filters. No query per card."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 
-from sqlalchemy import and_, func, not_, or_, select, true, tuple_, union_all
+from sqlalchemy import and_, func, not_, or_, select, true, tuple_, union, union_all
 from sqlalchemy import text as sql_text
 
 from extensions import db
@@ -161,26 +162,21 @@ def _counter_query(user, filters, stage_ids):
     return union_all(by_columns, by_responsible)
 
 
-def _column_query(user, stage_id, filters, after, limit):
+def _column_query(user, stage_id, filters, after, limit, drive=False):
+    """One column page ordered by (deadline, task id): the walk or, with `drive`, the drive.
+
+    The walk reads the stage's open tasks in that order and keeps those whose card the viewer may
+    see: for a viewer who sees a share f of the stage, about `limit / f` tasks. The drive reads the
+    viewer's own cards of the stage instead (_driven_page)."""
+    if drive:
+        return _driven_page(user, stage_id, filters, after, limit)
     joined, conditions = _open_tasks(user, filters)
     joined = joined.outerjoin(User.__table__, User.id == StageTask.assignee_id)
     conditions.append(StageTask.stage_id == stage_id)
     if after is not None:
         conditions.append(tuple_(StageTask.deadline, StageTask.id) > tuple_(*after))
     return (
-        select(
-            StageTask.id,
-            StageTask.stage_id,
-            StageTask.deadline,
-            StageTask.assignee_id,
-            Card.id.label("card_id"),
-            Card.number,
-            Card.contact_name,
-            Card.contact_phone,
-            Card.version,
-            User.full_name,
-            User.username,
-        )
+        select(*_TASK_COLUMNS, *_CARD_COLUMNS)
         .select_from(joined)
         .where(*conditions)
         .order_by(StageTask.deadline, StageTask.id)
@@ -188,24 +184,129 @@ def _column_query(user, stage_id, filters, after, limit):
     )
 
 
-def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE):
-    """One page of a column ordered by (deadline, task id); `after` is the last (deadline, id) seen."""
-    return db.session.execute(_column_query(user, stage_id, filters, after, limit)).all()
+_TASK_COLUMNS = (StageTask.id, StageTask.stage_id, StageTask.deadline, StageTask.assignee_id)
+_CARD_COLUMNS = (
+    Card.id.label("card_id"),
+    Card.number,
+    Card.contact_name,
+    Card.contact_phone,
+    Card.version,
+    User.full_name,
+    User.username,
+)
+_SCOPE_PEOPLE = (Card.agent_id, Card.manager_id, Card.accountant_id)
 
 
-def first_pages(user, stage_ids, filters=BoardFilters(), limit=PAGE_SIZE):
-    """{stage_id: first page} for the whole board in one query: the column page as a LATERAL
-    subquery per stage, so the scope is planned and its subqueries run once, not once a column.
-    SQLite has no LATERAL: there it is one small query per column."""
+def _driven_page(user, stage_id, filters, after, limit):
+    """The page from the viewer's cards on the stage: found by (stage, person) in ix_cards_board and
+    by card_stage_id among the responsibles, narrowed by the filters there; then their open tasks (a
+    live card on a working stage has exactly one, on that stage), sorted; only the page's cards and
+    assignees are read in full. As many rows as he has cards on the stage."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    visible = sorted(access.visible_set(user))
+    wanted = (Card.stage_id == stage_id, *_card_conditions(None, filters))
+    seen = union(
+        *(
+            select(Card.id.label("card_id")).where(*wanted, column.in_(visible)).correlate_except(Card)
+            for column in _SCOPE_PEOPLE
+        ),
+        select(CardResponsible.card_id)
+        .join(Card, Card.id == CardResponsible.card_id)
+        .where(CardResponsible.user_id.in_(visible), CardResponsible.card_stage_id == stage_id, *wanted)
+        .correlate_except(CardResponsible, Card),
+    )
+    # Inside the board's LATERAL (PostgreSQL) the stage is the outer row's: LATERAL lets the union see it.
+    seen = seen.lateral("seen") if postgres else seen.subquery("seen")
+    conditions = [StageTask.closed_at.is_(None), StageTask.stage_id == stage_id]
+    if filters.mine:
+        conditions.append(StageTask.assignee_id == user.id)
+    if after is not None:
+        conditions.append(tuple_(StageTask.deadline, StageTask.id) > tuple_(*after))
+    top = (
+        select(*_TASK_COLUMNS, StageTask.subject_id.label("subject_id"))
+        .select_from(
+            seen.join(StageTask, and_(StageTask.subject_id == seen.c.card_id, StageTask.subject_type == "card"))
+        )
+        .where(*conditions)
+        .order_by(StageTask.deadline, StageTask.id)
+        .limit(limit)
+    )
+    if postgres:
+        top = top.correlate_except(StageTask, seen).lateral("top")
+    else:
+        top = top.subquery("top")
+    return (
+        select(top.c.id, top.c.stage_id, top.c.deadline, top.c.assignee_id, *_CARD_COLUMNS)
+        .select_from(
+            top.join(Card, Card.id == top.c.subject_id).outerjoin(User.__table__, User.id == top.c.assignee_id)
+        )
+        .order_by(top.c.deadline, top.c.id)
+    )
+
+
+def _scoped(user):
+    """A signed-in viewer who does not see every card."""
+    return user is not None and user.is_authenticated and user.is_active and access.scope_level(user) != "all"
+
+
+def _drives(seen, total, limit):
+    """Whether the drive is cheaper: it reads the viewer's `seen` cards of the column, at about twice
+    the cost of a walked row; the walk reads about `limit * total / seen` tasks."""
+    return 2 * seen * seen < limit * max(total, 1)
+
+
+_TOTALS_TTL = 30.0
+_totals = {"at": float("-inf"), "counts": {}}
+
+
+def _stage_totals():
+    """Live cards per stage, everyone's, for the choice of plan only: kept for _TOTALS_TTL seconds."""
+    now = monotonic()
+    if now - _totals["at"] > _TOTALS_TTL:
+        _totals.update(at=now, counts=counts(None))
+    return _totals["counts"]
+
+
+def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, seen_count=None):
+    """One page of a column ordered by (deadline, task id); `after` is the last (deadline, id) seen.
+    `seen_count`: the viewer's count of the column, when the caller has it (it picks the plan)."""
+    drive = False
+    if _scoped(user):
+        if seen_count is None:
+            seen_count = counts(user, filters, [stage_id]).get(stage_id, 0)
+        drive = _drives(seen_count, _stage_totals().get(stage_id, 0), limit)
+    return db.session.execute(_column_query(user, stage_id, filters, after, limit, drive=drive)).all()
+
+
+def first_pages(user, stage_ids, filters=BoardFilters(), limit=PAGE_SIZE, seen_counts=None):
+    """{stage_id: first page} for the whole board: on PostgreSQL the column page as a LATERAL
+    subquery per stage, one query for the walked columns and one for the driven ones, so the scope
+    is planned once, not once a column. SQLite has no LATERAL: there it is one query per column.
+    `seen_counts`: the viewer's counts of the columns (services.card_board.counts), when known."""
+    driven = []
+    if _scoped(user):
+        if seen_counts is None:
+            seen_counts = counts(user, filters, stage_ids)
+        totals = _stage_totals()
+        driven = [s for s in stage_ids if _drives(seen_counts.get(s, 0), totals.get(s, 0), limit)]
     if db.session.get_bind().dialect.name != "postgresql":
-        return {stage_id: column(user, stage_id, filters, limit=limit) for stage_id in stage_ids}
+        seen = seen_counts or {}
+        return {
+            stage_id: column(user, stage_id, filters, limit=limit, seen_count=seen.get(stage_id, 0))
+            for stage_id in stage_ids
+        }
     _no_jit()
-    board = select(Stage.id.label("board_stage_id")).where(Stage.id.in_(stage_ids)).subquery("board")
-    page = _column_query(user, board.c.board_stage_id, filters, None, limit).lateral("page")
-    query = select(page).select_from(board.join(page, true())).order_by(page.c.stage_id, page.c.deadline, page.c.id)
     pages = {stage_id: [] for stage_id in stage_ids}
-    for row in db.session.execute(query):
-        pages[row.stage_id].append(row)
+    walked = [stage_id for stage_id in stage_ids if stage_id not in driven]
+    for group, drive in ((walked, False), (driven, True)):
+        if not group:
+            continue
+        board = select(Stage.id.label("board_stage_id")).where(Stage.id.in_(group)).subquery("board")
+        page = _column_query(user, board.c.board_stage_id, filters, None, limit, drive=drive).lateral("page")
+        query = select(page).select_from(board.join(page, true()))
+        query = query.order_by(page.c.stage_id, page.c.deadline, page.c.id)
+        for row in db.session.execute(query):
+            pages[row.stage_id].append(row)
     return pages
 
 
