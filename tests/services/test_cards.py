@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from extensions import db
-from models.card import Card
+from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
 from models.pipeline import Stage, StageTask
 from services import card_lists, cards, money
@@ -304,6 +304,55 @@ def test_a_filter_on_one_of_the_users_own_people_needs_no_scope_and_finds_the_sa
         assert _found(agent, agent=other.id) == set()  # another agent's: the scope still decides
     assert [statement for statement in seen if "from cards" in statement and "card_responsibles" in statement]
     assert _found(agent, manager=team["manager"].id) == {"5168 0001", "5168 0002"}
+
+
+def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(team, directory, archive, monkeypatch):
+    """The branches of _unseen_person_rows find exactly the cards the scope's OR finds, page by page."""
+    bank1, bank2, _ = directory.banks
+    archived = {
+        "managed": put_on(new_card(team, agent="agent2", manager="manager", accountant="accountant2", bank=bank1), "archived"),
+        "counted": put_on(new_card(team, agent="agent2", manager="manager2", accountant="accountant", bank=bank2), "archived"),
+        "named": put_on(new_card(team, agent="agent2", manager="manager2", accountant="accountant2", bank=bank2), "archived"),
+        "gone": put_on(new_card(team, agent="agent2", manager="manager", accountant="accountant", bank=bank1), "archived"),
+        "live": new_card(team, agent="agent2", manager="manager", accountant="accountant", bank=bank1),
+    }  # fmt: skip
+    named = archived["named"]
+    db.session.add(CardResponsible(card_id=named.id, stage_id=stage("bank_check").id, user_id=team["agent"].id))
+    archived["gone"].deleted_at = named.created_at
+    db.session.commit()
+
+    def pages(user, **args):
+        """Every page of the filter, one card a page: the numbers in order."""
+        found, after = [], None
+        while True:
+            filters = card_lists.ArchiveFilters.from_args(
+                {k: str(v) for k, v in (args | {"after": after}).items() if v}
+            )
+            rows, after = card_lists.archive_page(user, filters, page_size=1)
+            found += [row.number for row in rows]
+            if after is None:
+                return found
+
+    cases = [
+        ("agent", {"agent": team["agent2"].id}),
+        ("manager", {"agent": team["agent2"].id}),
+        ("accountant", {"agent": team["agent2"].id}),
+        ("accountant2", {"agent": team["agent2"].id}),
+        ("agent", {"manager": team["manager2"].id}),
+        ("manager", {"accountant": team["accountant2"].id}),
+        ("manager", {"agent": team["agent2"].id, "bank": bank1.id}),
+        ("accountant2", {"agent": team["agent2"].id, "manager": team["manager2"].id}),
+    ]
+    unseen = {}
+    for viewer, args in cases:
+        unseen[(viewer, str(args))] = pages(team[viewer], **args)
+    monkeypatch.setattr(card_lists, "_by_someone_unseen", lambda *_args: False)
+    for viewer, args in cases:
+        assert unseen[(viewer, str(args))] == pages(team[viewer], **args), (viewer, args)
+    number = {key: card.number for key, card in archived.items()}
+    assert unseen[("agent", str(cases[0][1]))] == [number["named"]]  # his by responsibility only
+    assert unseen[("manager", str(cases[1][1]))] == [number["managed"]]
+    assert set(unseen[("accountant2", str(cases[3][1]))]) == {number["managed"], number["named"], "4149 0003"}
 
 
 @pytest.mark.parametrize(
