@@ -239,7 +239,8 @@ class Cluster:
         port = self.web_ports[index]
         return self.spawn(
             f"web{index + 1}",
-            [str(BIN / "gunicorn"), "-w", "1", "--threads", str(self.threads), "-b", f"127.0.0.1:{port}",
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "-w", "1", "--threads", str(self.threads),
+             "-b", f"127.0.0.1:{port}",
              "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "30",
              "--control-socket", str(self.run_dir / f"web{index + 1}.ctl"), "app:create_app()"],
         )  # fmt: skip
