@@ -105,7 +105,10 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
     result = {}
     for stage_id, number in db.session.execute(query):
         result[stage_id] = result.get(stage_id, 0) + int(number)
-    return {stage_id: number for stage_id, number in result.items() if number}
+    found = {stage_id: number for stage_id, number in result.items() if number}
+    if _scoped(user):
+        _remember_seen(user, filters, stage_ids if stage_ids is not None else found, found)
+    return found
 
 
 def _counter_query(user, filters, stage_ids):
@@ -231,10 +234,7 @@ def _driven_page(user, stage_id, filters, after, limit):
         .order_by(StageTask.deadline, StageTask.id)
         .limit(limit)
     )
-    if postgres:
-        top = top.correlate_except(StageTask, seen).lateral("top")
-    else:
-        top = top.subquery("top")
+    top = top.correlate_except(StageTask, seen).lateral("top") if postgres else top.subquery("top")
     return (
         select(top.c.id, top.c.stage_id, top.c.deadline, top.c.assignee_id, *_CARD_COLUMNS)
         .select_from(
@@ -267,14 +267,36 @@ def _stage_totals():
     return _totals["counts"]
 
 
+# (user id, filters, stage id) → (when, the viewer's count of the column), from his last counts in
+# this process (the board page and its counts refresh): the column pages that follow pick their
+# plan by it without counting again. Only the plan depends on it, never the rows.
+_seen = {}
+SEEN_TTL = 60.0
+SEEN_KEPT = 50_000
+
+
+def _remember_seen(user, filters, stage_ids, found):
+    if len(_seen) > SEEN_KEPT:
+        _seen.clear()
+    now = monotonic()
+    for stage_id in stage_ids:
+        _seen[(user.id, filters, stage_id)] = (now, found.get(stage_id, 0))
+
+
+def _remembered_seen(user, filters, stage_id):
+    when, number = _seen.get((user.id, filters, stage_id), (float("-inf"), None))
+    return number if monotonic() - when <= SEEN_TTL else None
+
+
 def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, seen_count=None):
     """One page of a column ordered by (deadline, task id); `after` is the last (deadline, id) seen.
-    `seen_count`: the viewer's count of the column, when the caller has it (it picks the plan)."""
+    `seen_count`: the viewer's count of the column, which picks the plan; by default the one his
+    last counts left (_remembered_seen), and the walk when there is none."""
     drive = False
     if _scoped(user):
         if seen_count is None:
-            seen_count = counts(user, filters, [stage_id]).get(stage_id, 0)
-        drive = _drives(seen_count, _stage_totals().get(stage_id, 0), limit)
+            seen_count = _remembered_seen(user, filters, stage_id)
+        drive = seen_count is not None and _drives(seen_count, _stage_totals().get(stage_id, 0), limit)
     return db.session.execute(_column_query(user, stage_id, filters, after, limit, drive=drive)).all()
 
 

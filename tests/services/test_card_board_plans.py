@@ -12,8 +12,14 @@ from models.pipeline import StageTask
 from services import card_board, cards
 from services.card_board import BoardFilters
 from tests.factories import make_user
-from tests.services.test_card_board import banks, people, spread  # noqa: F401 (fixtures)
+from tests.services.test_card_board import banks, counted_queries, people, spread  # noqa: F401 (fixtures)
 from tests.services.test_pipeline import make_card, stage_of, walk_to
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """Counts remembered by another test (whose people had the same ids) must not pick a plan here."""
+    card_board._seen.clear()
 
 
 @pytest.fixture
@@ -95,14 +101,34 @@ def test_a_small_share_is_driven_and_a_large_one_walked(monkeypatch, people, boa
         return real(user, stage_id, *args)
 
     monkeypatch.setattr(card_board, "_driven_page", spy)
-    stage_id = stage_of("linking_access").id
+    agent, stage_id = people["agent"], stage_of("linking_access").id
+    card_board.counts(agent)  # the board page counts his columns first
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 10_000})
-    card_board.column(people["agent"], stage_id)  # a few cards of 10,000: his own are read
-    assert driven == [(people["agent"].id, stage_id)]
+    card_board.column(agent, stage_id)  # a few cards of 10,000: his own are read
+    assert driven == [(agent.id, stage_id)]
     card_board.column(people["owner"], stage_id)  # sees everything: always the walk
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 1})
-    card_board.column(people["agent"], stage_id)  # most of the column is his: the walk
-    assert driven == [(people["agent"].id, stage_id)]
+    card_board.column(agent, stage_id)  # most of the column is his: the walk
+    assert driven == [(agent.id, stage_id)]
+
+
+def test_a_column_page_does_not_count_again(monkeypatch, people, board):  # noqa: F811
+    """The plan comes from the viewer's last counts; with none (or too old) the column is walked."""
+    agent, stage_id = people["agent"], stage_of("linking_access").id
+    monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 10_000})
+    driven = []
+    real = card_board._driven_page
+    monkeypatch.setattr(card_board, "_driven_page", lambda user, *a: driven.append(user.id) or real(user, *a))
+    walked = card_board.column(agent, stage_id)
+    assert driven == []  # nothing counted yet: the walk
+    card_board.counts(agent)
+    with counted_queries() as statements:
+        assert card_board.column(agent, stage_id) == walked
+    assert driven == [agent.id]
+    assert not [s for s in statements if "card_stage_counts" in s or "GROUP BY" in s.upper()]  # no count
+    monkeypatch.setattr(card_board, "SEEN_TTL", -1.0)
+    card_board.column(agent, stage_id)
+    assert driven == [agent.id]  # the count is too old: the walk again
 
 
 def test_the_plan_choice_weighs_both_costs():
