@@ -105,12 +105,15 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
             self.bank_answer_date = dt.date.fromisoformat(values["answer_date"])
 
     @classmethod
+    def scope_people(cls):
+        """The card's people whose visibility makes the card visible (besides its responsibles)."""
+        return (cls.agent_id, cls.manager_id, cls.accountant_id)
+
+    @classmethod
     def scope_clause(cls, visible_ids):
         """Cards whose agent, manager, accountant or a stage's responsible person is visible."""
         return sa.or_(
-            cls.agent_id.in_(visible_ids),
-            cls.manager_id.in_(visible_ids),
-            cls.accountant_id.in_(visible_ids),
+            *(column.in_(visible_ids) for column in cls.scope_people()),
             cls.id.in_(sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))),
         )
 

@@ -138,6 +138,11 @@ def can(user, perm, obj=None):
     return in_scope(user, obj)
 
 
+def has_narrow_scope(user):
+    """A signed-in, active person who does not see every record (scope below "all")."""
+    return _usable(user) and scope_level(user) != "all"
+
+
 def scope_level(user):
     perms = permissions_of(user)
     if "scope.all" in perms:

@@ -106,7 +106,7 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
     for stage_id, number in db.session.execute(query):
         result[stage_id] = result.get(stage_id, 0) + int(number)
     found = {stage_id: number for stage_id, number in result.items() if number}
-    if _scoped(user):
+    if access.has_narrow_scope(user):
         _remember_seen(user, filters, stage_ids if stage_ids is not None else found, found)
     return found
 
@@ -135,7 +135,7 @@ def _counter_query(user, filters, stage_ids):
     visible = sorted(access.visible_set(user))
     conditions.append(or_(kept.agent_id.in_(visible), kept.manager_id.in_(visible), kept.accountant_id.in_(visible)))
     by_columns = select(kept.stage_id, func.sum(kept.cards)).where(*conditions).group_by(kept.stage_id)
-    people = (Card.agent_id, Card.manager_id, Card.accountant_id)
+    people = Card.scope_people()
     live = [
         Card.deleted_at.is_(None),
         Card.stage_id.in_(on_board),
@@ -197,7 +197,6 @@ _CARD_COLUMNS = (
     User.full_name,
     User.username,
 )
-_SCOPE_PEOPLE = (Card.agent_id, Card.manager_id, Card.accountant_id)
 
 
 def _driven_page(user, stage_id, filters, after, limit):
@@ -211,7 +210,7 @@ def _driven_page(user, stage_id, filters, after, limit):
     seen = union(
         *(
             select(Card.id.label("card_id")).where(*wanted, column.in_(visible)).correlate_except(Card)
-            for column in _SCOPE_PEOPLE
+            for column in Card.scope_people()
         ),
         select(CardResponsible.card_id)
         .join(Card, Card.id == CardResponsible.card_id)
@@ -242,11 +241,6 @@ def _driven_page(user, stage_id, filters, after, limit):
         )
         .order_by(top.c.deadline, top.c.id)
     )
-
-
-def _scoped(user):
-    """A signed-in viewer who does not see every card."""
-    return user is not None and user.is_authenticated and user.is_active and access.scope_level(user) != "all"
 
 
 def _drives(seen, total, limit):
@@ -293,7 +287,7 @@ def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, 
     `seen_count`: the viewer's count of the column, which picks the plan; by default the one his
     last counts left (_remembered_seen), and the walk when there is none."""
     drive = False
-    if _scoped(user):
+    if access.has_narrow_scope(user):
         if seen_count is None:
             seen_count = _remembered_seen(user, filters, stage_id)
         drive = seen_count is not None and _drives(seen_count, _stage_totals().get(stage_id, 0), limit)
@@ -306,7 +300,7 @@ def first_pages(user, stage_ids, filters=BoardFilters(), limit=PAGE_SIZE, seen_c
     is planned once, not once a column. SQLite has no LATERAL: there it is one query per column.
     `seen_counts`: the viewer's counts of the columns (services.card_board.counts), when known."""
     driven = []
-    if _scoped(user):
+    if access.has_narrow_scope(user):
         if seen_counts is None:
             seen_counts = counts(user, filters, stage_ids)
         totals = _stage_totals()

@@ -223,18 +223,18 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
     return rows, (rows[-1].id if has_next else None)
 
 
+_PEOPLE_FILTERS = {column.key: column for column in Card.scope_people()}  # agent_id, manager_id, accountant_id
+
+
 def _scope_implied(user, filters):
     """True when the filter keeps only cards the user sees anyway: their agent, manager or
     accountant is one of his people (Card.scope_clause). Without the scope's OR of subqueries the
     planner reads that person's cards newest-first instead of testing the archive row by row."""
-    people = [filters.agent_id, filters.manager_id, filters.accountant_id]
+    people = [getattr(filters, attr) for attr in _PEOPLE_FILTERS]
     if all(person is None for person in people) or access.scope_level(user) == "all":
         return False
     visible = access.visible_set(user)
     return any(person in visible for person in people if person is not None)
-
-
-_PEOPLE_FILTERS = {"agent_id": Card.agent_id, "manager_id": Card.manager_id, "accountant_id": Card.accountant_id}
 
 
 def _by_someone_unseen(user, filters):
@@ -243,9 +243,8 @@ def _by_someone_unseen(user, filters):
     people = [getattr(filters, attr) for attr in _PEOPLE_FILTERS]
     if filters.number or filters.contact or all(person is None for person in people):
         return False
-    if not (user and user.is_authenticated and user.is_active):
-        return False  # the plain path, whose scope is then "nothing"
-    return access.scope_level(user) != "all" and not _scope_implied(user, filters)
+    # Anyone else takes the plain path: everything, or (signed out, blocked) nothing.
+    return access.has_narrow_scope(user) and not _scope_implied(user, filters)
 
 
 def _unseen_person_rows(user, filters, query, limit):

@@ -87,6 +87,13 @@ def test_owner_and_administrator_see_everyone(org, name):
     assert visible(org[name]) == {user.id for user in org.values()}
 
 
+def test_a_narrow_scope_is_a_signed_in_active_person_below_all(org):
+    assert access.has_narrow_scope(org["agent"]) and access.has_narrow_scope(org["officehead"])
+    assert not access.has_narrow_scope(org["owner"]) and not access.has_narrow_scope(None)
+    org["agent"].is_blocked = True
+    assert not access.has_narrow_scope(org["agent"])
+
+
 def test_in_scope_answers_for_one_record_as_scope_does_for_the_list(org):
     for viewer in org.values():
         seen = visible(viewer)
