@@ -23,7 +23,7 @@ from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
 from models.user import NAME_ONLY_LOADS
-from services import access, card_lists, cards
+from services import access, card_lists, cards, pipeline
 
 TABS = (
     ("new", _l("New cards")),
@@ -48,10 +48,13 @@ CARD_LABELS = {
     "updated_at": _l("Updated"),
 }
 ID_SLOT = "CARDIDSLOT"  # letters only: URL-encoded as is
-# A card's page shows its people by name (~50 queries with their eager relations).
+# A card's page shows its people by name (~50 queries with their eager relations) and its stages by
+# name (their fields and moves are seven more queries).
 CARD_PAGE_LOADS = (
     *(joinedload(person).options(*NAME_ONLY_LOADS) for person in (Card.agent, Card.manager, Card.accountant)),
+    joinedload(Card.stage).options(*pipeline.STAGE_ONLY),
     selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*NAME_ONLY_LOADS),
+    selectinload(Card.responsibles).joinedload(CardResponsible.stage).options(*pipeline.STAGE_ONLY),
 )
 STALE_MESSAGE = _l(
     "This card was changed by someone else while you were editing. Reload the page and enter your changes again."

@@ -21,6 +21,10 @@ from models.pipeline import Pipeline, Stage, StageTask
 from models.user import User
 from services import access, money
 
+# A stage for its name, colour and settings only: its modal fields and moves (selectin by default,
+# two queries, more through the moves' target stages) are left to load if something reads them.
+STAGE_ONLY = (lazyload(Stage.fields), lazyload(Stage.moves))
+
 
 class MoveError(Exception):
     """A refused move; `errors` maps field names to messages for the modal."""
