@@ -215,7 +215,7 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
         if not _scope_implied(user, filters):
             query = access.scope(user, query, Card)
         if filters.contact:
-            rows = _contact_rows(query, filters.after, page_size + 1)
+            rows = _contact_rows(query, filters.after, page_size + 1, _names_a_person(filters.contact))
         else:
             rows = db.session.execute(query.order_by(Card.id.desc()).limit(page_size + 1)).all()
     has_next = len(rows) > page_size
@@ -268,13 +268,21 @@ def _unseen_person_rows(user, filters, query, limit):
     return db.session.execute(select(seen).order_by(seen.c.id.desc()).limit(limit)).all()
 
 
-def _contact_rows(query, after, limit):
+def _names_a_person(term):
+    """Two words or more ("Юрій Олійнук"): a substring so rare that its trigram index finds its
+    few rows at once (~5 ms), where the walk of _contact_rows tests 20,000 rows first (~15 ms)."""
+    return len([word for word in term.split() if len(word) >= 2]) >= 2
+
+
+def _contact_rows(query, after, limit, rare=False):
     """The newest `limit` rows of a contact search, in two bounded steps. The planner cannot tell
     how rare a substring is: newest-first, it walks the archive's id index testing every row, which
-    for a rare name in a manager's scope meant ~80,000 rows (120 ms idle, seconds under load). So:
-    first the newest CONTACT_WALK archived cards only (a common name fills the page there); then,
+    for a rare name in a manager's scope meant ~80,000 rows (120 ms idle, seconds under load). A
+    `rare` term (_names_a_person) takes the trigram index alone. Any other, first the newest CONTACT_WALK archived cards only (a common name fills the page there); then,
     if the page is not full, the older ones through the trigram index (ordered by an expression,
     so that no id index is walked), which costs as many rows as the name matches."""
+    if rare:
+        return db.session.execute(query.order_by((Card.id + 0).desc()).limit(limit)).all()
     window = select(Card.id).where(Card.bucket == "archive", Card.deleted_at.is_(None))
     if after is not None:
         window = window.where(Card.id < after)

@@ -219,6 +219,31 @@ def test_a_contact_search_pages_newest_first_across_its_two_steps(team, monkeypa
     assert seen == expected
 
 
+def test_a_search_for_a_full_name_goes_straight_to_the_index_and_pages_within_the_scope(team):  # noqa: F811
+    """Two words name a person: no newest-first walk (a query bounding it, then the walk), one query
+    of the cards a page, newest first, page after page, and only the cards the viewer may see."""
+    names = ["Ткачук Ірина", "Other", "Ткачук Ірина", "Ткачук Оксана", "Ткачук Ірина Петрівна", "Ткачук Ірина"]
+    made = [put_on(new_card(team, contact_name=name), "archived") for name in names]
+    made[2].agent_id = team["agent2"].id
+    db.session.commit()
+    for viewer in (team["owner"], team["agent"]):
+        expected = [
+            card.id
+            for card in reversed(made)
+            if "Ткачук Ірина" in card.contact_name and (viewer is team["owner"] or card.agent_id == viewer.id)
+        ]
+        found, after = [], None
+        while True:
+            filters = card_lists.ArchiveFilters.from_args({"contact": "Ткачук Ірина", "after": str(after or "")})
+            with statements() as seen:
+                rows, after = card_lists.archive_page(viewer, filters, page_size=2)
+            assert len([statement for statement in seen if "from cards" in statement]) == 1
+            found += [row.id for row in rows]
+            if after is None:
+                break
+        assert found == expected and len(expected) >= 3
+
+
 def test_an_exactly_full_last_page_has_no_next(team):  # noqa: F811
     for _ in range(3):
         put_on(new_card(team), "archived")
