@@ -100,6 +100,7 @@ def attach_snapshot(user, version):
                 _snapshots.clear()
             _snapshots[user.id] = (version, snapshot)
     user.access_snapshot = snapshot
+    user.access_version = version
     return snapshot
 
 
@@ -197,7 +198,8 @@ def in_scope(user, obj):
 
 
 def visible_set(user):
-    """The ids of visible_user_ids(user) as a frozenset, once per request."""
+    """The ids of visible_user_ids(user) as a frozenset: once per request, and kept by the process
+    for the access version the request signed in with."""
     return _visible_set(user)
 
 
@@ -205,8 +207,26 @@ def _visible_set(user):
     cache = _cache()
     key = ("visible", user.id)
     if key not in cache:
-        cache[key] = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
+        cache[key] = _kept_visible(user)
     return cache[key]
+
+
+# user id → (access version, the ids of visible_user_ids): like the snapshots, for the version the
+# request signed in with. They come from memberships only, whose every change bumps the version.
+_visible_kept = {}
+
+
+def _kept_visible(user):
+    version = getattr(user, "access_version", None)
+    kept = _visible_kept.get(user.id) if version is not None else None
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    visible = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
+    if version is not None:
+        if len(_visible_kept) >= SNAPSHOTS_KEPT:
+            _visible_kept.clear()
+        _visible_kept[user.id] = (version, visible)
+    return visible
 
 
 def can_manage_person(user, target):

@@ -6,6 +6,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from extensions import db
 
+# The web's statements are short reads of a few indexes. PostgreSQL would JIT-compile those whose
+# estimate passes jit_above_cost (a tracker column's scope can: ~40 ms of compiling for a statement
+# that runs in a few) and start a parallel worker for some (~10 ms before the first row), while
+# the other cores serve other requests. Neither, on every connection of the app.
+SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
 
 def _end_session(_error=None):
     """Close the request's session; if its connection was killed meanwhile, the ROLLBACK of the
@@ -32,4 +38,4 @@ def init_app(app):
     def _limits(dialect, connection_record, cargs, cparams):
         cparams.setdefault("connect_timeout", connect_seconds)
         options = cparams.get("options", "")
-        cparams["options"] = f"{options} -c statement_timeout={statement_ms}".strip()
+        cparams["options"] = f"{options} -c statement_timeout={statement_ms} {SESSION_SETTINGS}".strip()

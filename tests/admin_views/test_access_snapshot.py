@@ -8,6 +8,7 @@ from sqlalchemy import event, text
 from extensions import db
 from tests.admin_views.helpers import assert_signed_out, location_path, sign_in
 from tests.factories import make_office, make_user, place
+from tests.services.test_pipeline import make_card
 
 
 def raw(sql, **params):
@@ -47,9 +48,26 @@ def test_a_signed_in_request_reads_no_grants_memberships_or_positions_once_kept(
     response, seen = statements_of(client, "/admin/tracker/counts")
     assert response.status_code == 200
     assert "cache_signals" in seen[0] and "user_sessions" in seen[0]  # the one sign-in query
-    # Only the scope's subquery of his subordinates still reads memberships (live, never kept).
-    loads = [s for s in seen if "role_permissions" in s or "positions" in s or "memberships.user_id IN" in s]
-    assert not loads
+    loads = [s for s in seen if "role_permissions" in s or "positions" in s or "memberships" in s]
+    assert not loads  # his people are kept too
+
+
+def test_the_people_he_sees_are_kept_until_the_hierarchy_changes(app, agent):
+    office = make_office("Dnipro")
+    boss = make_user("snap_boss", "manager", language="en")
+    top = place(boss, office, "employee")
+    place(agent, office, "employee", boss=top)
+    client = sign_in(app, boss)
+    client.get("/admin/tracker/counts")
+    response, seen = statements_of(client, "/admin/tracker/counts")
+    assert response.status_code == 200 and not [s for s in seen if "memberships" in s]
+    newcomer = make_user("snap_newcomer", "agent", language="en")
+    card = make_card(agent=newcomer)
+    assert client.get("/admin/tracker/counts").get_json().get(str(card.stage_id), 0) == 0
+    place(newcomer, office, "employee", boss=top)  # a membership: the version moves on
+    response, seen = statements_of(client, "/admin/tracker/counts")
+    assert [s for s in seen if "memberships" in s]  # read again, once
+    assert response.get_json()[str(card.stage_id)] == 1
 
 
 def test_a_grant_from_outside_the_app_applies_at_the_next_request(app, agent):

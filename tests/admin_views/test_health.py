@@ -145,6 +145,9 @@ def test_a_statement_over_the_timeout_is_cancelled_on_postgresql(app):
     with db.engine.connect() as connection:
         setting = connection.exec_driver_sql("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
         assert int(setting.scalar()) == app.config["DATABASE_STATEMENT_TIMEOUT_MS"]
+        # and the web's short statements are neither JIT-compiled nor given parallel workers
+        assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+        assert connection.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
         connection.exec_driver_sql("SET statement_timeout = 100")
         with pytest.raises(OperationalError):
             connection.exec_driver_sql("SELECT pg_sleep(2)")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models.pipeline import StageTask
+from services import board_statements as statements
 from services import card_board, cards
 from services.card_board import BoardFilters
 from tests.factories import make_user
@@ -92,43 +93,47 @@ def test_the_card_seen_through_a_responsible_is_on_the_driven_board(monkeypatch,
     assert board.id not in {row.card_id for row in card_board.column(people["agent2"], stage_id)}
 
 
+def _plans(monkeypatch):
+    """The plan of every column page asked for from now on, in order: True for the drive."""
+    plans = []
+    real = statements.kept
+
+    def spy(build, *shape):
+        if build is statements.column_page:
+            plans.append(shape[3])
+        return real(build, *shape)
+
+    monkeypatch.setattr(statements, "kept", spy)
+    return plans
+
+
 def test_a_small_share_is_driven_and_a_large_one_walked(monkeypatch, people, board):  # noqa: F811
-    driven = []
-    real = card_board._driven_page
-
-    def spy(user, stage_id, *args):
-        driven.append((user.id, stage_id))
-        return real(user, stage_id, *args)
-
-    monkeypatch.setattr(card_board, "_driven_page", spy)
+    plans = _plans(monkeypatch)
     agent, stage_id = people["agent"], stage_of("linking_access").id
     card_board.counts(agent)  # the board page counts his columns first
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 10_000})
     card_board.column(agent, stage_id)  # a few cards of 10,000: his own are read
-    assert driven == [(agent.id, stage_id)]
     card_board.column(people["owner"], stage_id)  # sees everything: always the walk
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 1})
     card_board.column(agent, stage_id)  # most of the column is his: the walk
-    assert driven == [(agent.id, stage_id)]
+    assert plans == [True, False, False]
 
 
 def test_a_column_page_does_not_count_again(monkeypatch, people, board):  # noqa: F811
     """The plan comes from the viewer's last counts; with none (or too old) the column is walked."""
     agent, stage_id = people["agent"], stage_of("linking_access").id
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 10_000})
-    driven = []
-    real = card_board._driven_page
-    monkeypatch.setattr(card_board, "_driven_page", lambda user, *a: driven.append(user.id) or real(user, *a))
+    plans = _plans(monkeypatch)
     walked = card_board.column(agent, stage_id)
-    assert driven == []  # nothing counted yet: the walk
+    assert plans == [False]  # nothing counted yet: the walk
     card_board.counts(agent)
-    with counted_queries() as statements:
+    with counted_queries() as seen:
         assert card_board.column(agent, stage_id) == walked
-    assert driven == [agent.id]
-    assert not [s for s in statements if "card_stage_counts" in s or "GROUP BY" in s.upper()]  # no count
+    assert plans == [False, True]
+    assert not [s for s in seen if "card_stage_counts" in s or "GROUP BY" in s.upper()]  # no count
     monkeypatch.setattr(card_board, "SEEN_TTL", -1.0)
     card_board.column(agent, stage_id)
-    assert driven == [agent.id]  # the count is too old: the walk again
+    assert plans == [False, True, False]  # the count is too old: the walk again
 
 
 def test_the_plan_choice_weighs_both_costs():
