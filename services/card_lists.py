@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, null, select, union, union_all
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from extensions import db
 from models.base import utcnow
@@ -14,7 +14,7 @@ from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
 from models.pipeline import Pipeline, Stage
 from models.user import User
-from services import access
+from services import access, pipeline
 from services.errors import parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
@@ -297,11 +297,8 @@ def _contact_rows(query, after, limit, rare=False):
 
 
 def stages_by_id(pipeline_id=None):
-    """{stage id: stage} for the lists' stage badges: names and colours, so the stages' modal fields
-    and moves (selectin by default: two more queries) are left to load only if something reads them."""
-    loads = (selectinload(Pipeline.stages).lazyload(Stage.fields), selectinload(Pipeline.stages).lazyload(Stage.moves))
-    if pipeline_id:
-        board = db.session.get(Pipeline, pipeline_id, options=loads)
-    else:
-        board = db.session.scalar(select(Pipeline).where(Pipeline.code == "cards").options(*loads))
-    return {stage.id: stage for stage in board.stages} if board else {}
+    """{stage id: stage} for the lists' stage badges, in one query: names and colours, so the stages'
+    modal fields and moves (selectin by default: two more queries) load only if something reads them."""
+    board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == "cards"
+    stages = select(Stage).join(Pipeline).where(board).order_by(Stage.position).options(*pipeline.STAGE_ONLY)
+    return {stage.id: stage for stage in db.session.scalars(stages)}
