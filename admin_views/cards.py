@@ -185,7 +185,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         context = {
             "tab": tab,
             "tabs": TABS,
-            "stages": card_lists.stages_by_id(),
+            "stages": pipeline.stages_by_id(),
             "now": utcnow(),
             "badge_text": badge_text_colour,
             "card_href": self._card_href(),

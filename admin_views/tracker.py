@@ -65,10 +65,7 @@ def task_items(rows):
 
 
 # The board shows the stages' names and colours, not their modal fields and moves.
-BOARD_LOADS = (
-    joinedload(Pipeline.stages).lazyload(Stage.fields),
-    joinedload(Pipeline.stages).lazyload(Stage.moves),
-)
+BOARD_LOADS = (joinedload(Pipeline.stages).options(*pipeline.STAGE_ONLY),)
 MOVE_LOADS = (
     *(
         lazyload(relation)
@@ -78,7 +75,7 @@ MOVE_LOADS = (
     selectinload(Card.responsibles).options(lazyload(CardResponsible.stage), lazyload(CardResponsible.user)),
     joinedload(Card.stage).options(
         selectinload(Stage.fields),
-        selectinload(Stage.moves).joinedload(StageMove.to_stage).options(lazyload(Stage.fields), lazyload(Stage.moves)),
+        selectinload(Stage.moves).joinedload(StageMove.to_stage).options(*pipeline.STAGE_ONLY),
     ),
 )
 

@@ -9,15 +9,13 @@ The database URL is read only to pick a card and a stage; the requests go throug
 """
 
 import argparse
-import re
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.load_clients import CSRF_FIELD
 from bench.load_test import RUN_DIR, cpu_by_kind
-
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pages(engine, http, url):

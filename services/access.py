@@ -139,9 +139,16 @@ def can(user, perm, obj=None):
     return in_scope(user, obj)
 
 
+def scope_kind(user):
+    """ "none" (signed out, blocked or deleted), "all", or "narrow": his people's records only."""
+    if not _usable(user):
+        return "none"
+    return "all" if scope_level(user) == "all" else "narrow"
+
+
 def has_narrow_scope(user):
     """A signed-in, active person who does not see every record (scope below "all")."""
-    return _usable(user) and scope_level(user) != "all"
+    return scope_kind(user) == "narrow"
 
 
 def scope_level(user):

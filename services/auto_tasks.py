@@ -6,14 +6,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.orm import defaultload, joinedload, lazyload, selectinload
+from sqlalchemy.orm import defaultload, joinedload, selectinload
 
 from extensions import db
 from models.base import utcnow
 from models.card import Card
 from models.pipeline import Stage, StageTask
 from models.user import NAME_ONLY_LOADS, User
-from services import access, tasks
+from services import access, pipeline, tasks
 from services.errors import MAX_ID_DIGITS
 from services.tasks import PAGE_SIZE, TaskError
 
@@ -45,7 +45,7 @@ ROW_LOADS = (
     joinedload(StageTask.assignee).options(*NAME_ONLY_LOADS),
     selectinload(StageTask.closed_by).options(*NAME_ONLY_LOADS),
     defaultload(StageTask.stage).lazyload(Stage.moves),
-    selectinload(StageTask.moved_to_stage).options(lazyload(Stage.fields), lazyload(Stage.moves)),
+    selectinload(StageTask.moved_to_stage).options(*pipeline.STAGE_ONLY),
 )
 
 
@@ -200,6 +200,4 @@ def people_names(stage_tasks):
 
 def pipeline_stages():
     """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
-    from services.card_lists import stages_by_id
-
-    return [(stage.id, stage.label) for stage in stages_by_id().values()]
+    return [(stage.id, stage.label) for stage in pipeline.stages_by_id().values()]

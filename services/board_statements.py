@@ -30,14 +30,8 @@ class Shape:
 
 def shape_of(user, filters):
     """user None: everyone's (the all-seeing board room)."""
-    if user is None:
-        scope = "all"
-    elif access.has_narrow_scope(user):
-        scope = "narrow"
-    else:
-        scope = "all" if access.scope_clause(user, Card) is None else "none"
     return Shape(
-        scope,
+        "all" if user is None else access.scope_kind(user),
         mine=bool(filters.mine and user is not None),
         agent=bool(filters.agent_id),
         manager=bool(filters.manager_id),

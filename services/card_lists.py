@@ -12,9 +12,8 @@ from extensions import db
 from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
-from models.pipeline import Pipeline, Stage
 from models.user import User
-from services import access, pipeline
+from services import access
 from services.errors import parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
@@ -226,22 +225,25 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
 _PEOPLE_FILTERS = {column.key: column for column in Card.scope_people()}  # agent_id, manager_id, accountant_id
 
 
+def _filtered_people(filters):
+    return [person for person in (getattr(filters, attr) for attr in _PEOPLE_FILTERS) if person is not None]
+
+
 def _scope_implied(user, filters):
     """True when the filter keeps only cards the user sees anyway: their agent, manager or
     accountant is one of his people (Card.scope_clause). Without the scope's OR of subqueries the
     planner reads that person's cards newest-first instead of testing the archive row by row."""
-    people = [getattr(filters, attr) for attr in _PEOPLE_FILTERS]
-    if all(person is None for person in people) or access.scope_level(user) == "all":
+    people = _filtered_people(filters)
+    if not people or access.scope_level(user) == "all":
         return False
     visible = access.visible_set(user)
-    return any(person in visible for person in people if person is not None)
+    return any(person in visible for person in people)
 
 
 def _by_someone_unseen(user, filters):
     """A scoped viewer's filter by a person outside his scope (and no number or contact): he sees
     that person's cards only where one of his people is another of the card's people."""
-    people = [getattr(filters, attr) for attr in _PEOPLE_FILTERS]
-    if filters.number or filters.contact or all(person is None for person in people):
+    if filters.number or filters.contact or not _filtered_people(filters):
         return False
     # Anyone else takes the plain path: everything, or (signed out, blocked) nothing.
     return access.has_narrow_scope(user) and not _scope_implied(user, filters)
@@ -278,9 +280,10 @@ def _contact_rows(query, after, limit, rare=False):
     """The newest `limit` rows of a contact search, in two bounded steps. The planner cannot tell
     how rare a substring is: newest-first, it walks the archive's id index testing every row, which
     for a rare name in a manager's scope meant ~80,000 rows (120 ms idle, seconds under load). A
-    `rare` term (_names_a_person) takes the trigram index alone. Any other, first the newest CONTACT_WALK archived cards only (a common name fills the page there); then,
-    if the page is not full, the older ones through the trigram index (ordered by an expression,
-    so that no id index is walked), which costs as many rows as the name matches."""
+    `rare` term (_names_a_person) takes the trigram index alone. Any other: first the newest
+    CONTACT_WALK archived cards only (a common name fills the page there); then, if the page is not
+    full, the older ones through the trigram index (ordered by an expression, so that no id index is
+    walked), which costs as many rows as the name matches."""
     if rare:
         return db.session.execute(query.order_by((Card.id + 0).desc()).limit(limit)).all()
     window = select(Card.id).where(Card.bucket == "archive", Card.deleted_at.is_(None))
@@ -294,11 +297,3 @@ def _contact_rows(query, after, limit, rare=False):
         older = query.where(Card.id <= floor).order_by((Card.id + 0).desc()).limit(limit - len(rows))
         rows += db.session.execute(older).all()
     return rows
-
-
-def stages_by_id(pipeline_id=None):
-    """{stage id: stage} for the lists' stage badges, in one query: names and colours, so the stages'
-    modal fields and moves (selectin by default: two more queries) load only if something reads them."""
-    board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == "cards"
-    stages = select(Stage).join(Pipeline).where(board).order_by(Stage.position).options(*pipeline.STAGE_ONLY)
-    return {stage.id: stage for stage in db.session.scalars(stages)}

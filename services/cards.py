@@ -82,8 +82,9 @@ def responsible_rows(card):
     """Every working stage with the person by the stage's role and the card's own choice, if any."""
     chosen = {item.stage_id: item.user for item in card.responsibles}
     rows = []
-    stages = select(Stage).where(Stage.pipeline_id == card.pipeline_id, Stage.is_final.is_(False))
-    for stage in db.session.scalars(stages.order_by(Stage.position).options(*pipeline.STAGE_ONLY)):
+    for stage in pipeline.stages_by_id(card.pipeline_id).values():
+        if stage.is_final:
+            continue
         field_name = ROLE_FIELDS.get(stage.responsible_role)
         default_user = getattr(card, field_name.removesuffix("_id")) if field_name else None
         rows.append(ResponsibleRow(stage, default_user, chosen.get(stage.id)))

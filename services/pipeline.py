@@ -26,6 +26,14 @@ from services import access, money
 STAGE_ONLY = (lazyload(Stage.fields), lazyload(Stage.moves))
 
 
+def stages_by_id(pipeline_id=None):
+    """{stage id: stage} of a pipeline (by default the cards pipeline) in position order, in one
+    query, for names and colours (STAGE_ONLY)."""
+    board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == "cards"
+    stages = select(Stage).join(Pipeline).where(board).order_by(Stage.position).options(*STAGE_ONLY)
+    return {stage.id: stage for stage in db.session.scalars(stages)}
+
+
 class MoveError(Exception):
     """A refused move; `errors` maps field names to messages for the modal."""
 
