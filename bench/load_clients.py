@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -13,8 +14,49 @@ ROOM = re.compile(r'data-room="([^"]+)"')
 # (action, weight): what a user of the panel does, roughly as often as he does it.
 MIX = [
     ("tracker", 8), ("column", 30), ("counts", 10), ("card", 12), ("archive", 12),
-    ("tasks", 8), ("auto_tasks", 6), ("finance", 3), ("move", 6),
+    ("tasks", 8), ("auto_tasks", 6), ("finance", 3), ("move", 6), ("edit", 4),
 ]  # fmt: skip
+EDITORS = ("owner", "administrator", "manager")  # the roles with cards.edit
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit of the page's form that holds `marker`: inputs, selects, textareas."""
+
+    def __init__(self, marker):
+        super().__init__()
+        self.marker, self.forms, self.select, self.textarea = marker, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "form":
+            self.forms.append({})
+        elif not self.forms:
+            return
+        elif tag == "input" and name and attrs.get("type") != "submit":
+            self.forms[-1][name] = attrs.get("value") or ""
+        elif tag == "select" and name:
+            self.select = name
+            self.forms[-1].setdefault(name, "")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.forms[-1][self.select] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.forms[-1][name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea and self.forms:
+            self.forms[-1][self.textarea] += data
+
+    def fields(self, page):
+        self.feed(page)
+        return next((form for form in self.forms if self.marker in form), None)
 
 
 def session_from(source):
@@ -41,6 +83,7 @@ class User:
         self.rng = random.Random(args.seed * 1000 + index)
         self.http = session_from(source)
         self.samples, self.errors, self.moves, self.receipts = [], [], [], []
+        self.conflicts = 0  # edits refused because the card changed meanwhile (a move, another edit)
         self.cards = []  # (card_id, stage_id, version) seen on this user's column pages
         self.moved = set()
         self.socket = None
@@ -91,7 +134,7 @@ class User:
         elapsed = (time.monotonic() - started) * 1000
         if started >= self.shared["measure_from"]:
             self.samples.append((action, elapsed, started))
-        if response.status_code >= 400 or (response.status_code >= 300 and action != "move"):
+        if response.status_code >= 400 or (response.status_code >= 300 and action not in ("move", "edit")):
             self.errors.append((action, response.status_code))
         return response
 
@@ -115,6 +158,23 @@ class User:
             return self.column()
         card_id = self.rng.choice(self.cards)[0]
         self.get("card", "/admin/cards/details/", id=card_id)
+
+    def edit(self):
+        """Open a card's edit form and save it with a changed note, as a manager does."""
+        if self.role not in EDITORS or not self.cards:
+            return self.card()
+        card_id = self.rng.choice(self.cards)[0]
+        page = self.get("card", "/admin/cards/edit/", id=card_id)
+        if page is None or page.status_code != 200:
+            return
+        data = FormFields("lock_version").fields(page.text)
+        if data is None:
+            self.errors.append(("edit", "no form"))
+            return
+        data["notes"] = f"checked by {self.username} at {time.strftime('%H:%M:%S')}"
+        response = self.request("edit", "POST", page.url.replace(self.url, "", 1), data=data)
+        if response is not None and response.status_code == 200 and time.monotonic() >= self.shared["measure_from"]:
+            self.conflicts += 1  # the form came back with the "changed by someone else" message
 
     def archive(self):
         shared, rng = self.shared, self.rng
@@ -189,6 +249,7 @@ def user_process(args, shared, people, first_index, ready, go, results):
                 "samples": u.samples,
                 "errors": u.errors,
                 "moves": u.moves,
+                "conflicts": u.conflicts,
                 "receipts": u.receipts,
                 "socket": u.socket.connected,
                 "source": u.source,
