@@ -10,6 +10,7 @@ from flask_admin.model import typefmt
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from admin_views.unique_check import key_only_unique
 from extensions import db
 from services import access, audit
 from services.errors import parse_id  # noqa: F401 (views import it from here)
@@ -67,6 +68,9 @@ class SecuredModelView(SecuredMixin, ModelView):
 
     def __init__(self, model, **kwargs):
         super().__init__(model, db, **kwargs)
+
+    def scaffold_form(self):
+        return key_only_unique(super().scaffold_form())
 
     def validate_form(self, form):
         valid = super().validate_form(form)

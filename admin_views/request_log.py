@@ -8,6 +8,7 @@ import uuid
 
 from flask import g, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 log = logging.getLogger("kartoteka.request")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -30,10 +31,13 @@ def _start():
 
 
 def _user_id():
+    """The signed-in user's id from the identity the session keeps: after a commit the user's
+    attributes are expired, and reading `id` would reload him."""
     try:
-        return current_user.id if current_user and current_user.is_authenticated else None
+        state = inspect(current_user._get_current_object(), raiseerr=False)
     except Exception:  # the database may be the reason this request failed
         return None
+    return state.identity[0] if state is not None and state.identity else None
 
 
 def _finish(response):

@@ -243,6 +243,33 @@ def test_a_duplicate_number_is_a_form_error(client_of, team, two_cards):
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 2
 
 
+def test_an_edit_to_another_cards_number_is_refused_and_reads_only_its_key(client_of, team, two_cards):
+    owner = client_of("owner")
+    card, theirs = two_cards["mine"], two_cards["theirs"]
+    data = dict(
+        _card_form(team, number="THEIRS-1", notes="taken"),
+        lock_version=str(card.version),
+        csrf_token=csrf_token(owner, "/admin/cards/"),
+    )
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert response.status_code == 200 and "Already exists" in response.text
+    assert fresh(card).number == "MINE-1" and fresh(card).notes != "taken" and fresh(theirs).number == "THEIRS-1"
+    by_number = [s for s in seen if "where cards.number =" in s]
+    assert len(by_number) == 1 and by_number[0].startswith("select cards.id from cards where")
+    data.update(number="MINE-1", csrf_token=csrf_token(owner, "/admin/cards/"))
+    assert owner.post(f"/admin/cards/edit/?id={card.id}", data=data).status_code == 302  # its own number
+    assert fresh(card).notes == "taken"
+
+
 def test_only_agents_are_offered_as_the_agent(client_of, team):
     page = client_of("owner").get("/admin/cards/new/")
     select_html = re.search(r'<select[^>]+id="agent".*?</select>', page.text, re.S).group(0)

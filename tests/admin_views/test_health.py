@@ -10,8 +10,10 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from flask_login import login_user, logout_user
 from sqlalchemy.exc import OperationalError
 
+from admin_views import request_log
 from admin_views.request_log import JsonFormatter
 from extensions import db, queues
 from services import database
@@ -71,6 +73,26 @@ def test_a_request_is_logged_with_its_id_user_and_time(client, make_user, login_
     assert record.fields["status"] == 200 and record.fields["ms"] >= 0
     line = json.loads(JsonFormatter().format(record))
     assert line["path"] == "/admin/profile/" and line["user_id"] == user.id
+
+
+def test_the_log_takes_the_user_id_of_a_committed_request_without_reloading_him(app, make_user):
+    user = make_user(role_code="agent")
+    user_id, statements = user.id, []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.test_request_context("/admin/cards/edit/", method="POST"):
+        login_user(user)
+        db.session.commit()  # as after a save: the user's attributes are expired
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert request_log._user_id() == user_id
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        logout_user()
+        assert request_log._user_id() is None
+    assert statements == []
 
 
 def test_a_web_process_without_logging_set_up_still_writes_its_request_lines(tmp_path):
