@@ -169,10 +169,15 @@ def init_app(app):
 
 
 def history(entity, entity_id, limit=200):
+    """The record's change log, newest first, with each author by name only."""
+    from sqlalchemy.orm import joinedload
+
     from extensions import db
+    from models.user import NAME_ONLY_LOADS
 
     return (
         db.session.query(ChangeLog)
+        .options(joinedload(ChangeLog.user).options(*NAME_ONLY_LOADS))
         .filter(ChangeLog.entity == entity, ChangeLog.entity_id == str(entity_id))
         .order_by(ChangeLog.id.desc())
         .limit(limit)

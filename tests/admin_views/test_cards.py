@@ -307,6 +307,32 @@ def test_a_stale_edit_shows_an_error_and_overwrites_nothing(client_of, team, two
     assert fresh(card).notes == "mine"
 
 
+def test_the_card_page_names_the_authors_of_its_history_without_loading_their_access(client_of, team, two_cards):
+    card = two_cards["mine"]
+    for name, notes in (("owner", "first"), ("manager", "second")):
+        editor = client_of(name)
+        data = dict(
+            _card_form(team, number="MINE-1", notes=notes),
+            lock_version=str(fresh(card).version),
+            csrf_token=csrf_token(editor, "/admin/cards/"),
+        )
+        assert editor.post(f"/admin/cards/edit/?id={card.id}", data=data).status_code == 302
+    owner = client_of("owner")
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        page = owner.get(f"/admin/cards/details/?id={card.id}")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    history = page.text[page.text.index("record-history") :]
+    assert "Olena Owner" in history and "Maria Manager" in history and "second" in history
+    assert not [s for s in seen if re.search(r"from (role_permissions|memberships|departments)\b", s)]
+
+
 def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_cards, bank):
     card = put_on(two_cards["mine"], "fund_card")
     card.bank = bank
