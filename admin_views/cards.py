@@ -146,12 +146,9 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def _scoped(self, query):
         return access.scope(current_user, query.filter(Card.deleted_at.is_(None)), Card)
 
-    def _scoped_select(self, what, card_id):
-        return access.scope(current_user, select(what).where(Card.id == card_id, Card.deleted_at.is_(None)), Card)
-
     def scoped_card(self, card_id, *options):
         """The card if it exists and the user may see it; 404 otherwise (never another's data)."""
-        card = db.session.scalar(self._scoped_select(Card, card_id).options(*options))
+        card = cards.visible_card(current_user, card_id, *options)
         if card is None:
             abort(404)
         return card
@@ -168,12 +165,11 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         return card_id
 
     def get_one(self, id):
-        """The page's one load of its card, scoped: 404 for a card the user may not see."""
+        """The page's one load of its card: 404 for a card the user may not see."""
         pk = cards.parse_id(id)
-        record = None if pk is None else self.get_query().options(*CARD_PAGE_LOADS).filter(Card.id == pk).one_or_none()
-        if record is None:
+        if pk is None:
             abort(404)
-        return record
+        return self.scoped_card(pk, *CARD_PAGE_LOADS)
 
     # --- the tabs ---------------------------------------------------------------------------------
 
@@ -210,8 +206,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def edit_view(self):
         card_id = self._card_id_from_args()
         if not self.can_edit:
-            if db.session.scalar(self._scoped_select(Card.id, card_id)) is None:
-                abort(404)  # before a redirect that would confirm the card exists
+            self.scoped_card(card_id)  # a 404 before a redirect that would confirm the card exists
             return redirect(self.get_url(".details_view", id=card_id, url=get_redirect_target()))
         return super().edit_view()
 

@@ -17,7 +17,7 @@ from models.directory import Bank
 from models.pipeline import Pipeline, Stage, StageMove, StageTask
 from models.user import Role, User
 from realtime.rooms import board_room
-from services import access, card_board, pipeline
+from services import card_board, cards, pipeline
 from services.timezones import format_local, user_zone
 
 
@@ -93,8 +93,7 @@ class TrackerView(SecuredView):
         return card_board.BoardFilters.from_args(request.args)
 
     def _scoped_card(self, card_id, *options):
-        query = select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)).options(*options)
-        card = db.session.scalar(access.scope(current_user, query, Card))
+        card = cards.visible_card(current_user, card_id, *options)
         if card is None:
             abort(404)
         return card

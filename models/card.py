@@ -117,6 +117,12 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
             cls.id.in_(sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))),
         )
 
+    def seen_among(self, people):
+        """What scope_clause asks in SQL, asked of this loaded card: `people` a set of user ids."""
+        return any(getattr(self, column.key) in people for column in self.scope_people()) or any(
+            responsible.user_id in people for responsible in self.responsibles
+        )
+
     def __str__(self):
         return self.number
 

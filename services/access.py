@@ -196,6 +196,8 @@ def in_scope(user, obj):
     if scope_level(user) == "all":
         return True
     model = type(obj)
+    if hasattr(obj, "seen_among"):
+        return obj.seen_among(_visible_set(user))
     if hasattr(model, "scope_clause"):
         return db.session.scalar(select(model.id).where(model.id == obj.id, scope_clause(user, model))) is not None
     owner_id = getattr(obj, getattr(model, "__scope_owner__", "") or "", None)

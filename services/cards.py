@@ -29,6 +29,14 @@ def cards_pipeline():
     return db.session.scalar(select(Pipeline).where(Pipeline.code == "cards"))
 
 
+def visible_card(user, card_id, *options):
+    """The live card with this id if `user` may see it, else None (missing and hidden look alike).
+    It is loaded by its key and the scope is asked of the loaded card (`access.in_scope`): as a
+    SQL clause the scope's subqueries cost more to plan than the whole load."""
+    card = db.session.scalar(select(Card).where(Card.id == card_id, Card.deleted_at.is_(None)).options(*options))
+    return card if card is not None and access.in_scope(user, card) else None
+
+
 def place_on_pipeline(card, by=None):
     """A new card goes on the first stage of the cards pipeline with its first task."""
     with db.session.no_autoflush:

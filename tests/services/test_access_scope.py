@@ -169,3 +169,32 @@ def test_owner_manages_anyone_but_himself_and_other_owners(org):
     assert not access.can_manage_person(owner, owner)
     assert not access.can_manage_person(owner, second_owner)
     assert not access.can_manage_person(org["admin"], org["agent"])  # administrators see all, manage no one
+
+
+def test_a_loaded_card_is_in_scope_exactly_when_the_scope_clause_finds_it(org):
+    """`in_scope` asks the loaded card in Python what `scope_clause` asks in SQL: its agent,
+    manager, accountant or a stage's responsible person among the viewer's people."""
+    from models.card import Card
+    from services import cards
+
+    def card(number, **people):
+        return cards.create(by=org["owner"], number=number, contact_name="Scope", **people)
+
+    made = [
+        card("S-1", agent=org["agent"]),
+        card("S-2", manager=org["peer"]),
+        card("S-3", agent=org["lviv_agent"], accountant=org["lviv_manager"]),
+        card("S-4"),
+    ]
+    by_responsible = made[3]
+    cards.set_responsibles(
+        by_responsible, {f"stage_{by_responsible.stage_id}": str(org["peer_agent"].id)}, org["owner"], 1
+    )
+    for viewer in org.values():
+        for record in made:
+            clause = access.scope_clause(viewer, Card)
+            query = select(Card.id).where(Card.id == record.id)
+            in_sql = db.session.scalar(query if clause is None else query.where(clause)) is not None
+            assert access.in_scope(viewer, record) == in_sql, (viewer.username, record.number)
+            assert (cards.visible_card(viewer, record.id) is not None) == in_sql
+    assert access.in_scope(org["peer"], by_responsible) and not access.in_scope(org["lviv_manager"], by_responsible)
