@@ -9,8 +9,10 @@ from extensions import db
 # The web's statements are short reads of a few indexes. PostgreSQL would JIT-compile those whose
 # estimate passes jit_above_cost (a tracker column's scope can: ~40 ms of compiling for a statement
 # that runs in a few) and start a parallel worker for some (~10 ms before the first row), while
-# the other cores serve other requests. Neither, on every connection of the app.
-SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0"
+# the other cores serve other requests. Neither, on every connection of the app. And its joins run in
+# the order written (a card by its key, then its bank, supplier, people and stage): searching every
+# order of a card's six joins took ~2.5 ms of planning for a statement that runs in 0.2.
+SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0 -c join_collapse_limit=1"
 
 
 def _end_session(_error=None):
