@@ -120,7 +120,7 @@ def test_a_filter_on_one_of_the_users_own_people_needs_no_scope_and_finds_the_sa
 
 
 def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(team, directory, archive, monkeypatch):  # noqa: F811
-    """The branches of _unseen_person_rows find exactly the cards the scope's OR finds, page by page."""
+    """The branches of _scope_branch_rows find exactly the cards the scope's OR finds, page by page."""
     bank1, bank2, _ = directory.banks
     archived = {
         "managed": put_on(new_card(team, agent="agent2", manager="manager", accountant="accountant2", bank=bank1), "archived"),
@@ -166,6 +166,53 @@ def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(team,
     assert unseen[("agent", str(cases[0][1]))] == [number["named"]]  # his by responsibility only
     assert unseen[("manager", str(cases[1][1]))] == [number["managed"]]
     assert set(unseen[("accountant2", str(cases[3][1]))]) == {number["managed"], number["named"], "4149 0003"}
+
+
+def test_a_contact_search_by_someone_who_sees_little_takes_the_branches_and_finds_what_the_scope_allows(
+    team,  # noqa: F811
+    monkeypatch,
+):
+    """A viewer with a small share of the archive searches through the scope's branches: page by
+    page the same cards, in the same order, as through the scope's OR; a large share keeps the walk."""
+    cards_by = [
+        ("agent", "manager", "accountant"),
+        ("agent2", "manager", "accountant2"),
+        ("agent2", "manager2", "accountant"),
+        ("agent2", "manager2", "accountant2"),
+        ("agent", "manager2", "accountant2"),
+        ("agent2", "manager2", "accountant2"),
+    ]
+    made = [
+        put_on(new_card(team, agent=a, manager=m, accountant=c, contact_name=f"Іван {n}"), "archived")
+        for n, (a, m, c) in enumerate(cards_by)
+    ]
+    db.session.add(CardResponsible(card_id=made[3].id, stage_id=stage("bank_check").id, user_id=team["agent"].id))
+    db.session.commit()
+
+    def pages(user):
+        found, after = [], None
+        while True:
+            filters = card_lists.ArchiveFilters.from_args({"contact": "Іван", "after": str(after or "")})
+            with statements() as seen:
+                rows, after = card_lists.archive_page(user, filters, page_size=1)
+            found += [row.id for row in rows]
+            branches.append(any(") as seen" in statement for statement in seen))
+            if after is None:
+                return found
+
+    viewers = ("agent", "agent2", "manager", "accountant2")
+    card_lists._shares.clear()
+    monkeypatch.setattr(card_lists, "NARROW_ARCHIVE_SHARE", 1.01)  # every narrow viewer sees "little"
+    branches = []
+    through_branches = {viewer: pages(team[viewer]) for viewer in viewers}
+    assert all(branches)
+    monkeypatch.setattr(card_lists, "NARROW_ARCHIVE_SHARE", 0.0)  # nobody does: the walk
+    branches = []
+    assert {viewer: pages(team[viewer]) for viewer in viewers} == through_branches
+    assert not any(branches)
+    ids = [card.id for card in made]
+    assert through_branches["agent"] == [ids[4], ids[3], ids[0]]  # ids[3]: his by responsibility only
+    assert through_branches["manager"] == [ids[1], ids[0]]
 
 
 @pytest.mark.parametrize(
