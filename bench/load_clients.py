@@ -83,7 +83,9 @@ class User:
         self.rng = random.Random(args.seed * 1000 + index)
         self.http = session_from(source)
         self.samples, self.errors, self.moves, self.receipts = [], [], [], []
-        self.conflicts = 0  # edits refused because the card changed meanwhile (a move, another edit)
+        # Saves refused because the card changed since this user read it (another's move or edit):
+        # the optimistic lock at work, answered as the browser would be ("reload"), not an error.
+        self.conflicts = {"edit": 0, "move": 0}
         self.cards = []  # (card_id, stage_id, version) seen on this user's column pages
         self.moved = set()
         self.socket = None
@@ -134,7 +136,10 @@ class User:
         elapsed = (time.monotonic() - started) * 1000
         if started >= self.shared["measure_from"]:
             self.samples.append((action, elapsed, started))
-        if response.status_code >= 400 or (response.status_code >= 300 and action not in ("move", "edit")):
+        stale = action == "move" and response.status_code == 409
+        if stale and started >= self.shared["measure_from"]:
+            self.conflicts["move"] += 1
+        elif response.status_code >= 400 or (response.status_code >= 300 and action not in ("move", "edit")):
             self.errors.append((action, response.status_code))
         return response
 
@@ -174,7 +179,7 @@ class User:
         data["notes"] = f"checked by {self.username} at {time.strftime('%H:%M:%S')}"
         response = self.request("edit", "POST", page.url.replace(self.url, "", 1), data=data)
         if response is not None and response.status_code == 200 and time.monotonic() >= self.shared["measure_from"]:
-            self.conflicts += 1  # the form came back with the "changed by someone else" message
+            self.conflicts["edit"] += 1  # the form came back with the "changed by someone else" message
 
     def archive(self):
         shared, rng = self.shared, self.rng

@@ -6,7 +6,8 @@ column counts, a card's page, archive filters, the task lists, the auto-tasks ta
 the financial report. The owner and the administrator also move cards one stage on through the
 modal's endpoint with the page's CSRF token, as the browser does; they and the managers open cards'
 edit forms and save them with a changed note (a save refused because the card changed meanwhile is
-counted apart, not as an error). Every user keeps a Socket.IO connection on his board room; every move must reach
+counted apart, not as an error, and so is a move answered 409 because the card changed since the
+column was read). Every user keeps a Socket.IO connection on his board room; every move must reach
 every one of them ("lost" counts the misses).
 
 nginx's `ip_hash` sends all clients of one /24 to one web process, so each user's connections leave
@@ -280,10 +281,10 @@ def main():
           f"{verdict(p95 <= TARGET_P95)}")  # fmt: skip
     print(f"{'errors (4xx/5xx/connection)':<40} {len(errors):8d}        target 0   {verdict(not errors)}")
     print(f"{'moves / board deliveries expected':<40} {len(sent):8d} / {len(sent) * len(users)}")
-    conflicts = sum(u["conflicts"] for u in users)
-    print(
-        f"{'card edits saved / refused as stale':<40} {sum(s[0] == 'edit' for s in samples) - conflicts:8d} / {conflicts}"
-    )
+    conflicts = {kind: sum(u["conflicts"][kind] for u in users) for kind in ("edit", "move")}
+    edits = sum(s[0] == "edit" for s in samples)
+    print(f"{'card edits saved / refused as stale':<40} {edits - conflicts['edit']:8d} / {conflicts['edit']}")
+    print(f"{'moves refused as stale (409, not errors)':<40} {conflicts['move']:8d}")
     print(f"{'deliveries lost':<40} {lost:8d}        target 0   {verdict(lost == 0)}")
     if delivery:
         print(
