@@ -270,6 +270,22 @@ def test_an_edit_to_another_cards_number_is_refused_and_reads_only_its_key(clien
     assert fresh(card).notes == "taken"
 
 
+def test_a_refused_save_leaves_no_error_mark_on_the_next_forms(client_of, team, two_cards):
+    owner = client_of("owner")
+    card = two_cards["mine"]
+    data = dict(
+        _card_form(team, number="THEIRS-1"),
+        lock_version=str(card.version),
+        csrf_token=csrf_token(owner, "/admin/cards/"),
+    )
+    refused = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    assert refused.status_code == 200 and re.search(r'class="[^"]*is-invalid[^"]*"[^>]*id="number"', refused.text)
+    for url in (f"/admin/cards/edit/?id={card.id}", f"/admin/cards/edit/?id={two_cards['theirs'].id}"):
+        page = owner.get(url)
+        assert page.status_code == 200 and 'id="number"' in page.text
+        assert "is-invalid" not in page.text, url
+
+
 def test_only_agents_are_offered_as_the_agent(client_of, team):
     page = client_of("owner").get("/admin/cards/new/")
     select_html = re.search(r'<select[^>]+id="agent".*?</select>', page.text, re.S).group(0)
