@@ -16,7 +16,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 install: $(BIN)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations -D "messages admin" 2>&1 | grep -v "^compiling" || true
 
 run: translations
 	$(BIN)/flask db upgrade

@@ -1,5 +1,7 @@
 """Module-level singletons, wired to the app by init_app. No connection is opened at import."""
 
+from pathlib import Path
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
@@ -43,6 +45,8 @@ def _csp_nonce():
 
 admin = Admin(
     name="Kartoteka",
+    # Flask-Admin's messages that its own uk/ru catalogues lack (translations/*/LC_MESSAGES/admin.po).
+    translations_path=str(Path(__file__).resolve().parent / "translations"),
     theme=Bootstrap4Theme(base_template="admin/kartoteka_base.html", swatch="default", fluid=True),
     csp_nonce_generator=_csp_nonce,
 )

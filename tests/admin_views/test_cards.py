@@ -286,6 +286,25 @@ def test_a_refused_save_leaves_no_error_mark_on_the_next_forms(client_of, team, 
         assert "is-invalid" not in page.text, url
 
 
+@pytest.mark.parametrize(
+    ("language", "message"), [("uk", "Не вдалося зберегти запис."), ("ru", "Не удалось сохранить запись.")]
+)
+def test_a_refused_save_is_told_in_the_users_language(app, login_as, team, two_cards, language, message):
+    owner = team["owner"]
+    owner.language = language
+    db.session.commit()
+    client = login_as(owner, client=RequestClient(app, app.response_class, use_cookies=True))
+    card = two_cards["mine"]
+    data = dict(
+        _card_form(team, number="THEIRS-1"),
+        lock_version=str(card.version),
+        csrf_token=csrf_token(client, "/admin/cards/"),
+    )
+    refused = client.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    assert refused.status_code == 200 and message in refused.text
+    assert "Failed to save record." not in refused.text
+
+
 def test_only_agents_are_offered_as_the_agent(client_of, team):
     page = client_of("owner").get("/admin/cards/new/")
     select_html = re.search(r'<select[^>]+id="agent".*?</select>', page.text, re.S).group(0)
