@@ -191,15 +191,15 @@ def scope(user, query, model):
 
 
 def in_scope(user, obj):
+    """Whether the user may see this loaded record: a model with its own `scope_clause` answers the
+    same question of the loaded record in `seen_among`; any other by its `__scope_owner__`."""
     if not _usable(user):
         return False
     if scope_level(user) == "all":
         return True
-    model = type(obj)
     if hasattr(obj, "seen_among"):
         return obj.seen_among(_visible_set(user))
-    if hasattr(model, "scope_clause"):
-        return db.session.scalar(select(model.id).where(model.id == obj.id, scope_clause(user, model))) is not None
+    model = type(obj)
     owner_id = getattr(obj, getattr(model, "__scope_owner__", "") or "", None)
     if owner_id is None:
         return False

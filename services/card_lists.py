@@ -258,9 +258,7 @@ def _contact_in_narrow_scope(user, filters):
     idle for agent05 and "Іван"). A manager's 10 % fills the page in the walk (10 ms)."""
     if not filters.contact or _names_a_person(filters.contact) or not access.has_narrow_scope(user):
         return False
-    if _scope_implied(user, filters):
-        return False
-    return _archive_share(user) < NARROW_ARCHIVE_SHARE
+    return not _scope_implied(user, filters) and _archive_share(user) < NARROW_ARCHIVE_SHARE
 
 
 NARROW_ARCHIVE_SHARE = 0.05

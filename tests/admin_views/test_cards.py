@@ -270,15 +270,18 @@ def test_an_edit_to_another_cards_number_is_refused_and_reads_only_its_key(clien
     assert fresh(card).notes == "taken"
 
 
+def _save_with_their_number(client, team, card):
+    """An edit of `card` that takes the other card's number (two_cards): refused by the unique check."""
+    data = dict(_card_form(team, number="THEIRS-1"), lock_version=str(card.version))
+    return client.post(
+        f"/admin/cards/edit/?id={card.id}", data=dict(data, csrf_token=csrf_token(client, "/admin/cards/"))
+    )
+
+
 def test_a_refused_save_leaves_no_error_mark_on_the_next_forms(client_of, team, two_cards):
     owner = client_of("owner")
     card = two_cards["mine"]
-    data = dict(
-        _card_form(team, number="THEIRS-1"),
-        lock_version=str(card.version),
-        csrf_token=csrf_token(owner, "/admin/cards/"),
-    )
-    refused = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    refused = _save_with_their_number(owner, team, card)
     assert refused.status_code == 200 and re.search(r'class="[^"]*is-invalid[^"]*"[^>]*id="number"', refused.text)
     for url in (f"/admin/cards/edit/?id={card.id}", f"/admin/cards/edit/?id={two_cards['theirs'].id}"):
         page = owner.get(url)
@@ -294,13 +297,7 @@ def test_a_refused_save_is_told_in_the_users_language(app, login_as, team, two_c
     owner.language = language
     db.session.commit()
     client = login_as(owner, client=RequestClient(app, app.response_class, use_cookies=True))
-    card = two_cards["mine"]
-    data = dict(
-        _card_form(team, number="THEIRS-1"),
-        lock_version=str(card.version),
-        csrf_token=csrf_token(client, "/admin/cards/"),
-    )
-    refused = client.post(f"/admin/cards/edit/?id={card.id}", data=data)
+    refused = _save_with_their_number(client, team, two_cards["mine"])
     assert refused.status_code == 200 and message in refused.text
     assert "Failed to save record." not in refused.text
 
