@@ -26,7 +26,18 @@ def _end_room(room, after_commit):
             server.disconnect(sid, namespace="/")
 
     if after_commit:
-        event.listen(db.session(), "after_commit", _send, once=True)
+        session, change = db.session(), {"kept": True}
+
+        def _send_if_kept(*_):
+            if change["kept"]:
+                _send()
+
+        def _dropped(*_):
+            change["kept"] = False
+
+        # A rolled-back change ends nobody's access, even when the session commits something later.
+        event.listen(session, "after_commit", _send_if_kept, once=True)
+        event.listen(session, "after_soft_rollback", _dropped, once=True)
     else:
         _send()
 

@@ -1,8 +1,9 @@
 """Database discipline for PostgreSQL: no statement runs forever and no connect hangs, so a
 request either finishes or fails fast with a 503 (admin_views/errors.py) and the pool recovers."""
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from extensions import db
 
@@ -15,10 +16,31 @@ from extensions import db
 SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0 -c join_collapse_limit=1"
 
 
-def _end_session(_error=None):
+WROTE = "kartoteka_wrote"  # on a connection's info: a statement other than a SELECT ran in its transaction
+
+
+def _only_read(session):
+    if not session.in_transaction() or not session.is_active or session.new or session.dirty or session.deleted:
+        return False
+    connection = session.connection()
+    if connection.info.get(WROTE, True):
+        return False
+    return connection.connection.driver_connection.info.transaction_status == TransactionStatus.INTRANS
+
+
+def _end_session(error=None):
     """Close the request's session; if its connection was killed meanwhile, the ROLLBACK of the
     close fails: drop the connection instead, so the answer already made is not turned into a
-    500 and the pool gets a fresh connection next time."""
+    500 and the pool gets a fresh connection next time.
+
+    A transaction that only read ends with COMMIT instead: psycopg forgets its prepared statements
+    at every ROLLBACK (the statement may have been prepared against something rolled back), so
+    ending reads with it would make PostgreSQL parse and plan the same statements on every request."""
+    try:
+        if error is None and _only_read(db.session()):
+            db.session.commit()
+    except SQLAlchemyError:
+        pass  # the close below rolls back instead
     try:
         db.session.remove()
     except (OperationalError, InterfaceError):
@@ -35,6 +57,15 @@ def init_app(app):
         return
     statement_ms = int(app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
     connect_seconds = int(app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"])
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[WROTE] = True
+
+    @event.listens_for(engine, "begin")
+    def _fresh_transaction(connection):
+        connection.info[WROTE] = False
 
     @event.listens_for(engine, "do_connect")
     def _limits(dialect, connection_record, cargs, cparams):

@@ -183,3 +183,42 @@ def test_a_connection_killed_before_the_request_ends_does_not_turn_the_answer_in
         assert other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
     database._end_session()  # the request's teardown: its ROLLBACK meets a dead connection
     assert db.session.execute(sa.text("SELECT 1")).scalar() == 1  # a fresh connection next time
+
+
+def _prepared(statement_start):
+    names = sa.text("SELECT name FROM pg_prepared_statements WHERE statement LIKE :start")
+    return db.session.execute(names, {"start": statement_start + "%"}).scalars().all()
+
+
+@pytest.mark.skipif(not SERVICES_MODE, reason="psycopg's prepared statements")
+def test_a_request_that_only_read_commits_so_its_prepared_statements_are_kept(app):
+    from models import Bank
+
+    for _ in range(7):  # psycopg prepares a statement at its fifth run on a connection
+        db.session.execute(sa.select(Bank.id).where(Bank.code == "kept")).all()
+        database._end_session()
+    assert len(_prepared("SELECT banks.id")) == 1
+    db.session.add(Bank(code="dropped", name="Dropped"))
+    db.session.flush()
+    database._end_session()  # a write never committed is rolled back, and psycopg drops its statements
+    assert _prepared("SELECT banks.id") == []
+    assert db.session.execute(sa.select(Bank.id).where(Bank.code == "dropped")).first() is None
+
+
+@pytest.mark.skipif(not SERVICES_MODE, reason="the read-only commit is PostgreSQL's")
+@pytest.mark.parametrize("ending", ["pending object", "failed request", "statement other than SELECT"])
+def test_a_request_that_did_more_than_read_is_rolled_back(app, ending):
+    from models import Bank
+
+    error = None
+    db.session.execute(sa.text("SELECT 1")).all()
+    if ending == "pending object":
+        db.session.add(Bank(code="pending", name="Pending"))
+    elif ending == "failed request":
+        db.session.execute(sa.insert(Bank).values(code="pending", name="Pending"))
+        error = RuntimeError("the view raised")
+    else:
+        db.session.execute(sa.insert(Bank).values(code="pending", name="Pending"))
+        db.session.execute(sa.text("SELECT 1")).all()
+    database._end_session(error)
+    assert db.session.execute(sa.select(Bank.id).where(Bank.code == "pending")).first() is None

@@ -145,6 +145,18 @@ def test_a_refused_block_ends_no_socket(browser_of, sockets, people):
     assert owner_socket.received("session_ended") == []
 
 
+def test_a_block_rolled_back_ends_no_socket_when_the_session_commits_later(browser_of, sockets, people):
+    from services import staff
+
+    victim = sockets(browser_of("agent"))
+    staff.block(db.session.get(User, people["agent"].id))
+    db.session.flush()
+    db.session.rollback()  # the save failed
+    db.session.commit()  # as at the end of a request that read afterwards
+    assert victim.connected
+    assert victim.received("session_ended") == []
+
+
 def test_a_leader_blocking_his_subordinate_ends_the_subordinates_socket(browser_of, sockets, people):
     victim = sockets(browser_of("agent"))
     manager = browser_of("manager")
