@@ -57,7 +57,10 @@ def current_language():
     from flask import has_request_context
     from flask_babel import get_locale
 
-    return str(get_locale() or "uk") if has_request_context() else "uk"
+    if not has_request_context():
+        return "uk"
+    locale = get_locale()  # its language, not str(locale): a page asks for every label, and str() is slow
+    return locale.language if locale else "uk"
 
 
 class LocalizedLabel:

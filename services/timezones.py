@@ -7,13 +7,21 @@ DEFAULT_ZONE = "Europe/Kyiv"
 
 
 def user_zone():
+    """The signed-in user's zone, kept on the request's user (a page shows many times)."""
     from flask_login import current_user
 
-    name = getattr(current_user, "timezone", None) if current_user else None
+    user = current_user._get_current_object()  # None outside a request
+    name = getattr(user, "timezone", None) or DEFAULT_ZONE
+    kept = getattr(user, "_zone", None)
+    if kept is not None and kept[0] == name:
+        return kept[1]
     try:
-        return ZoneInfo(name or DEFAULT_ZONE)
+        zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+        zone = ZoneInfo(DEFAULT_ZONE)
+    if user is not None:
+        user._zone = (name, zone)
+    return zone
 
 
 def to_local(value, zone=None):
