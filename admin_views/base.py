@@ -1,6 +1,7 @@
 """The one secured base for every admin page: login required, permissions from the policy,
 queries narrowed by `scope`, records fetched by id only through the scoped query."""
 
+import copy
 from datetime import date, datetime
 
 from flask import abort, redirect, request, url_for
@@ -71,6 +72,14 @@ class SecuredModelView(SecuredMixin, ModelView):
 
     def scaffold_form(self):
         return key_only_unique(super().scaffold_form())
+
+    def render(self, template, **kwargs):
+        # Flask-Admin's field macro writes its classes ("is-invalid" after a refused save) into the
+        # widget arguments it is given: give each page its own copy, not the view's form_widget_args.
+        form_opts = kwargs.get("form_opts")
+        if form_opts is not None and form_opts.widget_args:
+            form_opts.widget_args = copy.deepcopy(form_opts.widget_args)
+        return super().render(template, **kwargs)
 
     def validate_form(self, form):
         valid = super().validate_form(form)

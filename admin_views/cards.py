@@ -131,13 +131,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         "manager": {"query_factory": _people("manager")},
         "accountant": {"query_factory": _people("accountant")},
     }
-
-    @property
-    def form_widget_args(self):
-        # A new dict each time: Flask-Admin's field macro writes its classes ("is-invalid" after a
-        # refused save) into these arguments, which a class attribute would keep for every later form.
-        return {"number": {"autofocus": True}}
-
+    form_widget_args = {"number": {"autofocus": True}}
     badge_text = staticmethod(badge_text_colour)
 
     @property

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from admin_views import request_log
 from admin_views.request_log import JsonFormatter
 from extensions import db, queues
+from models import Bank
 from services import database
 from tests.conftest import SERVICES_MODE
 
@@ -192,8 +193,6 @@ def _prepared(statement_start):
 
 @pytest.mark.skipif(not SERVICES_MODE, reason="psycopg's prepared statements")
 def test_a_request_that_only_read_commits_so_its_prepared_statements_are_kept(app):
-    from models import Bank
-
     for _ in range(7):  # psycopg prepares a statement at its fifth run on a connection
         db.session.execute(sa.select(Bank.id).where(Bank.code == "kept")).all()
         database._end_session()
@@ -208,8 +207,6 @@ def test_a_request_that_only_read_commits_so_its_prepared_statements_are_kept(ap
 @pytest.mark.skipif(not SERVICES_MODE, reason="the read-only commit is PostgreSQL's")
 @pytest.mark.parametrize("ending", ["pending object", "failed request", "statement other than SELECT"])
 def test_a_request_that_did_more_than_read_is_rolled_back(app, ending):
-    from models import Bank
-
     error = None
     db.session.execute(sa.text("SELECT 1")).all()
     if ending == "pending object":
