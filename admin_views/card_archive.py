@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.directory import Bank, Contractor
-from models.user import Role, User
-from services import card_lists
+from services import card_choices, card_lists
 
 FILTER_LABELS = {
     "number": _l("Card number"),
@@ -25,17 +24,8 @@ def _options():
     banks = db.session.execute(select(Bank.id, Bank.name).order_by(Bank.name)).all()
     suppliers = db.session.execute(select(Contractor.id, Contractor.name).order_by(Contractor.name)).all()
     options = {"bank": [(r.id, r.name) for r in banks], "supplier": [(r.id, r.name) for r in suppliers]}
-    # The people of the three roles in one query of their names, not User objects with their eager
-    # relations (role, permissions, memberships): the same people and order as cards.people_with_role.
-    roles = ("agent", "manager", "accountant")
-    people = db.session.execute(
-        select(User.id, User.full_name, User.username, Role.code)
-        .join(Role, User.role_id == Role.id)
-        .where(Role.code.in_(roles), User.deleted_at.is_(None), User.is_blocked.is_(False))
-        .order_by(User.full_name, User.username)
-    ).all()
-    for role in roles:
-        options[role] = [(r.id, r.full_name or r.username) for r in people if r.code == role]
+    for role in ("agent", "manager", "accountant"):
+        options[role] = card_choices.people_with_role(role)
     return options
 
 

@@ -8,7 +8,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,11 +19,12 @@ from admin_views.base import SecuredModelView
 from admin_views.card_archive import archive_context
 from admin_views.card_transactions import CardTransactionsMixin, refusal
 from extensions import db
+from forms.id_select import IdSelectField, options_html
 from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
-from models.user import NAME_ONLY_LOADS
-from services import access, card_lists, cards, pipeline
+from models.user import NAME_ONLY_LOADS, User
+from services import access, card_choices, card_lists, cards, pipeline
 
 TABS = (
     ("new", _l("New cards")),
@@ -65,14 +66,8 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _active(query_class):
-    return lambda: db.session.scalars(
-        select(query_class).where(query_class.is_active.is_(True)).order_by(query_class.name)
-    ).all()
-
-
 def _people(role_code):
-    return lambda: cards.people_with_role(role_code)
+    return lambda: card_choices.people_with_role(role_code)
 
 
 def badge_text_colour(colour):
@@ -125,12 +120,13 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         "number": {"filters": [_strip]},
         "contact_name": {"filters": [_strip]},
         "contact_phone": {"filters": [_strip]},
-        "bank": {"query_factory": _active(Bank)},
-        "contractor": {"query_factory": _active(Contractor)},
-        "agent": {"query_factory": _people("agent")},
-        "manager": {"query_factory": _people("manager")},
-        "accountant": {"query_factory": _people("accountant")},
+        "bank": {"choices": card_choices.active_banks, "model": Bank},
+        "contractor": {"choices": card_choices.active_suppliers, "model": Contractor},
+        "agent": {"choices": _people("agent"), "model": User},
+        "manager": {"choices": _people("manager"), "model": User},
+        "accountant": {"choices": _people("accountant"), "model": User},
     }
+    form_overrides = dict.fromkeys(("bank", "contractor", "agent", "manager", "accountant"), IdSelectField)
     form_widget_args = {"number": {"autofocus": True}}
     badge_text = staticmethod(badge_text_colour)
 
@@ -263,8 +259,9 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def responsible_rows(self, card):
         return cards.responsible_rows(card)
 
-    def active_people(self):
-        return cards.active_people()
+    def people_options(self, chosen_id):
+        """The <option>s of everyone who may be made responsible, `chosen_id` selected."""
+        return Markup(options_html(card_choices.active_people(), chosen_id))  # noqa: S704
 
     @expose("/<int:card_id>/responsibles", methods=["POST"])
     def responsibles(self, card_id):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from models.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
 from models.pipeline import Pipeline, Stage
-from models.user import NAME_ONLY_LOADS, User
+from models.user import User
 from services import access, money, pipeline
 from services.errors import RefusedChange, parse_id
 
@@ -52,27 +52,6 @@ def create(by=None, **fields):
     place_on_pipeline(card, by=by)
     db.session.commit()
     return card
-
-
-def people_with_role(role_code):
-    from models.user import Role
-
-    return db.session.scalars(
-        select(User)
-        .join(Role, User.role_id == Role.id)
-        .where(Role.code == role_code, User.deleted_at.is_(None), User.is_blocked.is_(False))
-        .order_by(User.full_name, User.username)
-        .options(*NAME_ONLY_LOADS)
-    ).all()
-
-
-def active_people():
-    return db.session.scalars(
-        select(User)
-        .where(User.deleted_at.is_(None), User.is_blocked.is_(False))
-        .order_by(User.full_name)
-        .options(*NAME_ONLY_LOADS)
-    ).all()
 
 
 @dataclass

@@ -394,3 +394,92 @@ def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_card
         400,
         403,
     )
+
+
+# --- the card form's selects ---------------------------------------------------------------------
+
+
+def _select(page, name):
+    return re.search(rf'<select[^>]+name="{name}".*?</select>', page.text, re.S).group(0)
+
+
+def _edit(client, team, card, **overrides):
+    data = dict(_card_form(team, number=card.number), lock_version=str(fresh(card).version), **overrides)
+    return client.post(
+        f"/admin/cards/edit/?id={card.id}", data=dict(data, csrf_token=csrf_token(client, "/admin/cards/"))
+    )
+
+
+def test_the_selects_show_the_cards_people_and_bank_chosen(client_of, team, two_cards, bank):
+    card = two_cards["mine"]
+    card.bank = bank
+    db.session.commit()
+    page = client_of("owner").get(f"/admin/cards/edit/?id={card.id}")
+    agent = _select(page, "agent")
+    assert 'data-role="select2"' in agent and 'data-allow-blank="1"' in agent
+    assert f'<option value="{team["agent"].id}" selected>Andrii Agent</option>' in agent
+    assert f'<option value="{team["agent2"].id}">Bohdan Agent</option>' in agent
+    assert f'<option value="{bank.id}" selected>PercentBank</option>' in _select(page, "bank")
+    assert '<option value="__None" selected>' in _select(page, "contractor")
+    responsible = _select(page, f"stage_{card.stage_id}")
+    assert f'<option value="{team["manager"].id}">Maria Manager</option>' in responsible
+
+
+def test_names_in_the_selects_are_escaped(client_of, team, two_cards):
+    team["agent2"].full_name = '<b>Bold</b> "Agent"'
+    db.session.commit()
+    page = client_of("owner").get(f"/admin/cards/edit/?id={two_cards['mine'].id}")
+    assert "&lt;b&gt;Bold&lt;/b&gt; &quot;Agent&quot;" in _select(page, "agent")
+    assert "<b>Bold</b>" not in page.text
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "-1", "1" * 30])
+def test_a_choice_not_offered_is_refused_and_changes_nothing(client_of, team, two_cards, value):
+    card = two_cards["mine"]
+    response = _edit(client_of("owner"), team, card, agent=value, notes="changed")
+    assert response.status_code == 200 and "Not a valid choice." in response.text
+    assert fresh(card).agent_id == team["agent"].id and fresh(card).notes != "changed"
+
+
+def test_a_manager_is_not_a_valid_agent(client_of, team, two_cards):
+    card = two_cards["mine"]
+    response = _edit(client_of("owner"), team, card, agent=str(team["manager"].id))
+    assert response.status_code == 200 and "Not a valid choice." in response.text
+    assert fresh(card).agent_id == team["agent"].id
+
+
+def test_a_choice_and_a_blank_are_saved(client_of, team, two_cards, bank):
+    card = two_cards["mine"]
+    owner = client_of("owner")
+    assert _edit(owner, team, card, agent=str(team["agent2"].id), bank=str(bank.id)).status_code == 302
+    assert fresh(card).agent_id == team["agent2"].id and fresh(card).bank_id == bank.id
+    assert _edit(owner, team, card, agent=str(team["agent2"].id), bank="__None").status_code == 302
+    assert fresh(card).bank_id is None
+
+
+def test_a_blocked_agent_stays_on_his_card_until_another_is_chosen(client_of, team, two_cards):
+    card = two_cards["mine"]
+    team["agent"].is_blocked = True
+    db.session.commit()
+    owner = client_of("owner")
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    assert f'<option value="{team["agent"].id}" selected>Andrii Agent</option>' in _select(page, "agent")
+    assert "Andrii Agent" not in _select(owner.get("/admin/cards/new/"), "agent")
+    assert _edit(owner, team, card, notes="kept").status_code == 302
+    assert fresh(card).agent_id == team["agent"].id and fresh(card).notes == "kept"
+    assert _edit(owner, team, card, agent=str(team["agent2"].id)).status_code == 302
+    assert fresh(card).agent_id == team["agent2"].id
+    refused = _edit(owner, team, card, agent=str(team["agent"].id))
+    assert refused.status_code == 200 and "Not a valid choice." in refused.text
+    assert fresh(card).agent_id == team["agent2"].id
+
+
+def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards):
+    card = two_cards["mine"]
+    owner = client_of("owner")
+    data = {f"stage_{card.stage_id}": str(team["agent2"].id), "version": str(card.version)}
+    owner.post(f"/admin/cards/{card.id}/responsibles", data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    responsible = _select(page, f"stage_{card.stage_id}")
+    assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
+    assert responsible.count(" selected") == 1
