@@ -169,6 +169,20 @@ def counter_counts(shape, listed, on_postgres):
 
 
 TASK_COLUMNS = (StageTask.id, StageTask.stage_id, StageTask.deadline, StageTask.assignee_id)
+# A board row's columns, in this order in every page statement (the tracker unpacks them).
+ROW_FIELDS = (
+    "id",
+    "stage_id",
+    "deadline",
+    "assignee_id",
+    "card_id",
+    "number",
+    "contact_name",
+    "contact_phone",
+    "version",
+    "full_name",
+    "username",
+)
 CARD_COLUMNS = (
     Card.id.label("card_id"),
     Card.number,

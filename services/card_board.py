@@ -174,5 +174,9 @@ def parse_cursor(text):
         return None
 
 
+def cursor_text(deadline, task_id):
+    return f"{deadline.isoformat()}_{task_id}"
+
+
 def cursor_of(row):
-    return f"{row.deadline.isoformat()}_{row.id}"
+    return cursor_text(row.deadline, row.id)

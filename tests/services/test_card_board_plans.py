@@ -85,6 +85,17 @@ def test_the_drive_and_the_walk_give_the_same_pages(monkeypatch, people, banks, 
     assert shown  # the comparison is not between two empty boards
 
 
+@pytest.mark.parametrize("drive", [False, True])
+def test_every_page_statement_gives_the_row_fields_in_their_order(monkeypatch, people, board, drive):  # noqa: F811
+    """The tracker unpacks a row by position (admin_views.tracker._row_json)."""
+    _plan(monkeypatch, drive)
+    stage_ids = [s.id for s in card_board.cards_pipeline().stages if not s.is_final]
+    user = people["manager"]
+    rows = [row for page in card_board.first_pages(user, stage_ids).values() for row in page]
+    rows += card_board.column(user, board.stage_id) + card_board.column(people["owner"], board.stage_id)
+    assert rows and all(row._fields == statements.ROW_FIELDS for row in rows)
+
+
 def test_the_card_seen_through_a_responsible_is_on_the_driven_board(monkeypatch, people, board):  # noqa: F811
     _plan(monkeypatch, True)
     stage_id = board.stage_id
