@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
@@ -21,7 +21,7 @@ from admin_views.card_transactions import CardTransactionsMixin, refusal
 from extensions import db
 from forms.id_select import IdSelectField, options_html
 from models.base import utcnow
-from models.card import Card, CardResponsible
+from models.card import Card
 from models.directory import Bank, Contractor
 from models.user import NAME_ONLY_LOADS, User
 from services import access, card_choices, card_lists, cards, pipeline
@@ -50,12 +50,12 @@ CARD_LABELS = {
 }
 ID_SLOT = "CARDIDSLOT"  # letters only: URL-encoded as is
 # A card's page shows its people by name (~50 queries with their eager relations) and its stages by
-# name (their fields and moves are seven more queries).
+# name (their fields and moves are seven more queries). The responsible people come by name from
+# cards.chosen_responsibles; the collection loads only if the scope check needs it.
 CARD_PAGE_LOADS = (
     *(joinedload(person).options(*NAME_ONLY_LOADS) for person in (Card.agent, Card.manager, Card.accountant)),
     joinedload(Card.stage).options(*pipeline.STAGE_ONLY),
-    selectinload(Card.responsibles).joinedload(CardResponsible.user).options(*NAME_ONLY_LOADS),
-    selectinload(Card.responsibles).joinedload(CardResponsible.stage).options(*pipeline.STAGE_ONLY),
+    lazyload(Card.responsibles),
 )
 STALE_MESSAGE = _l(
     "This card was changed by someone else while you were editing. Reload the page and enter your changes again."

@@ -1,6 +1,7 @@
 """People and their access: roles (access profiles), users, sessions, sign-in records."""
 
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
@@ -88,6 +89,20 @@ class User(Audited, SoftDeleteMixin, db.Model):
 # For pages that show people by name: not their roles' grants and memberships (with offices,
 # departments and positions), which the model loads eagerly for the access policy.
 NAME_ONLY_LOADS = (lazyload(User.memberships), lazyload(User.role))
+
+
+class NamedPerson(NamedTuple):
+    """A person as a page names him, read as two columns instead of a User object."""
+
+    id: int
+    name: str
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def of(cls, user_id, full_name, username):
+        return None if user_id is None else cls(user_id, full_name or username)
 
 
 class RecoveryCode(db.Model):

@@ -7,6 +7,7 @@ import contextvars
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
@@ -16,6 +17,17 @@ from sqlalchemy.orm.base import NO_VALUE
 from models.audit import ChangeLog
 
 _actor = contextvars.ContextVar("audit_actor", default=None)
+
+
+class HistoryRow(NamedTuple):
+    at: datetime
+    user: object  # models.user.NamedPerson, None for the system
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+
+
 MAX_VALUE = 500
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
@@ -169,17 +181,35 @@ def init_app(app):
 
 
 def history(entity, entity_id, limit=200):
-    """The record's change log, newest first, with each author by name only."""
-    from sqlalchemy.orm import joinedload
-
+    """The record's change log, newest first: rows of (at, user, action, field, old_value,
+    new_value), the author by name (None for the system); columns, not objects."""
     from extensions import db
-    from models.user import NAME_ONLY_LOADS
+    from models.user import NamedPerson, User
 
-    return (
-        db.session.query(ChangeLog)
-        .options(joinedload(ChangeLog.user).options(*NAME_ONLY_LOADS))
-        .filter(ChangeLog.entity == entity, ChangeLog.entity_id == str(entity_id))
+    rows = db.session.execute(
+        select(
+            ChangeLog.at,
+            ChangeLog.action,
+            ChangeLog.field,
+            ChangeLog.old_value,
+            ChangeLog.new_value,
+            ChangeLog.user_id,
+            User.full_name,
+            User.username,
+        )
+        .outerjoin(User, User.id == ChangeLog.user_id)
+        .where(ChangeLog.entity == entity, ChangeLog.entity_id == str(entity_id))
         .order_by(ChangeLog.id.desc())
         .limit(limit)
-        .all()
     )
+    return [
+        HistoryRow(
+            row.at,
+            NamedPerson.of(row.user_id, row.full_name, row.username),
+            row.action,
+            row.field,
+            row.old_value,
+            row.new_value,
+        )
+        for row in rows
+    ]

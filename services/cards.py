@@ -9,7 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from models.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
 from models.pipeline import Pipeline, Stage
-from models.user import User
+from models.user import NamedPerson, User
 from services import access, money, pipeline
 from services.errors import RefusedChange, parse_id
 
@@ -58,16 +58,27 @@ def create(by=None, **fields):
 class ResponsibleRow:
     stage: Stage
     default_user: User | None
-    chosen_user: User | None
+    chosen_user: NamedPerson | None
 
     @property
     def chosen_id(self):
         return self.chosen_user.id if self.chosen_user else None
 
 
+def chosen_responsibles(card_id):
+    """{stage id: NamedPerson} of the card's own choices: one query of names, not the card's
+    responsibles with their users and stages as objects."""
+    rows = db.session.execute(
+        select(CardResponsible.stage_id, User.id, User.full_name, User.username)
+        .join(User, User.id == CardResponsible.user_id)
+        .where(CardResponsible.card_id == card_id)
+    )
+    return {row.stage_id: NamedPerson.of(row.id, row.full_name, row.username) for row in rows}
+
+
 def responsible_rows(card):
     """Every working stage with the person by the stage's role and the card's own choice, if any."""
-    chosen = {item.stage_id: item.user for item in card.responsibles}
+    chosen = chosen_responsibles(card.id)
     rows = []
     for stage in pipeline.stages_by_id(card.pipeline_id).values():
         if stage.is_final:

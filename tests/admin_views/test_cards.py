@@ -483,3 +483,26 @@ def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards
     responsible = _select(page, f"stage_{card.stage_id}")
     assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
     assert responsible.count(" selected") == 1
+
+
+def test_the_details_page_names_the_chosen_responsible_and_the_ones_by_role(client_of, team, two_cards):
+    card = two_cards["mine"]
+    owner = client_of("owner")
+    data = {f"stage_{card.stage_id}": str(team["agent2"].id), "version": str(card.version)}
+    owner.post(f"/admin/cards/{card.id}/responsibles", data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
+    page = client_of("agent").get(f"/admin/cards/details/?id={card.id}")
+    panel = page.text[page.text.index('id="responsibles"') :]
+    panel = panel[: panel.index("</section>")]
+    assert page.status_code == 200 and "<select" not in panel
+    assert "Bohdan Agent" in panel and "(by role)" in panel and "Andrii Agent" in panel
+
+
+def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, team, two_cards):
+    theirs = two_cards["theirs"]
+    agent = client_of("agent")
+    assert agent.get(f"/admin/cards/details/?id={theirs.id}").status_code == 404
+    owner = client_of("owner")
+    data = {f"stage_{theirs.stage_id}": str(team["agent"].id), "version": str(theirs.version)}
+    owner.post(f"/admin/cards/{theirs.id}/responsibles", data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
+    page = agent.get(f"/admin/cards/details/?id={theirs.id}")
+    assert page.status_code == 200 and "THEIRS-1" in page.text
