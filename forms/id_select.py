@@ -4,6 +4,7 @@ renders each option through wtforms' generic attribute code — most of a card f
 
 import html
 
+import sqlalchemy as sa
 from markupsafe import Markup
 from wtforms import SelectFieldBase
 from wtforms.validators import ValidationError
@@ -97,6 +98,19 @@ class IdSelectField(SelectFieldBase):
             yield (BLANK, self.blank_text, self.chosen_id is None, {})
         for choice_id, label in self.shown_choices():
             yield (str(choice_id), label, choice_id == self.chosen_id, {})
+
+    def populate_obj(self, obj, name):
+        """The object and its foreign key: set only the relationship, the key would change at the
+        flush, after the change log has looked for changed columns (services.audit)."""
+        related = self.data
+        setattr(obj, name, related)
+        relationship = sa.inspect(type(obj)).relationships.get(name)
+        if relationship is None:
+            return
+        mapper = sa.inspect(type(obj))
+        for local, remote in relationship.local_remote_pairs:
+            key = mapper.get_property_by_column(local).key
+            setattr(obj, key, None if related is None else getattr(related, remote.key))
 
     def pre_validate(self, form):
         if self._bad_input or (self.chosen_id is None and not self.allow_blank):

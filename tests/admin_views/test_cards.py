@@ -506,3 +506,19 @@ def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, 
     owner.post(f"/admin/cards/{theirs.id}/responsibles", data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
     page = agent.get(f"/admin/cards/details/?id={theirs.id}")
     assert page.status_code == 200 and "THEIRS-1" in page.text
+
+
+def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_cards, bank):
+    card = two_cards["mine"]
+    owner = client_of("owner")
+    assert _edit(owner, team, card, agent=str(team["agent2"].id), bank=str(bank.id)).status_code == 302
+    logged = db.session.execute(
+        sa.text("SELECT field, old_value, new_value, user_id FROM change_log WHERE entity = 'cards' AND entity_id = :id"),
+        {"id": str(card.id)},
+    ).all()
+    changes = {row.field: (row.old_value, row.new_value, row.user_id) for row in logged}
+    assert changes["agent_id"] == (str(team["agent"].id), str(team["agent2"].id), team["owner"].id)
+    assert changes["bank_id"] == (None, str(bank.id), team["owner"].id)
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    history = page.text[page.text.index("record-history") :]
+    assert "agent_id" in history and "Olena Owner" in history
