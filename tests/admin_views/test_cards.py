@@ -513,7 +513,9 @@ def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_
     owner = client_of("owner")
     assert _edit(owner, team, card, agent=str(team["agent2"].id), bank=str(bank.id)).status_code == 302
     logged = db.session.execute(
-        sa.text("SELECT field, old_value, new_value, user_id FROM change_log WHERE entity = 'cards' AND entity_id = :id"),
+        sa.text(
+            "SELECT field, old_value, new_value, user_id FROM change_log WHERE entity = 'cards' AND entity_id = :id"
+        ),
         {"id": str(card.id)},
     ).all()
     changes = {row.field: (row.old_value, row.new_value, row.user_id) for row in logged}
