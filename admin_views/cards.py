@@ -259,9 +259,13 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def responsible_rows(self, card):
         return cards.responsible_rows(card)
 
-    def people_options(self, chosen_id):
-        """The <option>s of everyone who may be made responsible, `chosen_id` selected."""
-        return Markup(options_html(card_choices.active_people(), chosen_id))  # noqa: S704
+    def people_options(self, chosen):
+        """The <option>s of everyone who may be made responsible, the `chosen` NamedPerson selected
+        (listed too if he has been blocked since: the panel's next save keeps him)."""
+        people = card_choices.active_people()
+        if chosen is not None and all(person_id != chosen.id for person_id, _name in people):
+            people = [chosen, *people]
+        return Markup(options_html(people, chosen.id if chosen else None))  # noqa: S704
 
     @expose("/<int:card_id>/responsibles", methods=["POST"])
     def responsibles(self, card_id):

@@ -96,6 +96,7 @@ def set_responsibles(card, raw, by, expected_version):
     if expected_version is None or expected_version != card.version:
         raise CardError(_l("This card was changed by someone else — reload the page."), status=409)
     stages = {s.id: s for s in db.session.get(Pipeline, card.pipeline_id).stages if not s.is_final}
+    current = {item.stage_id: item for item in card.responsibles}
     wanted, errors = {}, {}
     for key, value in raw.items():
         if not key.startswith("stage_"):
@@ -107,6 +108,8 @@ def set_responsibles(card, raw, by, expected_version):
         if not (value or "").strip():
             wanted[stage_id] = None
             continue
+        if stage_id in current and parse_id(value) == current[stage_id].user_id:
+            continue  # kept as it was, even if that person has been blocked since
         user = db.session.get(User, parse_id(value)) if parse_id(value) else None
         if user is None or not user.is_active:
             errors[key] = _l("Choose an active person.")
@@ -114,7 +117,6 @@ def set_responsibles(card, raw, by, expected_version):
             wanted[stage_id] = user.id
     if errors:
         raise CardError(_l("Check the chosen people."), errors=errors)
-    current = {item.stage_id: item for item in card.responsibles}
     for stage_id, user_id in wanted.items():
         if user_id is None and stage_id in current:
             card.responsibles.remove(current[stage_id])

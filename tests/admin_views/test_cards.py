@@ -524,3 +524,26 @@ def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_
     page = owner.get(f"/admin/cards/edit/?id={card.id}")
     history = page.text[page.text.index("record-history") :]
     assert "agent_id" in history and "Olena Owner" in history
+
+
+def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, two_cards):
+    card = two_cards["mine"]
+    owner = client_of("owner")
+    url = f"/admin/cards/{card.id}/responsibles"
+    stage_key = f"stage_{card.stage_id}"
+    data = {stage_key: str(team["agent2"].id), "version": str(card.version)}
+    assert owner.post(url, data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 302
+    team["agent2"].is_blocked = True
+    db.session.commit()
+    page = owner.get(f"/admin/cards/edit/?id={card.id}")
+    responsible = _select(page, stage_key)
+    assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
+    kept = {stage_key: str(team["agent2"].id), "version": str(fresh(card).version)}
+    assert owner.post(url, data=dict(kept, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 302
+    chosen = select(CardResponsible.user_id).where(CardResponsible.card_id == card.id)
+    assert db.session.scalar(chosen) == team["agent2"].id
+    other = _select(page, f"stage_{[s for s in cards.cards_pipeline().stages if s.id != card.stage_id][0].id}")
+    assert f'value="{team["agent2"].id}"' not in other  # not offered where he is not the choice
+    refused = dict(kept, **{f"stage_{cards.cards_pipeline().stages[1].id}": str(team["agent2"].id)})
+    refused["version"] = str(fresh(card).version)
+    assert owner.post(url, data=dict(refused, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 400
