@@ -1,15 +1,17 @@
 """What the stack itself costs a request on this machine, before any Kartoteka code: the floor under
 the load test's 200 requests/s target.
 
-`bench/floor_app.py` (Flask, Flask-Babel, Flask-Admin's stock list view of a 20-row SQLite table; no
-login, no access policy, no PostgreSQL) is served by gunicorn as a cluster web is (`-w 1 --threads`,
-`deploy/gunicorn.conf.py`), without nginx. Clients in this process (threads, kept-alive HTTP) ask
-each path for --duration seconds. Printed per path: the server process's CPU per request, the
-clients' CPU per request (they share the machine in the load test too), the rate reached, and the
-ceiling of two such processes, one per core, with nothing else running (2,000 ms ÷ server CPU).
+`bench/floor_app.py` (Flask, Flask-Babel, Flask-Admin's layout and its stock list, details and edit
+views of a 20-row SQLite table; no login, no access policy, no PostgreSQL) is served by gunicorn as
+a cluster web is (`-w 1 --threads`, `deploy/gunicorn.conf.py`), without nginx. Clients in this
+process (threads, kept-alive HTTP) ask each path for --duration seconds. Printed per path: the
+server process's CPU per request, the clients' CPU per request (they share the machine in the load
+test too), the rate reached, and the ceiling of two such processes, one per core, with nothing else
+running (2,000 ms ÷ server CPU).
 
 200 requests/s on 2 cores leaves 10 ms of CPU per request for everything: web, PostgreSQL, Redis,
-nginx and the load clients.
+nginx and the load clients. A machine's speed can swing within the hour: compare its figures with a
+load test run just before or after it.
 
     PYTHONPATH=. .venv/bin/python bench/stack_floor.py [--duration 20] [--clients 4]
 """
@@ -49,8 +51,7 @@ def serve(port, threads, database):
     argv = [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "-w", "1",
             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
             "bench.floor_app:create_app()"]  # fmt: skip
-    master = subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603
-    return master
+    return subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603
 
 
 def worker_pid(master):
