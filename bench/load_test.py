@@ -124,16 +124,19 @@ def spread_sources(url, count):
 # ------------------------------------------------------------------------------ measurement
 
 
+def children_of(pid):
+    """The pids of a process's children ([] once it has gone)."""
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
 def web_rss(run_dir):
     """RSS (kB) of each gunicorn worker process of the cluster (the children of the web masters)."""
     result = {}
     for pid_file in sorted(run_dir.glob("web*.pid")):
-        master = pid_file.read_text().strip()
-        try:
-            children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
+        for child in children_of(pid_file.read_text().strip()):
             for line in Path(f"/proc/{child}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     result[f"{pid_file.stem}:{child}"] = int(line.split()[1])

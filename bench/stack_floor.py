@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.load_test import cpu_seconds
+from bench.load_test import children_of, cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MS = 2 * 1000 / 200
@@ -56,10 +56,7 @@ def serve(port, threads, database):
 
 def worker_pid(master):
     for _ in range(300):
-        try:
-            children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-        except OSError:
-            children = []
+        children = children_of(master.pid)
         if children:
             return children[0]
         time.sleep(0.1)
