@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 
 from admin_views.base import SecuredModelView
 from admin_views.card_archive import archive_context
+from admin_views.card_rows import card_rows_renderer
 from admin_views.card_transactions import CardTransactionsMixin, refusal
 from extensions import db
 from forms.id_select import IdSelectField, options_html
@@ -177,10 +178,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         context = {
             "tab": tab,
             "tabs": TABS,
-            "stages": pipeline.stages_by_id(),
-            "now": utcnow(),
-            "badge_text": badge_text_colour,
-            "card_href": self._card_href(),
+            "card_rows": card_rows_renderer(pipeline.stages_by_id(), utcnow(), self._card_href(), badge_text_colour),
         }
         if tab == "archive":
             context.update(archive_context(current_user, request.args))

@@ -110,6 +110,27 @@ def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):
     assert "Add a card" not in page.text
 
 
+def test_the_tables_escape_what_people_typed_and_name_each_column(client_of, team, bank):
+    bank.name = "<i>Bank</i>"
+    odd = new_card(
+        team, number="<b>N&1</b>", contact_name="O'Neil <script>x</script>", contact_phone='"+380"', bank=bank
+    )
+    archived = put_on(new_card(team, number="<u>A-1</u>", contact_name="Old <em>one</em>"), "archived")
+    owner = client_of("owner")
+    for tab, card, typed, shown in (
+        ("new", odd, ("<b>N&1</b>", "<script>x</script>", '"+380"', "<i>Bank</i>"), ("&lt;b&gt;N&amp;1&lt;/b&gt;", "Neil &lt;script&gt;x&lt;/script&gt;", "+380&", "&lt;i&gt;Bank&lt;/i&gt;")),
+        ("archive", archived, ("<u>A-1</u>", "<em>one</em>"), ("&lt;u&gt;A-1&lt;/u&gt;", "Old &lt;em&gt;one&lt;/em&gt;")),
+    ):  # fmt: skip
+        page = owner.get(f"/admin/cards/?tab={tab}")
+        assert page.status_code == 200
+        assert not [text for text in typed if text in page.text], tab
+        assert all(text in page.text for text in shown), tab
+        headings = re.findall(r"<th[^>]*>([^<]+)</th>", page.text)
+        assert headings[:3] == ["Card number", "Contact name", "Phone"], tab
+        assert ("Accountant" in headings) == (tab == "archive")
+        assert f'data-card-id="{card.id}"' in page.text and f'href="/admin/tasks/auto/?card={card.id}"' in page.text
+
+
 def test_an_unknown_tab_is_a_400(client_of):
     assert client_of("owner").get("/admin/cards/?tab=everything").status_code == 400
 
