@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from admin_views.auto_task_rows import auto_task_rows
 from admin_views.base import SecuredView
 from extensions import db
 from forms.tasks import CommentForm, TaskForm
@@ -93,13 +94,15 @@ class TasksView(SecuredView):
                 abort(error.status)
             errors = self._errors(error)
         people = auto_tasks.people_names(rows)
+        numbers = auto_tasks.card_numbers(rows)
+        entered = [(row, auto_tasks.entered_values(row, people)) for row in rows]
         return self.render(
             "admin/tasks/auto.html",
             tab="auto",
             tabs=self.tabs(),
             filters=filters,
-            rows=[(row, auto_tasks.entered_values(row, people)) for row in rows],
-            numbers=auto_tasks.card_numbers(rows),
+            rows=auto_task_rows(entered, numbers, self.get_url(".auto", card="")),
+            numbers=numbers,
             next_after=next_after,
             errors=errors,
             now=utcnow(),

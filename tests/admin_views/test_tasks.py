@@ -16,7 +16,7 @@ from tests import factories
 from tests.admin_views.helpers import fresh, new_client, post_form, sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card, stage_of, walk_to
+from tests.services.test_pipeline import make_card, stage_of, tasks_of, walk_to
 
 
 @pytest.fixture
@@ -324,3 +324,20 @@ def test_anonymous_visitors_go_to_sign_in(app):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert csrf_token(client, "/login")
+
+
+def test_auto_tasks_rows_escape_what_people_typed_and_show_each_state(client_of, team):
+    card = make_card(agent=team["agent"], manager=team["manager"], number="<b>N&1</b>")
+    walk_to(card, "promo_top_up", team["owner"])
+    closed, current = tasks_of(card)
+    spec = next(s for s in closed.stage.fields if s.type in ("text", "money", "number", "date"))
+    closed.values = {**(closed.values or {}), spec.name: "<script>alert(1)</script>"}
+    current.deadline = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    page = client_of("agent").get(f"/admin/tasks/auto/?card={card.id}")
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<b>N&1</b>" not in page.text and "&lt;b&gt;N&amp;1&lt;/b&gt;" in page.text
+    rows = re.findall(r'<tr class="task-row task-state-(\w+) ([\w-]*)" data-stage-task-id="(\d+)"', page.text)
+    assert rows == [("done", "table-success", str(closed.id)), ("overdue", "table-danger", str(current.id))]
+    assert page.text.count(f'href="/admin/tasks/auto/?card={card.id}"') == 2
