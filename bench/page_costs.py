@@ -1,5 +1,6 @@
 """What one request of each page of the load test's mix costs, in process: wall and CPU time and the
-number of SQL statements, for one signed-in user on a kept database.
+number of SQL statements, for one signed-in user on a kept database; and the cards section's first
+tab, the longest page of the panel (up to 1,000 rows).
 
     PYTHONPATH=. .venv/bin/python bench/page_costs.py --database-url postgresql+psycopg://…/kartoteka_bench_… \\
         [--user manager01] [--repeat 40] 2>/dev/null
@@ -30,6 +31,7 @@ def pages(client, stage_ids, card_id):
         "tasks, incoming": lambda: client.get("/admin/tasks/", query_string={"tab": "incoming"}),
         "auto-tasks": lambda: client.get("/admin/tasks/auto/"),
         "/healthz, signed in": lambda: client.get("/healthz"),
+        "cards tab, new": lambda: client.get("/admin/cards/", query_string={"tab": "new"}),
     }
 
 
