@@ -7,7 +7,6 @@ import html
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from models.base import utcnow
 from services.tasks import STATE_CLASSES
 from services.timezones import format_local, user_zone
 
@@ -32,7 +31,7 @@ def auto_task_rows(rows, numbers, card_link):
     """Markup of the table's rows: `rows` are (stage task, [(label, text)] entered), `numbers`
     {card id: number}, `card_link` the tab's URL ending in "card=" (the card's id follows)."""
     escape = html.escape
-    zone, now = user_zone(), utcnow()
+    zone, card_link = user_zone(), escape(card_link)
     open_text = escape(_("open"))
     labels = {}  # stage id → its escaped label, looked up once a page
 
@@ -47,12 +46,12 @@ def auto_task_rows(rows, numbers, card_link):
         return escape(user.display_name) if user is not None else empty
 
     def row_markup(task, values):
-        state = "done" if task.closed_at is not None else ("overdue" if task.deadline < now else "in_work")
+        state = "overdue" if task.is_overdue else ("in_work" if task.is_open else "done")
         return ROW.format(
             state=state,
             state_class=STATE_CLASSES[state],
             task_id=int(task.id),
-            card_link=escape(card_link),
+            card_link=card_link,
             card_id=int(task.subject_id),
             number=escape(str(numbers.get(task.subject_id, task.subject_id))),
             stage=label_of(task.stage),

@@ -16,12 +16,17 @@ BLANK = "__None"  # what Flask-Admin's selects send for "none" (its select2 scri
 _UNRESOLVED = object()
 
 
-def options_html(choices, selected_id=None):
-    """The <option>s of (id, label) rows, the one with `selected_id` selected; labels escaped."""
-    return "".join(
-        f'<option value="{choice_id}"{" selected" if choice_id == selected_id else ""}>{html.escape(str(label))}</option>'
-        for choice_id, label in choices
-    )
+def options_html(choices, selected=None):
+    """The <option>s of (value, label) rows, the one whose value is `selected` selected (compared as
+    text, so an id chosen from a query string matches); values and labels escaped."""
+    escape = html.escape
+    chosen = "" if selected is None else str(selected)
+    parts = []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if chosen and value == chosen else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>')
+    return "".join(parts)
 
 
 class IdSelect2Widget:
