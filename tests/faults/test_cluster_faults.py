@@ -6,7 +6,7 @@ import time
 
 import pytest
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.registry import StartedJobRegistry
 from sqlalchemy import text
 
@@ -137,6 +137,13 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
         # Every queued job ran. The worker quit when Redis went and started again (flask worker);
         # a job it was watching then is found abandoned (here at once: the clock is moved on) and retried.
         StartedJobRegistry(queue=queue).cleanup(timestamp=time.time() + 3600)
+        # A job taken off the queue but not yet marked started when Redis went waits in the queue's
+        # intermediate list: RQ's maintenance fails it (and its Retry queues it again) once it has
+        # been seen there for over a minute; here the first sighting is put back two minutes.
+        stuck = queue.intermediate_queue
+        for job_id in stuck.get_job_ids():
+            redis.set(stuck.get_first_seen_key(job_id), time.time() - 120)
+        stuck.cleanup(Worker([queue], connection=redis), queue)
         assert wait_for(lambda: redis.scard(hooks.DONE_KEY) == len(tokens), 60), (
             sorted(set(tokens) - {t.decode() for t in redis.smembers(hooks.DONE_KEY)}),
             queue.failed_job_registry.get_job_ids(),
