@@ -2,7 +2,8 @@
 
 import fakeredis
 import redis
-from rq import Queue
+
+from jobs.handover import HandOverQueue
 
 QUEUE_NAMES = ("default", "exports")
 # The scheduler loop refreshes this key (a Unix time) every few seconds; the jobs page reads its age.
@@ -22,7 +23,7 @@ class QueueHub:
             self.connection = redis.Redis.from_url(url, health_check_interval=30)
         else:
             self.connection = fakeredis.FakeRedis(server=fakeredis.FakeServer())
-        self._queues = {name: Queue(name, connection=self.connection) for name in QUEUE_NAMES}
+        self._queues = {name: HandOverQueue(name, connection=self.connection) for name in QUEUE_NAMES}
         app.extensions["queues"] = self
 
     def queue(self, name="default"):

@@ -15,6 +15,7 @@ from rq.timeouts import TimerDeathPenalty
 from rq_scheduler import Scheduler
 from rq_scheduler.utils import to_unix
 
+from jobs.handover import HandOverMixin
 from jobs.queues import SCHEDULER_HEARTBEAT_KEY, SCHEDULER_LEADER_KEY
 from jobs.schedule import PERIODIC_JOBS, RETRY_INTERVALS
 
@@ -54,11 +55,11 @@ def record_periodic_run(connection, job, done, error):
     connection.hset(PERIODIC_LAST_RUN_KEY, job.meta["periodic_id"], json.dumps(record))
 
 
-class ContextWorker(AppContextMixin, Worker):
+class ContextWorker(AppContextMixin, HandOverMixin, Worker):
     pass
 
 
-class EmbeddedWorker(AppContextMixin, SimpleWorker):
+class EmbeddedWorker(AppContextMixin, HandOverMixin, SimpleWorker):
     # Signal handlers and SIGALRM work only in the main thread; this one runs in a thread.
     death_penalty_class = TimerDeathPenalty
 

@@ -53,6 +53,22 @@ class Load:
         self.thread.join(timeout=60)
 
 
+def where_is(queue, job_id):
+    """A job's status and every RQ list or registry that holds it, for a failure message."""
+    job = queue.fetch_job(job_id)
+    places = {
+        "queue": job_id in queue.get_job_ids(),
+        "intermediate": job_id in queue.intermediate_queue.get_job_ids(),
+        "started": job_id in queue.started_job_registry,
+        "scheduled": job_id in queue.scheduled_job_registry,
+        "failed": job_id in queue.failed_job_registry,
+        "finished": job_id in queue.finished_job_registry,
+    }
+    status = job.get_status() if job else "gone"
+    retries = job.retries_left if job else None
+    return job_id, status, retries, [name for name, here in places.items() if here]
+
+
 def test_a_move_through_web_a_reaches_boards_on_both_webs(demo, make_cluster):
     cluster = make_cluster()
     sources = sources_per_upstream(cluster.url)
@@ -85,7 +101,7 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
     queue = Queue("default", connection=Redis.from_url(private_redis.url))
     tokens = [f"before-{n}" for n in range(20)]
     for token in tokens:
-        queue.enqueue("tests.faults.hooks.record", token, 0.2, retry=Retry(max=2, interval=[1]))
+        queue.enqueue("tests.faults.hooks.record", token, 0.2, job_id=token, retry=Retry(max=2, interval=[1]))
     sources = sources_per_upstream(cluster.url)
     boards = [
         Browser(cluster.url, name, source) for name, source in zip(("owner", "admin"), sources.values(), strict=True)
@@ -114,7 +130,7 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
         assert wait_for(lambda: redis.pubsub_numsub("flask-socketio")[0][1] == 2, 90), "a web did not resubscribe"
         for token in ("after-1", "after-2"):
             tokens.append(token)
-            queue.enqueue("tests.faults.hooks.record", token)
+            queue.enqueue("tests.faults.hooks.record", token, job_id=token)
         mover = Browser(cluster.url, "owner")
         card_id = movable_cards(1)[0]
 
@@ -144,10 +160,10 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
         for job_id in stuck.get_job_ids():
             redis.set(stuck.get_first_seen_key(job_id), time.time() - 120)
         stuck.cleanup(Worker([queue], connection=redis), queue)
-        assert wait_for(lambda: redis.scard(hooks.DONE_KEY) == len(tokens), 60), (
-            sorted(set(tokens) - {t.decode() for t in redis.smembers(hooks.DONE_KEY)}),
-            queue.failed_job_registry.get_job_ids(),
-        )
+        assert wait_for(lambda: redis.scard(hooks.DONE_KEY) == len(tokens), 60), [
+            where_is(queue, token)
+            for token in sorted(set(tokens) - {t.decode() for t in redis.smembers(hooks.DONE_KEY)})
+        ]
         runs = {k.decode(): int(v) for k, v in redis.hgetall(hooks.RUNS_KEY).items()}
         assert all(runs[token] >= 1 for token in tokens)
     finally:
