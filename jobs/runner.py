@@ -204,7 +204,18 @@ def run_worker(app, burst=False, pause=REDIS_LOST_PAUSE):
     found abandoned by a worker later and retried (or failed with the reason)."""
     if burst:
         return make_worker(app).work(burst=True, with_scheduler=False)
-    return _again_when_redis_returns(lambda: make_worker(app).work(with_scheduler=False), "worker", pause)
+
+    def run():
+        worker = make_worker(app)
+        try:
+            return worker.work(with_scheduler=False)
+        finally:
+            # RQ's teardown stops the listener for its commands only after recording the worker's
+            # death, which fails while Redis is away: each worker started again would add one.
+            if worker.pubsub_thread is not None:
+                worker.pubsub_thread.stop()
+
+    return _again_when_redis_returns(run, "worker", pause)
 
 
 def run_scheduler(pause=REDIS_LOST_PAUSE):

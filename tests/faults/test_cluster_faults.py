@@ -166,6 +166,8 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
         ]
         runs = {k.decode(): int(v) for k, v in redis.hgetall(hooks.RUNS_KEY).items()}
         assert all(runs[token] >= 1 for token in tokens)
+        # The worker started again listens for RQ's commands once: its first self stopped listening.
+        assert wait_for(lambda: len(redis.pubsub_channels("rq:pubsub:*")) == 1, 10), "a worker listens twice"
     finally:
         for board in [*boards, reader]:
             board.close()
