@@ -40,8 +40,8 @@ def _row_json(row, zone=None, now=None):
     }
 
 
-# One task on the board. The page shows up to 50 a column, and a Jinja macro call for each cost
-# more than the rest of the page together; the browser's `#task-template` is this same markup.
+# One task on the board. The page shows a first page of every column, and a Jinja macro call for
+# each task cost more than the rest of the page together; the browser's `#task-template` is this same markup.
 TASK_ITEM = (
     '<li class="task{overdue}" draggable="true" data-card-id="{card_id}" data-task-id="{task_id}" tabindex="0">\n'
     '  <div class="task-number">{number}</div>\n'
@@ -129,8 +129,12 @@ class TrackerView(SecuredView):
         stage_ids = [stage.id for stage in stages]
         counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
-        pages = card_board.first_pages(current_user, stage_ids, filters, seen_counts=counts)
-        columns = [(stage, [_row_json(r, zone, now) for r in pages[stage.id]]) for stage in stages]
+        limit = card_board.FIRST_PAGE_SIZE
+        pages = card_board.first_pages(current_user, stage_ids, filters, limit=limit, seen_counts=counts)
+        columns = [
+            (stage, [_row_json(r, zone, now) for r in pages[stage.id]], card_board.next_cursor(pages[stage.id], limit))
+            for stage in stages
+        ]
         people = self._people()
         return self.render(
             "admin/tracker/board.html",
@@ -156,14 +160,10 @@ class TrackerView(SecuredView):
         after = card_board.parse_cursor(request.args["after"]) if request.args.get("after") else None
         if request.args.get("after") and after is None:
             return jsonify({"error": _("Bad page cursor.")}), 400
-        rows = card_board.column(current_user, stage_id, self._filters(), after=after)
+        limit = card_board.PAGE_SIZE if after else card_board.FIRST_PAGE_SIZE
+        rows = card_board.column(current_user, stage_id, self._filters(), after=after, limit=limit)
         zone, now = user_zone(), _now()
-        return jsonify(
-            {
-                "rows": [_row_json(r, zone, now) for r in rows],
-                "next": card_board.cursor_of(rows[-1]) if len(rows) == card_board.PAGE_SIZE else None,
-            }
-        )
+        return jsonify({"rows": [_row_json(r, zone, now) for r in rows], "next": card_board.next_cursor(rows, limit)})
 
     @expose("/card/<int:card_id>/modal")
     def modal(self, card_id):

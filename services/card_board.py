@@ -12,6 +12,9 @@ from models.pipeline import Pipeline
 from services import access
 from services import board_statements as statements
 
+# A column opens with its first FIRST_PAGE_SIZE tasks (about two screens of it) and scrolls on in
+# pages of PAGE_SIZE: the board page carries a first page of every column, most never scrolled.
+FIRST_PAGE_SIZE = 20
 PAGE_SIZE = 50
 
 
@@ -136,7 +139,7 @@ def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, 
     return db.session.execute(query, statements.params_of(user, filters, **values)).all()
 
 
-def first_pages(user, stage_ids, filters=BoardFilters(), limit=PAGE_SIZE, seen_counts=None):
+def first_pages(user, stage_ids, filters=BoardFilters(), limit=FIRST_PAGE_SIZE, seen_counts=None):
     """{stage_id: first page} for the whole board: on PostgreSQL the column page as a LATERAL
     subquery per stage, one query for the walked columns and one for the driven ones, so the scope
     is planned once, not once a column. SQLite has no LATERAL: there it is one query per column.
@@ -180,3 +183,8 @@ def cursor_text(deadline, task_id):
 
 def cursor_of(row):
     return cursor_text(row.deadline, row.id)
+
+
+def next_cursor(rows, limit):
+    """The cursor of the page after `rows`, or None when `rows` (asked for `limit`) was the last."""
+    return cursor_of(rows[-1]) if rows and len(rows) == limit else None

@@ -58,7 +58,35 @@
         body.dataset.cursor = data.next || "";
         delete body.dataset.loading;
         setEmpty(body);
+        watchEnd(body);
+      })
+      .catch(function () {
+        delete body.dataset.loading;
+        window.setTimeout(function () { watchEnd(body); }, 5000);
       });
+  }
+
+  // Keyset paging: the first page comes with the HTML; the next one when a column's last task comes
+  // into sight, whether the column scrolls, the page scrolls (narrow screens) or it is not long
+  // enough to scroll at all.
+  var watched = new WeakMap();
+  var endWatcher = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var body = entry.target.parentElement;
+      if (!entry.isIntersecting || !body || watched.get(body) !== entry.target) { return; }
+      endWatcher.unobserve(entry.target);
+      watched.delete(body);
+      if (body.dataset.cursor && !body.dataset.loading) { loadColumn(body.parentElement.dataset.stageId, true); }
+    });
+  }, { rootMargin: "0px 0px 120px 0px" });
+
+  function watchEnd(body) {
+    var last = watched.get(body);
+    if (last) { endWatcher.unobserve(last); watched.delete(body); }
+    if (body.dataset.cursor && body.lastElementChild) {
+      watched.set(body, body.lastElementChild);
+      endWatcher.observe(body.lastElementChild);
+    }
   }
 
   function applyCounts(counts) {
@@ -73,14 +101,7 @@
       .then(applyCounts);
   }
 
-  // Keyset paging: the first page comes with the HTML; the next ones when a column is scrolled down.
-  board.querySelectorAll(".board-column-body").forEach(function (body) {
-    var stageId = body.parentElement.dataset.stageId;
-    body.addEventListener("scroll", function () {
-      if (body.dataset.loading || !body.dataset.cursor) { return; }
-      if (body.scrollTop + body.clientHeight >= body.scrollHeight - 80) { loadColumn(stageId, true); }
-    });
-  });
+  board.querySelectorAll(".board-column-body").forEach(watchEnd);
 
   function showErrors(form, data) {
     form.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });

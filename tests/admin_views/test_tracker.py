@@ -115,15 +115,33 @@ def test_filters_apply_to_the_page_counts_and_columns(client_of, cards, team):
 
 
 def test_a_column_pages_by_cursor(client_of, team):
-    made = {make_card(agent=team["agent"]).id for _ in range(62)}
+    made = {make_card(agent=team["agent"]).id for _ in range(72)}
     owner = client_of("owner")
     url = f"/admin/tracker/column/{stage_of('linking_access').id}"
     first = owner.get(url).json
-    assert len(first["rows"]) == 50 and first["next"]
+    assert len(first["rows"]) == card_board.FIRST_PAGE_SIZE == 20 and first["next"]
     second = owner.get(url, query_string={"after": first["next"]}).json
-    assert len(second["rows"]) == 12 and second["next"] is None
-    seen = [row["card_id"] for row in first["rows"] + second["rows"]]
+    assert len(second["rows"]) == card_board.PAGE_SIZE == 50 and second["next"]
+    third = owner.get(url, query_string={"after": second["next"]}).json
+    assert len(third["rows"]) == 2 and third["next"] is None
+    seen = [row["card_id"] for row in first["rows"] + second["rows"] + third["rows"]]
     assert len(seen) == len(set(seen)) and set(seen) == made
+
+
+def test_the_board_page_carries_each_columns_first_page_and_where_the_next_begins(client_of, team):
+    made = {make_card(agent=team["agent"]).id for _ in range(23)}
+    stage_id = stage_of("linking_access").id
+    owner = client_of("owner")
+    page = owner.get("/admin/tracker/").text
+    column = page.split(f'data-stage-id="{stage_id}"', 1)[1].split("</section>", 1)[0]
+    shown = [int(card_id) for card_id in re.findall(r'data-card-id="(\d+)"', column)]
+    assert len(shown) == card_board.FIRST_PAGE_SIZE
+    cursor = re.search(r'data-cursor="([^"]*)"', column).group(1)
+    rest = owner.get(f"/admin/tracker/column/{stage_id}", query_string={"after": cursor}).json
+    assert rest["next"] is None
+    assert sorted(shown + [row["card_id"] for row in rest["rows"]]) == sorted(made)
+    other = page.split(f'data-stage-id="{stage_of("promo_top_up").id}"', 1)[1].split("</section>", 1)[0]
+    assert 'data-cursor=""' in other  # an empty column has no next page
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "2026-13-01T00:00:00_1", "2026-01-01T00:00:00_x", "_"])
