@@ -7,6 +7,8 @@ import html
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from models.base import utcnow
+from services.auto_tasks import entered_values
 from services.tasks import STATE_CLASSES
 from services.timezones import format_local, user_zone
 
@@ -27,43 +29,36 @@ ROW = (
 VALUE = '<div><span class="text-muted">{label}:</span> {text}</div>'
 
 
-def auto_task_rows(rows, numbers, card_link):
-    """Markup of the table's rows: `rows` are (stage task, [(label, text)] entered), `numbers`
-    {card id: number}, `card_link` the tab's URL ending in "card=" (the card's id follows)."""
+def auto_task_rows(steps, stages, people, card_link):
+    """Markup of the table's rows: `steps` (services.auto_tasks.Step), `stages` {id: stage with its
+    fields}, `people` {user id: name}, `card_link` the tab's URL ending in "card=" (the card's id
+    follows)."""
     escape = html.escape
-    zone, card_link = user_zone(), escape(card_link)
-    open_text = escape(_("open"))
-    labels = {}  # stage id → its escaped label, looked up once a page
+    zone, card_link, now = user_zone(), escape(card_link), utcnow()
+    open_text, dash = escape(_("open")), "—"
+    labels = {stage_id: escape(str(stage.label)) for stage_id, stage in stages.items()}
+    names = {user_id: escape(name) for user_id, name in people.items()}
 
-    def label_of(stage):
-        if stage is None:
-            return ""
-        if stage.id not in labels:
-            labels[stage.id] = escape(str(stage.label))
-        return labels[stage.id]
-
-    def name_of(user, empty):
-        return escape(user.display_name) if user is not None else empty
-
-    def row_markup(task, values):
-        state = "overdue" if task.is_overdue else ("in_work" if task.is_open else "done")
+    def row_markup(step):
+        state = "overdue" if step.is_overdue(now) else ("in_work" if step.is_open else "done")
+        values = entered_values(step, stages[step.stage_id], people)
         return ROW.format(
             state=state,
             state_class=STATE_CLASSES[state],
-            task_id=int(task.id),
+            task_id=int(step.id),
             card_link=card_link,
-            card_id=int(task.subject_id),
-            number=escape(str(numbers.get(task.subject_id, task.subject_id))),
-            stage=label_of(task.stage),
-            seq=int(task.seq),
-            assignee=name_of(task.assignee, "—"),
-            opened=escape(format_local(task.opened_at, zone)),
-            deadline=escape(format_local(task.deadline, zone)),
-            closed=escape(format_local(task.closed_at, zone)) if task.closed_at else open_text,
-            closed_by=name_of(task.closed_by, ""),
-            next_stage=label_of(task.moved_to_stage),
+            card_id=int(step.subject_id),
+            number=escape(step.number),
+            stage=labels.get(step.stage_id, ""),
+            seq=int(step.seq),
+            assignee=names.get(step.assignee_id, dash),
+            opened=escape(format_local(step.opened_at, zone)),
+            deadline=escape(format_local(step.deadline, zone)),
+            closed=escape(format_local(step.closed_at, zone)) if step.closed_at else open_text,
+            closed_by=names.get(step.closed_by_id, ""),
+            next_stage=labels.get(step.moved_to_stage_id, ""),
             values="".join(VALUE.format(label=escape(str(label)), text=escape(str(text))) for label, text in values),
         )
 
     # Markup of escaped values only: every text above went through html.escape, the ids are numbers.
-    return Markup("\n".join(row_markup(task, values) for task, values in rows))  # noqa: S704
+    return Markup("\n".join(row_markup(step) for step in steps))  # noqa: S704

@@ -93,21 +93,20 @@ class TasksView(SecuredView):
             if error.status != 400 or not error.errors:
                 abort(error.status)
             errors = self._errors(error)
-        people = auto_tasks.people_names(rows)
-        numbers = auto_tasks.card_numbers(rows)
-        entered = [(row, auto_tasks.entered_values(row, people)) for row in rows]
+        stages = auto_tasks.stages_with_fields()
+        people = auto_tasks.people_names(rows, stages)
         return self.render(
             "admin/tasks/auto.html",
             tab="auto",
             tabs=self.tabs(),
             filters=filters,
-            rows=auto_task_rows(entered, numbers, self.get_url(".auto", card="")),
-            numbers=numbers,
+            rows=auto_task_rows(rows, stages, people, self.get_url(".auto", card="")),
+            numbers={row.subject_id: row.number for row in rows},
             next_after=next_after,
             errors=errors,
             now=utcnow(),
             people=tasks.filter_people(current_user),
-            stages=auto_tasks.pipeline_stages(),
+            stages=auto_tasks.pipeline_stages(stages),
             states=auto_tasks.AUTO_STATES,
         ), (400 if errors else 200)
 

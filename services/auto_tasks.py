@@ -3,17 +3,18 @@ its page and for exports; the values entered at each step, with people and card 
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.orm import defaultload, joinedload, selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from extensions import db
 from models.base import utcnow
 from models.card import Card
-from models.pipeline import Stage, StageTask
-from models.user import NAME_ONLY_LOADS, User
-from services import access, pipeline, tasks
+from models.pipeline import Pipeline, Stage, StageTask
+from models.user import User
+from services import access, tasks
 from services.errors import MAX_ID_DIGITS
 from services.tasks import PAGE_SIZE, TaskError
 
@@ -39,14 +40,46 @@ def cursor_of(task):
     return f"{task.opened_at.isoformat()}_{task.id}"
 
 
-# The rows show people by name and the step's stage with its fields (for the entered values):
-# not the people's roles' grants and memberships, nor the stages' moves.
-ROW_LOADS = (
-    joinedload(StageTask.assignee).options(*NAME_ONLY_LOADS),
-    selectinload(StageTask.closed_by).options(*NAME_ONLY_LOADS),
-    defaultload(StageTask.stage).lazyload(Stage.moves),
-    selectinload(StageTask.moved_to_stage).options(*pipeline.STAGE_ONLY),
+# A step of the tab is read as these columns, not as a StageTask with its stage and people: the
+# stages come once a page (stages_with_fields) and the people's names in one query (people_names).
+STEP_COLUMNS = (
+    StageTask.id,
+    StageTask.subject_id,
+    StageTask.seq,
+    StageTask.stage_id,
+    StageTask.assignee_id,
+    StageTask.opened_at,
+    StageTask.deadline,
+    StageTask.closed_at,
+    StageTask.closed_by_id,
+    StageTask.moved_to_stage_id,
+    StageTask.values,
+    Card.number,
 )
+
+
+class Step(NamedTuple):
+    """One row of the auto-tasks tab: a card's stage task with its card's number."""
+
+    id: int
+    subject_id: int
+    seq: int
+    stage_id: int
+    assignee_id: int | None
+    opened_at: datetime
+    deadline: datetime
+    closed_at: datetime | None
+    closed_by_id: int | None
+    moved_to_stage_id: int | None
+    values: Any
+    number: str
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    def is_overdue(self, now):
+        return self.closed_at is None and self.deadline < now
 
 
 @dataclass
@@ -97,20 +130,21 @@ class AutoFilters:
         return {k: v for k, v in {**self.raw, **extra}.items() if v}
 
 
-def auto_task_query(user, args):
+def auto_task_query(user, args, columns=None):
     """A Select of the card stage tasks the user may see (cards in his scope), filtered by `args`
-    (a mapping or AutoFilters). Newest first (opened_at, id); one card's history in order of its
-    steps. Raises TaskError (403 without cards.view, 400 for a malformed filter)."""
+    (a mapping or AutoFilters): StageTask objects, or `columns` of them and their cards. Newest
+    first (opened_at, id); one card's history in order of its steps. Raises TaskError (403 without
+    cards.view, 400 for a malformed filter)."""
     if not (access.can(user, "tasks.view") and access.can(user, "cards.view")):
         raise TaskError(_l("You may not see the stage tasks."), status=403)
     filters = args if isinstance(args, AutoFilters) else AutoFilters.from_args(args)
     if filters.errors:
         raise TaskError(_l("The filter was not understood."), errors=filters.errors)
     query = (
-        select(StageTask)
+        select(*(columns or (StageTask,)))
+        .select_from(StageTask)
         .join(Card, and_(StageTask.subject_type == "card", Card.id == StageTask.subject_id))
         .where(Card.deleted_at.is_(None))
-        .options(*ROW_LOADS)
     )
     clause = access.scope_clause(user, Card)
     if clause is not None:
@@ -147,28 +181,33 @@ def auto_task_query(user, args):
 
 
 def auto_task_page(user, filters, page_size=PAGE_SIZE):
-    """(stage tasks, next cursor or None); LIMIT page_size + 1, never a COUNT."""
-    rows = db.session.scalars(auto_task_query(user, filters).limit(page_size + 1)).unique().all()
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    return rows, (cursor_of(rows[-1]) if more and rows else None)
+    """(Steps, next cursor or None); LIMIT page_size + 1, never a COUNT."""
+    query = auto_task_query(user, filters, STEP_COLUMNS).limit(page_size + 1)
+    steps = [Step(*row) for row in db.session.execute(query)]
+    more = len(steps) > page_size
+    steps = steps[:page_size]
+    return steps, (cursor_of(steps[-1]) if more and steps else None)
 
 
-def card_numbers(stage_tasks):
-    """{card id: number} for the card stage tasks of one page: one query."""
-    ids = {t.subject_id for t in stage_tasks if t.subject_type == "card"}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Card.id, Card.number).where(Card.id.in_(ids))).all())
+def stages_with_fields():
+    """{stage id: stage} of the cards pipeline with its fields, in position order: two queries."""
+    query = (
+        select(Stage)
+        .join(Pipeline)
+        .where(Pipeline.code == "cards")
+        .order_by(Stage.position)
+        .options(selectinload(Stage.fields), lazyload(Stage.moves))
+    )
+    return {stage.id: stage for stage in db.session.scalars(query)}
 
 
-def entered_values(stage_task, people=None):
+def entered_values(step, stage, people=None):
     """[(label, text)] of the values entered when the step was closed, in the stage's field order."""
     from flask_babel import gettext as _
 
-    values = stage_task.values or {}
+    values = step.values or {}
     result = []
-    for spec in stage_task.stage.fields:
+    for spec in stage.fields:
         if spec.name not in values:
             continue
         value = values[spec.name]
@@ -184,12 +223,14 @@ def entered_values(stage_task, people=None):
     return result
 
 
-def people_names(stage_tasks):
-    """{user id: name} of the people chosen in "user" fields of these steps: one query."""
+def people_names(steps, stages):
+    """{user id: name} of the steps' responsibles, of who closed them and of the people chosen in
+    their "user" fields: one query."""
     ids = set()
-    for task in stage_tasks:
-        for spec in task.stage.fields:
-            value = (task.values or {}).get(spec.name)
+    for step in steps:
+        ids.update(filter(None, (step.assignee_id, step.closed_by_id)))
+        for spec in stages[step.stage_id].fields:
+            value = (step.values or {}).get(spec.name)
             if spec.type == "user" and isinstance(value, int):
                 ids.add(value)
     if not ids:
@@ -198,6 +239,6 @@ def people_names(stage_tasks):
     return {row.id: row.full_name or row.username for row in rows}
 
 
-def pipeline_stages():
+def pipeline_stages(stages=None):
     """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
-    return [(stage.id, stage.label) for stage in pipeline.stages_by_id().values()]
+    return [(stage.id, stage.label) for stage in (stages or stages_with_fields()).values()]

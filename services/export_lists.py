@@ -165,25 +165,28 @@ def auto_rows(user, args):
     from services import auto_tasks, tasks
 
     filters = auto_tasks.AutoFilters.from_args(_without(args, "after"))
+    stages = auto_tasks.stages_with_fields()
     while True:
         try:
             page, cursor = auto_tasks.auto_task_page(user, filters, page_size=exports.BATCH)
         except tasks.TaskError as error:
             raise _task_error(error) from error
-        numbers, people = auto_tasks.card_numbers(page), auto_tasks.people_names(page)
+        people = auto_tasks.people_names(page, stages)
         converted = [
             (
-                numbers.get(task.subject_id, ""),
-                task.seq,
-                localized(task.stage),
-                task.assignee.display_name if task.assignee else "",
-                task.opened_at,
-                task.deadline,
-                task.closed_at,
-                task.closed_by.display_name if task.closed_by else "",
-                "; ".join(f"{label}: {text}" for label, text in auto_tasks.entered_values(task, people)),
+                step.number,
+                step.seq,
+                localized(stages[step.stage_id]),
+                people.get(step.assignee_id, ""),
+                step.opened_at,
+                step.deadline,
+                step.closed_at,
+                people.get(step.closed_by_id, ""),
+                "; ".join(
+                    f"{label}: {text}" for label, text in auto_tasks.entered_values(step, stages[step.stage_id], people)
+                ),
             )
-            for task in page
+            for step in page
         ]
         yield from converted
         if cursor is None:

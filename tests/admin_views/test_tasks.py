@@ -1,6 +1,7 @@
 """The tasks section over HTTP: tabs and their access, colours, filters, the create form, the task
 page (status, comments), IDOR, CSRF, and the auto-tasks tab."""
 
+import html
 import re
 from datetime import datetime, timedelta
 
@@ -341,3 +342,19 @@ def test_auto_tasks_rows_escape_what_people_typed_and_show_each_state(client_of,
     rows = re.findall(r'<tr class="task-row task-state-(\w+) ([\w-]*)" data-stage-task-id="(\d+)"', page.text)
     assert rows == [("done", "table-success", str(closed.id)), ("overdue", "table-danger", str(current.id))]
     assert page.text.count(f'href="/admin/tasks/auto/?card={card.id}"') == 2
+
+
+def test_auto_tasks_rows_name_the_responsible_who_closed_and_the_next_stage(client_of, team):
+    card = make_card(agent=team["agent"], manager=team["manager"], number="NAMED-1")
+    walk_to(card, "promo_top_up", team["owner"])
+    closed, current = tasks_of(card)
+    page = client_of("owner").get(f"/admin/tasks/auto/?card={card.id}")
+    row = page.text.split(f'data-stage-task-id="{closed.id}"', 1)[1].split("</tr>", 1)[0]
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    number, stage, seq, assignee, _opened, _deadline, _closed, closed_by, next_stage, _values = cells
+    assert (number, seq) == ("NAMED-1", "1")
+    assert (stage, next_stage) == (stage_of("linking_access").name_en, stage_of("promo_top_up").name_en)
+    assert assignee == closed.assignee.display_name and assignee
+    assert closed_by == team["owner"].display_name
+    open_row = page.text.split(f'data-stage-task-id="{current.id}"', 1)[1].split("</tr>", 1)[0]
+    assert open_row.count("<td") == 10 and "</td>\n  <td></td>\n  <td></td>" in open_row  # not closed, no next
