@@ -200,7 +200,9 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def edit_view(self):
         card_id = self._card_id_from_args()
         if not self.can_edit:
-            self.scoped_card(card_id)  # a 404 before a redirect that would confirm the card exists
+            # A 404 before a redirect that would confirm the card exists; the card alone, not its
+            # people, directories and transactions.
+            self.scoped_card(card_id, lazyload("*"))
             return redirect(self.get_url(".details_view", id=card_id, url=get_redirect_target()))
         return super().edit_view()
 

@@ -212,6 +212,26 @@ def test_an_agent_gets_404_on_another_agents_card(client_of, two_cards):
     assert page.status_code == 200 and "MINE-1" in page.text and 'id="transactions"' in page.text
 
 
+def test_the_edit_url_sends_someone_without_the_right_to_the_details_reading_the_card_alone(client_of, two_cards):
+    agent, mine = client_of("agent"), two_cards["mine"].id
+    agent.get("/admin/tracker/")  # the session's first request also reads the person's access once
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        response = agent.get(f"/admin/cards/edit/?id={mine}")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert response.status_code == 302 and f"/admin/cards/details/?id={mine}" in response.headers["Location"]
+    # the signed-in person, the card, its responsible people (for the scope): not the card's people,
+    # directories or transactions
+    assert len(seen) <= 4, seen
+    assert not any("from transactions" in statement or "from banks" in statement for statement in seen)
+
+
 def test_posting_to_another_agents_card_is_a_404_and_changes_nothing(client_of, two_cards, team):
     manager = client_of("manager")
     theirs = put_on(two_cards["theirs"], "fund_card")
