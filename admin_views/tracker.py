@@ -41,7 +41,8 @@ def _row_json(row, zone=None, now=None):
 
 
 # One task on the board. The page shows a first page of every column, and a Jinja macro call for
-# each task cost more than the rest of the page together; the browser's `#task-template` is this same markup.
+# each task cost more than the rest of the page together; the browser's `#task-template` is this
+# same markup.
 TASK_ITEM = (
     '<li class="task{overdue}" draggable="true" data-card-id="{card_id}" data-task-id="{task_id}" tabindex="0">\n'
     '  <div class="task-number">{number}</div>\n'
@@ -129,7 +130,7 @@ class TrackerView(SecuredView):
         stage_ids = [stage.id for stage in stages]
         counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
-        limit = card_board.FIRST_PAGE_SIZE
+        limit = card_board.page_limit(None)
         pages = card_board.first_pages(current_user, stage_ids, filters, limit=limit, seen_counts=counts)
         columns = [
             (stage, [_row_json(r, zone, now) for r in pages[stage.id]], card_board.next_cursor(pages[stage.id], limit))
@@ -160,7 +161,7 @@ class TrackerView(SecuredView):
         after = card_board.parse_cursor(request.args["after"]) if request.args.get("after") else None
         if request.args.get("after") and after is None:
             return jsonify({"error": _("Bad page cursor.")}), 400
-        limit = card_board.PAGE_SIZE if after else card_board.FIRST_PAGE_SIZE
+        limit = card_board.page_limit(after)
         rows = card_board.column(current_user, stage_id, self._filters(), after=after, limit=limit)
         zone, now = user_zone(), _now()
         return jsonify({"rows": [_row_json(r, zone, now) for r in rows], "next": card_board.next_cursor(rows, limit)})

@@ -7,14 +7,13 @@ from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.orm import lazyload, selectinload
 
 from extensions import db
 from models.base import utcnow
 from models.card import Card
-from models.pipeline import Pipeline, Stage, StageTask
+from models.pipeline import StageTask
 from models.user import User
-from services import access, tasks
+from services import access, pipeline, tasks
 from services.errors import MAX_ID_DIGITS
 from services.tasks import PAGE_SIZE, TaskError
 
@@ -190,15 +189,8 @@ def auto_task_page(user, filters, page_size=PAGE_SIZE):
 
 
 def stages_with_fields():
-    """{stage id: stage} of the cards pipeline with its fields, in position order: two queries."""
-    query = (
-        select(Stage)
-        .join(Pipeline)
-        .where(Pipeline.code == "cards")
-        .order_by(Stage.position)
-        .options(selectinload(Stage.fields), lazyload(Stage.moves))
-    )
-    return {stage.id: stage for stage in db.session.scalars(query)}
+    """{stage id: stage} of the cards pipeline with its fields: two queries."""
+    return pipeline.stages_by_id(loads=pipeline.STAGE_WITH_FIELDS)
 
 
 def entered_values(step, stage, people=None):
@@ -239,6 +231,6 @@ def people_names(steps, stages):
     return {row.id: row.full_name or row.username for row in rows}
 
 
-def pipeline_stages(stages=None):
-    """(id, label) of the cards pipeline's stages, for the auto-tasks stage filter."""
-    return [(stage.id, stage.label) for stage in (stages or stages_with_fields()).values()]
+def pipeline_stages(stages):
+    """(id, label) of the cards pipeline's stages (stages_with_fields), for the auto-tasks stage filter."""
+    return [(stage.id, stage.label) for stage in stages.values()]

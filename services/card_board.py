@@ -185,6 +185,11 @@ def cursor_of(row):
     return cursor_text(row.deadline, row.id)
 
 
+def page_limit(after):
+    """How many tasks a column page holds: the first one FIRST_PAGE_SIZE, those `after` a cursor PAGE_SIZE."""
+    return FIRST_PAGE_SIZE if after is None else PAGE_SIZE
+
+
 def next_cursor(rows, limit):
     """The cursor of the page after `rows`, or None when `rows` (asked for `limit`) was the last."""
     return cursor_of(rows[-1]) if rows and len(rows) == limit else None
