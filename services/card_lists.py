@@ -1,12 +1,13 @@
 """The lists of the cards section: the small tabs (searched in the browser) and the keyset-paged,
 server-filtered archive — never a COUNT."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from time import monotonic
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, null, select, union, union_all
+from sqlalchemy import literal, null, select, text, union, union_all
 from sqlalchemy.orm import aliased
 
 from extensions import db
@@ -14,7 +15,7 @@ from models.base import utcnow
 from models.card import Card, CardResponsible
 from models.directory import Bank, Contractor
 from models.user import User
-from services import access, card_board, pipeline
+from services import access, card_board, database, pipeline
 from services.errors import parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
@@ -209,13 +210,14 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
             query = query.where(getattr(Card, attr) == value)
     if filters.after is not None:
         query = query.where(Card.id < filters.after)
-    if _by_someone_unseen(user, filters) or _contact_in_narrow_scope(user, filters):
+    rare = bool(filters.contact) and _rare_contact(filters.contact)
+    if _by_someone_unseen(user, filters) or (not rare and _contact_in_narrow_scope(user, filters)):
         rows = _scope_branch_rows(user, filters, query, page_size + 1)
     else:
         if not _scope_implied(user, filters):
             query = access.scope(user, query, Card)
         if filters.contact:
-            rows = _contact_rows(query, filters.after, page_size + 1, _names_a_person(filters.contact))
+            rows = _contact_rows(query, filters.after, page_size + 1, rare)
         else:
             rows = db.session.execute(query.order_by(Card.id.desc()).limit(page_size + 1)).all()
     has_next = len(rows) > page_size
@@ -251,17 +253,17 @@ def _by_someone_unseen(user, filters):
 
 
 def _contact_in_narrow_scope(user, filters):
-    """A contact search by a viewer who sees little of the archive (and no filter by one of his
-    people). Newest-first, the walk of _contact_rows serves a common name only where the viewer
-    sees much of the archive: an agent sees ~2 % of it, so the walk found ~10 matches in its
-    20,000 rows and the trigram step then read every card with that name (~27,000 rows, 140 ms
-    idle for agent05 and "Іван"). A manager's 10 % fills the page in the walk (10 ms)."""
-    if not filters.contact or _names_a_person(filters.contact) or not access.has_narrow_scope(user):
+    """A search for a common contact by a viewer who sees little of the archive (and no filter by
+    one of his people). Newest-first, the walk of _contact_rows serves a common name only where the
+    viewer sees much of the archive: an agent sees ~2-5 % of it, so the walk found ~10-40 matches
+    in its 20,000 rows and the trigram step then read every card with that name (~27,000 rows,
+    100-140 ms for agent01 and a first name). A manager's 20 % fills the page in the walk (15 ms)."""
+    if not filters.contact or not access.has_narrow_scope(user):
         return False
     return not _scope_implied(user, filters) and _archive_share(user) < NARROW_ARCHIVE_SHARE
 
 
-NARROW_ARCHIVE_SHARE = 0.05
+NARROW_ARCHIVE_SHARE = 0.10
 _SHARE_TTL = 60.0
 _shares = {}  # user id → (when, his share of the archive): only the plan depends on it, never the rows
 
@@ -298,25 +300,46 @@ def _scope_branch_rows(user, filters, query, limit):
     # "id + 0": no branch walks an id index; each takes its rows from bitmaps and sorts them.
     pages = [select(b.order_by((Card.id + 0).desc()).limit(limit).subquery()) for b in branches]
     seen = union(*pages).subquery("seen")
-    return db.session.execute(select(seen).order_by(seen.c.id.desc()).limit(limit)).all()
+    page = select(seen).order_by(seen.c.id.desc()).limit(limit)
+    return db.session.execute(page.execution_options(**_FOR_ITS_VALUES)).all()
 
 
-def _names_a_person(term):
-    """Two words or more ("Юрій Олійнук"): a substring so rare that its trigram index finds its
-    few rows at once (~5 ms), where the walk of _contact_rows tests 20,000 rows first (~15 ms)."""
-    return len([word for word in term.split() if len(word) >= 2]) >= 2
+def _rare_contact(term):
+    """Whether so few cards hold `term` that its trigram index serves the search best: reading all
+    of them costs less than walking the archive for a page of them. A surname matches ~3,000 cards
+    of 1.1 M (10-15 ms through the index, 20-45 ms of walk); a first name ~25,000 (80-90 ms
+    through the index, 10-20 ms of walk for a manager). Two words or more ("Юрій Олійнук") are rare;
+    for one, PostgreSQL's estimate from the columns' statistics tells (surnames 220-11,000 rows,
+    first names 22,000-67,000), at the cost of planning one small statement."""
+    if len([word for word in term.split() if len(word) >= 2]) >= 2:
+        return True
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    pattern = "%" + _like_escape(term) + "%"
+    plan = db.session.execute(_ESTIMATE.execution_options(**_FOR_ITS_VALUES), {"p": pattern}).scalar()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"] <= RARE_CONTACT_ROWS
+
+
+RARE_CONTACT_ROWS = 15_000
+_ESTIMATE = text(
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM cards"
+    " WHERE contact_name ILIKE :p ESCAPE '\\' OR contact_phone ILIKE :p ESCAPE '\\'"
+)
+_FOR_ITS_VALUES = {database.CUSTOM_PLAN: True}
 
 
 def _contact_rows(query, after, limit, rare=False):
     """The newest `limit` rows of a contact search, in two bounded steps. The planner cannot tell
     how rare a substring is: newest-first, it walks the archive's id index testing every row, which
     for a rare name in a manager's scope meant ~80,000 rows (120 ms idle, seconds under load). A
-    `rare` term (_names_a_person) takes the trigram index alone. Any other: first the newest
+    `rare` term (_rare_contact) takes the trigram index alone. Any other: first the newest
     CONTACT_WALK archived cards only (a common name fills the page there); then, if the page is not
     full, the older ones through the trigram index (ordered by an expression, so that no id index is
     walked), which costs as many rows as the name matches."""
     if rare:
-        return db.session.execute(query.order_by((Card.id + 0).desc()).limit(limit)).all()
+        by_trigrams = query.order_by((Card.id + 0).desc()).limit(limit)
+        return db.session.execute(by_trigrams.execution_options(**_FOR_ITS_VALUES)).all()
     window = select(Card.id).where(Card.bucket == "archive", Card.deleted_at.is_(None))
     if after is not None:
         window = window.where(Card.id < after)
@@ -326,5 +349,5 @@ def _contact_rows(query, after, limit, rare=False):
     rows = db.session.execute(query.where(Card.id > floor).order_by(Card.id.desc()).limit(limit)).all()
     if len(rows) < limit:
         older = query.where(Card.id <= floor).order_by((Card.id + 0).desc()).limit(limit - len(rows))
-        rows += db.session.execute(older).all()
+        rows += db.session.execute(older.execution_options(**_FOR_ITS_VALUES)).all()
     return rows

@@ -202,6 +202,7 @@ def test_a_contact_search_by_someone_who_sees_little_takes_the_branches_and_find
 
     viewers = ("agent", "agent2", "manager", "accountant2")
     card_lists._shares.clear()
+    monkeypatch.setattr(card_lists, "RARE_CONTACT_ROWS", -1)  # "Іван" is a common name here
     monkeypatch.setattr(card_lists, "NARROW_ARCHIVE_SHARE", 1.01)  # every narrow viewer sees "little"
     branches = []
     through_branches = {viewer: pages(team[viewer]) for viewer in viewers}
@@ -253,6 +254,7 @@ def test_a_contact_search_pages_newest_first_across_its_two_steps(team, monkeypa
     """Whatever part of the archive the newest-first walk covers, the index step finds the older
     matches: the same rows, in the same order, page after page."""
     monkeypatch.setattr(card_lists, "CONTACT_WALK", walk)
+    monkeypatch.setattr(card_lists, "RARE_CONTACT_ROWS", -1)  # as common as a first name: the walk first
     names = ["Ткачук Оксана", "Other", "Other", "Ткачук Ірина", "Other", "Ткачук Петро", "Other", "Другий Ткачук"]
     made = [put_on(new_card(team, contact_name=name), "archived") for name in names]
     expected = [card.id for card in reversed(made) if "Ткачук" in card.contact_name]
@@ -289,6 +291,52 @@ def test_a_search_for_a_full_name_goes_straight_to_the_index_and_pages_within_th
             if after is None:
                 break
         assert found == expected and len(expected) >= 3
+
+
+def test_a_single_word_that_few_cards_hold_goes_straight_to_the_index_and_a_common_one_walks_first(
+    team,  # noqa: F811
+    monkeypatch,
+):
+    """On PostgreSQL the planner's estimate of the word's cards chooses: at most RARE_CONTACT_ROWS,
+    one query of the cards through the trigram index; more, the newest-first walk bounded by its
+    floor, then the index. Elsewhere there is no estimate and every single word walks. Both find the
+    same cards in the same order."""
+    names = ["Ткачук Оксана", "Other", "Петро Ткачук", "Other", "Ткачук Ірина"]
+    made = [put_on(new_card(team, contact_name=name), "archived") for name in names]
+    expected = [card.id for card in reversed(made) if "Ткачук" in card.contact_name]
+    postgresql = db.engine.dialect.name == "postgresql"
+
+    def search(viewer):
+        filters = card_lists.ArchiveFilters.from_args({"contact": "Ткачук"})
+        with statements() as seen:
+            rows, after = card_lists.archive_page(viewer, filters, page_size=10)
+        assert after is None
+        return [row.id for row in rows], [s for s in seen if "from cards" in s and not s.startswith("explain")]
+
+    for viewer in (team["owner"], team["manager"]):
+        found, queries = search(viewer)
+        assert found == [i for i in expected if viewer is team["owner"] or db.session.get(Card, i).manager_id == viewer.id]
+        assert any("offset" in q for q in queries) != postgresql  # the walk's floor only without an estimate
+        monkeypatch.setattr(card_lists, "RARE_CONTACT_ROWS", -1)
+        common, queries = search(viewer)
+        assert common == found and any("offset" in q for q in queries)
+        monkeypatch.undo()
+    assert card_lists._rare_contact("Ткачук") == postgresql
+
+
+def test_the_contact_searchs_statements_are_planned_for_their_values_every_time(team):  # noqa: F811
+    """psycopg prepares a statement after a few runs and PostgreSQL may then plan it once for every
+    value; the trigram step of a contact search is sent unprepared however often it runs, while
+    the app's other statements stay prepared."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements and generic plans are PostgreSQL's")
+    put_on(new_card(team, contact_name="Ткачук Оксана"), "archived")
+    for _ in range(12):
+        card_lists.archive_page(team["owner"], card_lists.ArchiveFilters.from_args({"contact": "Ткачук"}))
+        card_lists.archive_page(team["owner"], card_lists.ArchiveFilters.from_args({"bank": "1"}))
+    prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("cards.bank_id =" in statement for statement in prepared)  # the bank filter: prepared
+    assert not any("ilike" in statement.lower() for statement in prepared)
 
 
 def test_an_exactly_full_last_page_has_no_next(team):  # noqa: F811
