@@ -315,7 +315,9 @@ def test_a_single_word_that_few_cards_hold_goes_straight_to_the_index_and_a_comm
 
     for viewer in (team["owner"], team["manager"]):
         found, queries = search(viewer)
-        assert found == [i for i in expected if viewer is team["owner"] or db.session.get(Card, i).manager_id == viewer.id]
+        assert found == [
+            i for i in expected if viewer is team["owner"] or db.session.get(Card, i).manager_id == viewer.id
+        ]
         assert any("offset" in q for q in queries) != postgresql  # the walk's floor only without an estimate
         monkeypatch.setattr(card_lists, "RARE_CONTACT_ROWS", -1)
         common, queries = search(viewer)
