@@ -28,6 +28,9 @@ def pages(engine, http, url):
             )
         )
         bank_id = connection.scalar(sa.text("SELECT min(id) FROM banks"))
+        last_agent = connection.scalar(
+            sa.text("SELECT max(u.id) FROM users u JOIN roles r ON r.id = u.role_id WHERE r.code = 'agent'")
+        )
     rows = http.get(f"{url}/admin/tracker/column/{stage_id}").json()["rows"]
     return {
         "/healthz, signed in": "/healthz",
@@ -37,6 +40,7 @@ def pages(engine, http, url):
         "card details": f"/admin/cards/details/?id={rows[0]['card_id']}" if rows else None,
         "archive, bank": f"/admin/cards/?tab=archive&bank={bank_id}",
         "archive, contact": "/admin/cards/?tab=archive&contact=Ткачук",
+        "archive, last agent": f"/admin/cards/?tab=archive&agent={last_agent}",
         "tasks, incoming": "/admin/tasks/?tab=incoming",
         "auto-tasks": "/admin/tasks/auto/",
     }
