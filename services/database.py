@@ -26,6 +26,12 @@ WROTE = "kartoteka_wrote"  # on a connection's info: a statement other than a SE
 CUSTOM_PLAN = "kartoteka_custom_plan"
 
 
+def _reads(statement):
+    """A SELECT, or an EXPLAIN that only plans (an estimate of rows, services.card_lists)."""
+    head = statement.lstrip()[:40].upper()
+    return head.startswith("SELECT") or (head.startswith("EXPLAIN") and "ANALY" not in head)
+
+
 def _only_read(session):
     if not session.in_transaction() or not session.is_active or session.new or session.dirty or session.deleted:
         return False
@@ -67,7 +73,7 @@ def init_app(app):
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_writes(connection, cursor, statement, parameters, context, executemany):
-        if statement.lstrip()[:6].upper() != "SELECT":
+        if not _reads(statement):
             connection.info[WROTE] = True
 
     @event.listens_for(engine, "do_execute")

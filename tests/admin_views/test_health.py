@@ -204,6 +204,18 @@ def test_a_request_that_only_read_commits_so_its_prepared_statements_are_kept(ap
     assert db.session.execute(sa.select(Bank.id).where(Bank.code == "dropped")).first() is None
 
 
+@pytest.mark.skipif(not SERVICES_MODE, reason="psycopg's prepared statements")
+def test_a_request_whose_only_other_statement_is_a_plain_explain_still_commits(app):
+    for _ in range(7):
+        db.session.execute(sa.select(Bank.id).where(Bank.code == "kept")).all()
+        db.session.execute(sa.text("EXPLAIN (FORMAT JSON) SELECT 1 FROM banks")).all()
+        database._end_session()
+    assert len(_prepared("SELECT banks.id")) == 1
+    db.session.execute(sa.text("EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1 FROM banks")).all()
+    database._end_session()  # EXPLAIN ANALYZE runs its statement: rolled back like any other
+    assert _prepared("SELECT banks.id") == []
+
+
 @pytest.mark.skipif(not SERVICES_MODE, reason="the read-only commit is PostgreSQL's")
 @pytest.mark.parametrize("ending", ["pending object", "failed request", "statement other than SELECT"])
 def test_a_request_that_did_more_than_read_is_rolled_back(app, ending):
