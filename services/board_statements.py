@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, and_, bindparam, false, func, not_, or_, select, true, tuple_, union, union_all
 
-from extensions import db
 from models.card import Card, CardResponsible, CardStageCount
 from models.pipeline import Pipeline, Stage, StageTask
 from models.user import User
@@ -55,10 +54,6 @@ def kept(build, *args):
     if statement is None:
         statement = _kept.setdefault(key, build(*args))
     return statement
-
-
-def postgres():
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _visible():

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.pipeline import Pipeline
-from services import access
+from services import access, database
 from services import board_statements as statements
 
 # A column opens with its first FIRST_PAGE_SIZE tasks (about two screens of it) and scrolls on in
@@ -68,7 +68,7 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
     elif shape.scope == "none":
         return {}
     else:
-        on_postgres = statements.postgres()
+        on_postgres = database.on_postgresql()
         query = statements.kept(statements.counter_counts, shape, listed, on_postgres)
     params = statements.params_of(user, filters, stage_ids=list(stage_ids) if stage_ids is not None else None)
     result = {}
@@ -131,7 +131,7 @@ def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, 
         if seen_count is None:
             seen_count = _remembered_seen(user, filters, stage_id)
         drive = seen_count is not None and _drives(seen_count, _stage_totals().get(stage_id, 0), limit)
-    shape, on_postgres = statements.shape_of(user, filters), statements.postgres()
+    shape, on_postgres = statements.shape_of(user, filters), database.on_postgresql()
     query = statements.kept(statements.column_page, shape, after is not None, limit, drive, on_postgres)
     values = {"stage_id": stage_id}
     if after is not None:
@@ -150,7 +150,7 @@ def first_pages(user, stage_ids, filters=BoardFilters(), limit=FIRST_PAGE_SIZE, 
             seen_counts = counts(user, filters, stage_ids)
         totals = _stage_totals()
         driven = [s for s in stage_ids if _drives(seen_counts.get(s, 0), totals.get(s, 0), limit)]
-    if not statements.postgres():
+    if not database.on_postgresql():
         seen = seen_counts or {}
         return {
             stage_id: column(user, stage_id, filters, limit=limit, seen_count=seen.get(stage_id, 0))

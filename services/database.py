@@ -26,6 +26,11 @@ WROTE = "kartoteka_wrote"  # on a connection's info: a statement other than a SE
 CUSTOM_PLAN = "kartoteka_custom_plan"
 
 
+def on_postgresql():
+    """Whether the request's session talks to PostgreSQL (services mode) rather than SQLite."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _reads(statement):
     """A SELECT, or an EXPLAIN that only plans (an estimate of rows, services.card_lists)."""
     head = statement.lstrip()[:40].upper()
