@@ -99,6 +99,9 @@ class StageMove(db.Model):
     to_stage = relationship(Stage, foreign_keys=[to_stage_id], lazy="joined")
 
 
+OPEN_CARD_TASK = "closed_at IS NULL AND subject_type = 'card'"
+
+
 class StageTask(db.Model):
     """One step of one subject through one stage. Closed tasks are history and never change."""
 
@@ -135,6 +138,17 @@ class StageTask(db.Model):
         sa.Index("ix_stage_tasks_opened", "opened_at", "id"),
         sa.Index("ix_stage_tasks_assignee_opened", "assignee_id", "opened_at", "id"),
         sa.Index("ix_stage_tasks_stage_opened", "stage_id", "opened_at", "id"),
+        # A scoped board column's walk (services/board_statements.py) reads only this index: the
+        # order, the card and assignee for the page, and the card's people for the scope.
+        sa.Index(
+            "ix_stage_tasks_open_people",
+            "stage_id",
+            "deadline",
+            "id",
+            postgresql_include=["subject_id", "assignee_id", "card_agent_id", "card_manager_id", "card_accountant_id"],
+            postgresql_where=sa.text(OPEN_CARD_TASK),
+            sqlite_where=sa.text(OPEN_CARD_TASK),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +168,11 @@ class StageTask(db.Model):
     moved_to_stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stages.id"))
     moved_to_stage = relationship(Stage, foreign_keys=[moved_to_stage_id])
     period_key: Mapped[str | None] = mapped_column(sa.String(40))
+    # An open card task's copy of its card's people, kept by database triggers (migration
+    # b1c2d3e4f509); never set by the application. Closed tasks keep what they had.
+    card_agent_id: Mapped[int | None] = mapped_column(deferred=True)
+    card_manager_id: Mapped[int | None] = mapped_column(deferred=True)
+    card_accountant_id: Mapped[int | None] = mapped_column(deferred=True)
 
     @property
     def is_open(self):

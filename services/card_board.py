@@ -81,9 +81,10 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
 
 
 def _drives(seen, total, limit):
-    """Whether the drive is cheaper: it reads the viewer's `seen` cards of the column, at about twice
-    the cost of a walked row; the walk reads about `limit * total / seen` tasks."""
-    return 2 * seen * seen < limit * max(total, 1)
+    """Whether the drive is cheaper: it reads the viewer's `seen` cards of the column and looks up
+    each one's open task, at about eight times the cost of a walked row (an entry of
+    ix_stage_tasks_open_people); the walk reads about `limit * total / seen` of those."""
+    return 8 * seen * seen < limit * max(total, 1)
 
 
 _TOTALS_TTL = 30.0

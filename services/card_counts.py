@@ -1,8 +1,9 @@
-"""The tracker's counters (`card_stage_counts`: live cards per stage, agent, manager, accountant)
-and `card_responsibles.card_stage_id` (the card's stage while it is live).
+"""The tracker's counters (`card_stage_counts`: live cards per stage, agent, manager, accountant),
+`card_responsibles.card_stage_id` (the card's stage while it is live) and an open card task's copy
+of its card's people (`stage_tasks.card_agent_id`, …).
 
-Database triggers keep both in the transaction of every change to a card or its responsible people
-(migration b1c2d3e4f505). `rebuild()` recomputes them from the cards — after a bulk load that
+Database triggers keep them in the transaction of every change to a card, its responsible people or
+its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509). `rebuild()` recomputes them from the cards — after a bulk load that
 bypassed the triggers (the bench generator), or to repair; `mismatches()` compares them with the
 cards themselves.
 """
@@ -13,8 +14,10 @@ from sqlalchemy import and_, func, literal, or_, select, text
 
 from extensions import db
 from models.card import Card, CardResponsible, CardStageCount
+from models.pipeline import StageTask
 
 KEY = ("stage_id", "agent_id", "manager_id", "accountant_id")
+PEOPLE = ("agent_id", "manager_id", "accountant_id")
 
 
 def _live_counts():
@@ -26,13 +29,24 @@ def _card_stage_of_responsible():
     return select(Card.stage_id).where(Card.id == CardResponsible.card_id, Card.deleted_at.is_(None)).scalar_subquery()
 
 
+def _open_card_task():
+    tasks = StageTask.__table__
+    return tasks.c.closed_at.is_(None), tasks.c.subject_type == "card"
+
+
 def rebuild(session=None):
     """Recompute every counter and card stage in one transaction; returns the number of counter rows."""
     session = session or db.session
     if session.get_bind().dialect.name == "postgresql":
         # Writers wait (readers do not) while both are recomputed: no change slips in between.
-        session.execute(text("LOCK TABLE cards, card_responsibles IN SHARE MODE"))
+        session.execute(text("LOCK TABLE cards, card_responsibles, stage_tasks IN SHARE MODE"))
     session.execute(CardResponsible.__table__.update().values(card_stage_id=_card_stage_of_responsible()))
+    tasks = StageTask.__table__
+    of_card = {
+        f"card_{name}": select(getattr(Card, name)).where(Card.id == tasks.c.subject_id).scalar_subquery()
+        for name in PEOPLE
+    }
+    session.execute(tasks.update().where(*_open_card_task()).values(**of_card))
     table = CardStageCount.__table__
     session.execute(table.delete())
     session.execute(table.insert().from_select([*KEY, "cards"], _live_counts()))
@@ -42,8 +56,9 @@ def rebuild(session=None):
 
 
 def mismatches(session=None):
-    """{key: (kept, real)} wherever a counter or a responsible's card stage differs from the cards; {} when
-    exact. Counter keys are (stage, agent, manager, accountant); responsibles' are ("responsible", card, stage)."""
+    """{key: (kept, real)} wherever a counter, a responsible's card stage or an open task's people differ
+    from the cards; {} when exact. Counter keys are (stage, agent, manager, accountant); responsibles'
+    are ("responsible", card, stage); open tasks' ("open task", task id) with (agent, manager, accountant)."""
     session = session or db.session
     real = {tuple(row[:4]): row[4] for row in session.execute(_live_counts())}
     kept = {
@@ -69,6 +84,17 @@ def mismatches(session=None):
     )
     for card_id, stage_id, card_stage_id, actual in stale:
         wrong[("responsible", card_id, stage_id)] = (card_stage_id, actual)
+    tasks = StageTask.__table__
+    kept_people = [tasks.c[f"card_{name}"] for name in PEOPLE]
+    card_people = [getattr(Card, name) for name in PEOPLE]
+    differ = or_(*(kept.is_distinct_from(real) for kept, real in zip(kept_people, card_people, strict=True)))
+    stale_tasks = session.execute(
+        select(tasks.c.id, *kept_people, *card_people)
+        .join(Card, Card.id == tasks.c.subject_id)
+        .where(*_open_card_task(), differ)
+    )
+    for task_id, *people in stale_tasks:
+        wrong[("open task", task_id)] = (tuple(people[:3]), tuple(people[3:]))
     return wrong
 
 

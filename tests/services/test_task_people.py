@@ -1,0 +1,126 @@
+"""An open card task's copy of its card's people (stage_tasks.card_agent_id, …): set when the task
+opens, following every change of the card's people, by whatever statement; closed tasks keep theirs;
+the board's walk reads it, so a card changes boards with its people; and a change of the people
+that races a renewal of the card's task on another connection still reaches the new task."""
+
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from extensions import db
+from models.pipeline import StageTask
+from services import card_counts
+from services.card_board import BoardFilters
+from tests.factories import make_user
+from tests.services.test_card_board import _cards_on_board, banks, people, spread  # noqa: F401 (fixtures)
+from tests.services.test_pipeline import tasks_of, walk_to
+
+
+def kept_people(task_id):
+    row = db.session.execute(
+        sa.select(StageTask.card_agent_id, StageTask.card_manager_id, StageTask.card_accountant_id).where(
+            StageTask.id == task_id
+        )
+    ).one()
+    return tuple(row)
+
+
+def ids(*users):
+    return tuple(user.id if user is not None else None for user in users)
+
+
+def test_a_task_opens_with_its_cards_people_and_follows_their_changes(people, spread):  # noqa: F811
+    p, card = people, spread["a1"]
+    first = tasks_of(card)[-1]
+    assert kept_people(first.id) == ids(p["agent"], p["manager"], p["accountant"])
+    walk_to(card, "promo_top_up", p["owner"])
+    closed, opened = tasks_of(card)[-2:]
+    assert closed.closed_at is not None and opened.closed_at is None
+    assert kept_people(opened.id) == ids(p["agent"], p["manager"], p["accountant"])
+
+    card.agent, card.accountant = p["agent3"], None  # through the ORM
+    db.session.commit()
+    assert kept_people(opened.id) == ids(p["agent3"], p["manager"], None)
+    assert kept_people(closed.id) == ids(p["agent"], p["manager"], p["accountant"])  # history stays
+    db.session.execute(
+        sa.text("UPDATE cards SET manager_id = :m WHERE id = :id"), {"m": p["manager2"].id, "id": card.id}
+    )
+    db.session.commit()
+    assert kept_people(opened.id) == ids(p["agent3"], p["manager2"], None)
+    assert card_counts.mismatches() == {}
+
+
+def test_the_walk_moves_a_card_between_boards_with_its_agent(people, spread):  # noqa: F811
+    p, card = people, spread["a1"]
+    assert card.id in _cards_on_board(p["agent"]) and card.id not in _cards_on_board(p["agent3"])
+    card.agent = p["agent3"]
+    db.session.commit()
+    assert card.id not in _cards_on_board(p["agent"])
+    assert card.id in _cards_on_board(p["agent3"])
+    assert card.id in _cards_on_board(p["owner"], BoardFilters(agent_id=p["agent3"].id))
+    assert card.id not in _cards_on_board(p["owner"], BoardFilters(agent_id=p["agent"].id))
+
+
+def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spread):  # noqa: F811
+    task = tasks_of(spread["b1"])[-1]
+    db.session.execute(sa.update(StageTask).where(StageTask.id == task.id).values(card_agent_id=None))
+    db.session.commit()
+    assert card_counts.mismatches() == {
+        ("open task", task.id): (ids(None, people["manager"], people["accountant"]), ids(*_people_of(spread["b1"])))
+    }
+    assert spread["b1"].id not in _cards_on_board(people["agent2"])
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["rebuild-card-counts", "--check"]).exit_code != 0
+    assert runner.invoke(args=["rebuild-card-counts"]).exit_code == 0
+    assert card_counts.mismatches() == {}
+    assert spread["b1"].id in _cards_on_board(people["agent2"])
+
+
+def _people_of(card):
+    return card.agent, card.manager, card.accountant
+
+
+def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(people, spread):  # noqa: F811
+    """A periodic renewal (jobs/pipeline_jobs._renew) closes the card's task and opens the next one;
+    an edit of the card's agent commits from another connection meanwhile. The new task must end
+    with the new agent, whichever of the two statements PostgreSQL runs first."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("one writer at a time in SQLite: nothing runs concurrently")
+    card, newcomer = spread["a1"], make_user(role_code="agent")
+    old = tasks_of(card)[-1]
+    card_id, old_id, seq, stage_id, newcomer_id = card.id, old.id, old.seq, old.stage_id, newcomer.id
+    db.session.commit()
+    engine = db.engine  # the thread below has no application context
+    renewal = engine.connect()
+    renewal_tx = renewal.begin()
+    renewal.execute(sa.update(StageTask).where(StageTask.id == old_id).values(closed_at=sa.func.now()))
+    renewal.execute(
+        sa.insert(StageTask).values(
+            subject_type="card", subject_id=card_id, seq=seq + 1, stage_id=stage_id, deadline=sa.func.now()
+        )
+    )
+    edited = threading.Event()
+
+    def edit():
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE cards SET agent_id = :a WHERE id = :id"), {"a": newcomer_id, "id": card_id}
+            )
+        edited.set()
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    time.sleep(0.5)
+    assert not edited.is_set()  # it waits for the renewal's lock on the task it closed
+    renewal_tx.commit()
+    renewal.close()
+    editor.join(10)
+    assert edited.is_set()
+    db.session.expire_all()
+    new = tasks_of(card)[-1]
+    assert new.seq == seq + 1 and new.closed_at is None
+    assert kept_people(new.id)[0] == newcomer_id
+    assert card_counts.mismatches() == {}
+    assert card_id in _cards_on_board(newcomer) and card_id not in _cards_on_board(people["agent"])
