@@ -84,20 +84,30 @@ def board_stages():
     return select(Stage.id).join(Pipeline).where(Pipeline.code == "cards", Stage.is_final.is_(False))
 
 
-def card_conditions(shape):
-    """Live cards the viewer may see, narrowed by the board's card filters."""
-    conditions = [Card.deleted_at.is_(None)]
+def _scope_and_people(shape, in_scope, agent, manager):
+    """The scope (`in_scope(visible)`) and the agent and manager filters, on the given columns."""
+    conditions = []
     if shape.scope == "narrow":
-        conditions.append(Card.scope_clause(_visible()))
+        conditions.append(in_scope(_visible()))
     elif shape.scope == "none":
         conditions.append(false())
     if shape.agent:
-        conditions.append(Card.agent_id == bindparam("agent_id"))
+        conditions.append(agent == bindparam("agent_id"))
     if shape.manager:
-        conditions.append(Card.manager_id == bindparam("manager_id"))
+        conditions.append(manager == bindparam("manager_id"))
+    return conditions
+
+
+def _live_card(shape):
+    conditions = [Card.deleted_at.is_(None)]
     if shape.bank:
         conditions.append(Card.bank_id == bindparam("bank_id"))
     return conditions
+
+
+def card_conditions(shape):
+    """Live cards the viewer may see, narrowed by the board's card filters."""
+    return [*_live_card(shape), *_scope_and_people(shape, Card.scope_clause, Card.agent_id, Card.manager_id)]
 
 
 def task_scope(visible):
@@ -114,15 +124,8 @@ def open_tasks(shape):
     # 'card' as a literal: a prepared statement's generic plan can then use the partial index.
     card_task = StageTask.subject_type == literal_column("'card'")
     joined = StageTask.__table__.join(Card.__table__, and_(Card.id == StageTask.subject_id, card_task))
-    conditions = [StageTask.closed_at.is_(None), *card_conditions(Shape("all", bank=shape.bank))]
-    if shape.scope == "narrow":
-        conditions.append(task_scope(_visible()))
-    elif shape.scope == "none":
-        conditions.append(false())
-    if shape.agent:
-        conditions.append(StageTask.card_agent_id == bindparam("agent_id"))
-    if shape.manager:
-        conditions.append(StageTask.card_manager_id == bindparam("manager_id"))
+    people = _scope_and_people(shape, task_scope, StageTask.card_agent_id, StageTask.card_manager_id)
+    conditions = [StageTask.closed_at.is_(None), *_live_card(shape), *people]
     if shape.mine:
         conditions.append(StageTask.assignee_id == bindparam("viewer_id"))
     return joined, conditions
