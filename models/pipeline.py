@@ -174,6 +174,11 @@ class StageTask(db.Model):
     card_manager_id: Mapped[int | None] = mapped_column(deferred=True)
     card_accountant_id: Mapped[int | None] = mapped_column(deferred=True)
 
+    @classmethod
+    def card_people(cls):
+        """The open task's copy of Card.scope_people(), in the same order."""
+        return (cls.card_agent_id, cls.card_manager_id, cls.card_accountant_id)
+
     @property
     def is_open(self):
         return self.closed_at is None

@@ -113,9 +113,8 @@ def card_conditions(shape):
 def task_scope(visible):
     """Card tasks whose card the viewer may see (Card.scope_clause), from the people kept on an open
     task: the walk filters ix_stage_tasks_open_people's entries without looking up their cards."""
-    people = (StageTask.card_agent_id, StageTask.card_manager_id, StageTask.card_accountant_id)
     responsible = select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible))
-    return or_(*(column.in_(visible) for column in people), StageTask.subject_id.in_(responsible))
+    return or_(*(column.in_(visible) for column in StageTask.card_people()), StageTask.subject_id.in_(responsible))
 
 
 def open_tasks(shape):

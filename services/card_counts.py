@@ -2,10 +2,10 @@
 `card_responsibles.card_stage_id` (the card's stage while it is live) and an open card task's copy
 of its card's people (`stage_tasks.card_agent_id`, …).
 
-Database triggers keep them in the transaction of every change to a card, its responsible people or
-its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509). `rebuild()` recomputes them from the cards — after a bulk load that
-bypassed the triggers (the bench generator), or to repair; `mismatches()` compares them with the
-cards themselves.
+Database triggers keep them in the transaction of every change to a card, its responsible people
+or its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509). `rebuild()` recomputes them
+from the cards — after a bulk load that bypassed the triggers (the bench generator), or to repair;
+`mismatches()` compares them with the cards themselves.
 """
 
 import click
@@ -17,7 +17,6 @@ from models.card import Card, CardResponsible, CardStageCount
 from models.pipeline import StageTask
 
 KEY = ("stage_id", "agent_id", "manager_id", "accountant_id")
-PEOPLE = ("agent_id", "manager_id", "accountant_id")
 
 
 def _live_counts():
@@ -30,23 +29,22 @@ def _card_stage_of_responsible():
 
 
 def _open_card_task():
-    tasks = StageTask.__table__
-    return tasks.c.closed_at.is_(None), tasks.c.subject_type == "card"
+    return StageTask.closed_at.is_(None), StageTask.subject_type == "card"
 
 
 def rebuild(session=None):
-    """Recompute every counter and card stage in one transaction; returns the number of counter rows."""
+    """Recompute every counter, card stage and open task's people in one transaction; returns the
+    number of counter rows."""
     session = session or db.session
     if session.get_bind().dialect.name == "postgresql":
         # Writers wait (readers do not) while both are recomputed: no change slips in between.
         session.execute(text("LOCK TABLE cards, card_responsibles, stage_tasks IN SHARE MODE"))
     session.execute(CardResponsible.__table__.update().values(card_stage_id=_card_stage_of_responsible()))
-    tasks = StageTask.__table__
     of_card = {
-        f"card_{name}": select(getattr(Card, name)).where(Card.id == tasks.c.subject_id).scalar_subquery()
-        for name in PEOPLE
+        kept.key: select(real).where(Card.id == StageTask.subject_id).scalar_subquery()
+        for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True)
     }
-    session.execute(tasks.update().where(*_open_card_task()).values(**of_card))
+    session.execute(StageTask.__table__.update().where(*_open_card_task()).values(**of_card))
     table = CardStageCount.__table__
     session.execute(table.delete())
     session.execute(table.insert().from_select([*KEY, "cards"], _live_counts()))
@@ -84,13 +82,11 @@ def mismatches(session=None):
     )
     for card_id, stage_id, card_stage_id, actual in stale:
         wrong[("responsible", card_id, stage_id)] = (card_stage_id, actual)
-    tasks = StageTask.__table__
-    kept_people = [tasks.c[f"card_{name}"] for name in PEOPLE]
-    card_people = [getattr(Card, name) for name in PEOPLE]
+    kept_people, card_people = StageTask.card_people(), Card.scope_people()
     differ = or_(*(kept.is_distinct_from(real) for kept, real in zip(kept_people, card_people, strict=True)))
     stale_tasks = session.execute(
-        select(tasks.c.id, *kept_people, *card_people)
-        .join(Card, Card.id == tasks.c.subject_id)
+        select(StageTask.id, *kept_people, *card_people)
+        .join(Card, Card.id == StageTask.subject_id)
         .where(*_open_card_task(), differ)
     )
     for task_id, *people in stale_tasks:

@@ -26,12 +26,7 @@ def walked_columns():
 
 
 def kept_people(task_id):
-    row = db.session.execute(
-        sa.select(StageTask.card_agent_id, StageTask.card_manager_id, StageTask.card_accountant_id).where(
-            StageTask.id == task_id
-        )
-    ).one()
-    return tuple(row)
+    return tuple(db.session.execute(sa.select(*StageTask.card_people()).where(StageTask.id == task_id)).one())
 
 
 def ids(*users):
@@ -75,7 +70,10 @@ def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spr
     db.session.execute(sa.update(StageTask).where(StageTask.id == task.id).values(card_agent_id=None))
     db.session.commit()
     assert card_counts.mismatches() == {
-        ("open task", task.id): (ids(None, people["manager"], people["accountant"]), ids(*_people_of(spread["b1"])))
+        ("open task", task.id): (
+            ids(None, people["manager"], people["accountant"]),
+            ids(people["agent2"], people["manager"], people["accountant"]),
+        )
     }
     assert spread["b1"].id not in _cards_on_board(people["agent2"])
     runner = app.test_cli_runner()
@@ -83,10 +81,6 @@ def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spr
     assert runner.invoke(args=["rebuild-card-counts"]).exit_code == 0
     assert card_counts.mismatches() == {}
     assert spread["b1"].id in _cards_on_board(people["agent2"])
-
-
-def _people_of(card):
-    return card.agent, card.manager, card.accountant
 
 
 def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(people, spread):  # noqa: F811
