@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, literal, or_, select, text
 from extensions import db
 from models.card import Card, CardResponsible, CardStageCount
 from models.pipeline import StageTask
+from services.database import without_statement_timeout
 
 KEY = ("stage_id", "agent_id", "manager_id", "accountant_id")
 
@@ -36,6 +37,7 @@ def rebuild(session=None):
     """Recompute every counter, card stage and open task's people in one transaction; returns the
     number of counter rows."""
     session = session or db.session
+    without_statement_timeout(session)
     if session.get_bind().dialect.name == "postgresql":
         # Writers wait (readers do not) while both are recomputed: no change slips in between.
         session.execute(text("LOCK TABLE cards, card_responsibles, stage_tasks IN SHARE MODE"))
@@ -58,6 +60,7 @@ def mismatches(session=None):
     from the cards; {} when exact. Counter keys are (stage, agent, manager, accountant); responsibles'
     are ("responsible", card, stage); open tasks' ("open task", task id) with (agent, manager, accountant)."""
     session = session or db.session
+    without_statement_timeout(session)
     real = {tuple(row[:4]): row[4] for row in session.execute(_live_counts())}
     kept = {
         (row.stage_id, row.agent_id, row.manager_id, row.accountant_id): row.cards

@@ -2,7 +2,7 @@
 request either finishes or fails fast with a 503 (admin_views/errors.py) and the pool recovers."""
 
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from extensions import db
@@ -29,6 +29,13 @@ CUSTOM_PLAN = "kartoteka_custom_plan"
 def on_postgresql():
     """Whether the request's session talks to PostgreSQL (services mode) rather than SQLite."""
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def without_statement_timeout(session):
+    """Lifts the statement timeout until the session's transaction ends: for maintenance commands
+    (the counters' rebuild and check) whose statements scan whole tables, unlike a request's."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 def _reads(statement):

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from extensions import db
 from models.card import Card, CardResponsible, CardStageCount
@@ -121,6 +122,37 @@ def test_the_command_finds_and_repairs_wrong_counters(app, people, spread):  # n
     assert rebuilt.exit_code == 0, rebuilt.output
     assert card_counts.mismatches() == {}
     assert card_board.counts(people["owner"]) == live_counts(people["owner"])
+
+
+def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(app, people, spread):  # noqa: F811
+    """They scan whole tables, which takes longer than a request's statements may on a large database:
+    a counters' insert made slower than the connection's timeout stands in for that here."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    sleep = "BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END"
+    db.session.execute(sa.text(f"CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ {sleep} $$"))
+    db.session.execute(
+        sa.text("CREATE TRIGGER test_slow AFTER INSERT ON card_stage_counts EXECUTE FUNCTION test_slow()")
+    )
+    db.session.commit()
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SET statement_timeout = 100")
+            connection.commit()
+            with pytest.raises(sa.exc.OperationalError):
+                connection.exec_driver_sql("SELECT pg_sleep(0.3)")  # what a request's statement gets
+            connection.rollback()
+            with Session(bind=connection) as session:
+                assert card_counts.rebuild(session) > 0
+                assert card_counts.mismatches(session) == {}
+            connection.rollback()
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "100ms"  # lifted for a while
+            connection.exec_driver_sql("RESET statement_timeout")
+            connection.commit()
+    finally:
+        db.session.execute(sa.text("DROP TRIGGER test_slow ON card_stage_counts"))
+        db.session.execute(sa.text("DROP FUNCTION test_slow()"))
+        db.session.commit()
 
 
 def test_the_migration_reverts_and_applies_again_on_existing_cards(app, people, spread):  # noqa: F811
