@@ -1,10 +1,7 @@
 """The archive tab of the cards section: server-side filters and keyset pages (no COUNT)."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from extensions import db
-from models.directory import Bank, Contractor
 from services import card_choices, card_lists
 
 FILTER_LABELS = {
@@ -21,9 +18,7 @@ FILTER_LABELS = {
 
 def _options():
     """The choices of the filter's selects: (arg name, [(id, label)])."""
-    banks = db.session.execute(select(Bank.id, Bank.name).order_by(Bank.name)).all()
-    suppliers = db.session.execute(select(Contractor.id, Contractor.name).order_by(Contractor.name)).all()
-    options = {"bank": [(r.id, r.name) for r in banks], "supplier": [(r.id, r.name) for r in suppliers]}
+    options = {"bank": card_choices.all_banks(), "supplier": card_choices.all_suppliers()}
     for role in ("agent", "manager", "accountant"):
         options[role] = card_choices.people_with_role(role)
     return options

@@ -13,11 +13,10 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from admin_views.base import SecuredView
 from extensions import db
 from models.card import Card, CardResponsible
-from models.directory import Bank
 from models.pipeline import Pipeline, Stage, StageMove, StageTask
-from models.user import Role, User
+from models.user import User
 from realtime.rooms import board_room
-from services import card_board, cards, pipeline
+from services import card_board, card_choices, cards, pipeline
 from services.timezones import format_local, user_zone
 
 
@@ -109,19 +108,6 @@ class TrackerView(SecuredView):
             abort(404)
         return card
 
-    def _people(self):
-        """The agents' and managers' filter lists from one query of names, not User objects."""
-        rows = db.session.execute(
-            select(User.id, User.full_name, User.username, Role.code)
-            .join(Role, User.role_id == Role.id)
-            .where(Role.code.in_(("agent", "manager")), User.deleted_at.is_(None))
-            .order_by(User.full_name)
-        ).all()
-        people = {"agent": [], "manager": []}
-        for row in rows:
-            people[row.code].append((row.id, row.full_name or row.username))
-        return people
-
     @expose("/")
     def index(self):
         board = card_board.cards_pipeline(*BOARD_LOADS)
@@ -136,7 +122,6 @@ class TrackerView(SecuredView):
             (stage, [_row_json(r, zone, now) for r in pages[stage.id]], card_board.next_cursor(pages[stage.id], limit))
             for stage in stages
         ]
-        people = self._people()
         return self.render(
             "admin/tracker/board.html",
             board=board,
@@ -144,9 +129,9 @@ class TrackerView(SecuredView):
             counts=counts,
             filters=filters,
             room=board_room(current_user, board.code),
-            agents=people["agent"],
-            managers=people["manager"],
-            banks=db.session.execute(select(Bank.id, Bank.name).order_by(Bank.name)).all(),
+            agents=card_choices.board_people("agent"),
+            managers=card_choices.board_people("manager"),
+            banks=card_choices.all_banks(),
             task_items=task_items,
             empty_task=EMPTY_TASK,
         )

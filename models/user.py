@@ -145,7 +145,8 @@ class LoginAttempt(db.Model):
 
 class CacheSignal(db.Model):
     """A version that triggers bump when what processes keep in memory changes ('access': roles,
-    grants, memberships, positions; migration b1c2d3e4f507)."""
+    grants, memberships, positions, migration b1c2d3e4f507; 'directories': banks, suppliers, people's
+    names and roles, migration b1c2d3e4f510)."""
 
     __tablename__ = "cache_signals"
 

@@ -105,9 +105,11 @@ def attach_snapshot(user, version):
 
 
 def ensure_signal():
-    """The 'access' signal row, with a random start (see migration b1c2d3e4f507), if it is missing."""
-    if db.session.get(CacheSignal, "access") is None:
-        db.session.add(CacheSignal(name="access", version=secrets.randbits(48)))
+    """The 'access' and 'directories' signal rows, with a random start (see migrations b1c2d3e4f507
+    and b1c2d3e4f510), if they are missing."""
+    for name in ("access", "directories"):
+        if db.session.get(CacheSignal, name) is None:
+            db.session.add(CacheSignal(name=name, version=secrets.randbits(48)))
 
 
 def snapshot_of(user):

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import defaultload, lazyload
 
@@ -19,10 +19,12 @@ TOUCH_EVERY = timedelta(seconds=60)
 # snapshot for that version (services.access), so they load only where a page shows them.
 USER_LOADS = (lazyload(User.memberships), defaultload(User.role).lazyload(Role.grants))
 ACCESS_VERSION = select(CacheSignal.version).where(CacheSignal.name == "access").scalar_subquery()
+# The version of the select lists the process keeps (services.card_choices), read with the same row.
+DIRECTORIES_VERSION = select(CacheSignal.version).where(CacheSignal.name == "directories").scalar_subquery()
 # Built once: building it and hashing it for SQLAlchemy's compiled cache cost more CPU than its run.
 SESSION_USER = (
     select(User, UserSession.id, UserSession.ended_at, UserSession.verified, UserSession.last_seen_at)
-    .add_columns(ACCESS_VERSION.label("access_version"))
+    .add_columns(ACCESS_VERSION.label("access_version"), DIRECTORIES_VERSION.label("directories_version"))
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"))
     .options(*USER_LOADS)
@@ -76,6 +78,7 @@ def load_user(token):
         db.session.commit()
     user.session_token = token
     access.attach_snapshot(user, row.access_version)
+    g.directories_version = row.directories_version
     return user
 
 

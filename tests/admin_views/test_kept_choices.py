@@ -1,0 +1,126 @@
+"""Each process keeps the select lists (banks, suppliers, people by role) per version of the
+'directories' signal: a signed-in page reads them once a version, and a change from anywhere — the
+panel, another process, psql — shows at the next request."""
+
+import pytest
+from sqlalchemy import text
+
+from extensions import db
+from models.directory import Bank, Contractor
+from tests.admin_views.helpers import sign_in
+from tests.admin_views.test_access_snapshot import raw, statements_of
+from tests.factories import make_user
+
+
+def version():
+    with db.engine.connect() as connection:
+        return connection.scalar(text("SELECT version FROM cache_signals WHERE name = 'directories'"))
+
+
+def reads_of(seen, table):
+    return [s for s in seen if f"FROM {table}" in s]
+
+
+@pytest.fixture
+def owner():
+    return make_user("kept_owner", "owner", language="en")
+
+
+@pytest.fixture
+def bank():
+    bank = Bank(name="Kept Bank")
+    db.session.add(bank)
+    db.session.add(Contractor(name="Kept Supplier"))
+    db.session.commit()
+    return bank
+
+
+def test_the_tracker_and_the_archive_read_their_lists_once_a_version(app, owner, bank):
+    agent = make_user("kept_agent", "agent", full_name="Kept Agent")
+    client = sign_in(app, owner)
+    first, seen = statements_of(client, "/admin/tracker/")
+    assert first.status_code == 200 and reads_of(seen, "banks")
+    assert "Kept Bank" in first.text and "Kept Agent" in first.text
+    again, seen = statements_of(client, "/admin/tracker/")
+    assert again.status_code == 200 and not reads_of(seen, "banks")
+    assert not [s for s in seen if "roles.code" in s]  # the agents and managers are kept too
+    assert "Kept Bank" in again.text and f'value="{agent.id}"' in again.text
+    client.get("/admin/cards/?tab=archive")
+    archive, seen = statements_of(client, "/admin/cards/?tab=archive")
+    assert archive.status_code == 200 and "Kept Supplier" in archive.text
+    assert not reads_of(seen, "banks") and not reads_of(seen, "contractors")
+
+
+def test_a_change_from_outside_the_app_shows_at_the_next_request(app, owner, bank):
+    client = sign_in(app, owner)
+    assert "Kept Bank" in client.get("/admin/tracker/").text
+    raw("UPDATE banks SET name = 'Renamed Bank' WHERE id = :id", id=bank.id)
+    response, seen = statements_of(client, "/admin/tracker/")
+    assert len(reads_of(seen, "banks")) == 1
+    assert "Renamed Bank" in response.text and "Kept Bank" not in response.text
+    raw("INSERT INTO contractors (name, is_active, created_at, updated_at) VALUES ('New Supplier', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")  # fmt: skip
+    assert "New Supplier" in client.get("/admin/cards/?tab=archive").text
+
+
+def test_a_person_blocked_or_renamed_in_the_panel_shows_at_once(app, owner):
+    agent = make_user("kept_agent2", "agent", full_name="Blockable Agent")
+    client = sign_in(app, owner)
+    client.get("/admin/tracker/")
+    assert "Blockable Agent" in client.get("/admin/cards/?tab=archive").text
+    agent.full_name = "Renamed Agent"
+    db.session.commit()
+    assert "Renamed Agent" in client.get("/admin/tracker/").text
+    agent.is_blocked = True
+    db.session.commit()
+    assert "Renamed Agent" not in client.get("/admin/cards/?tab=archive").text  # the active people only
+    assert "Renamed Agent" in client.get("/admin/tracker/").text  # his cards are still on the board
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO banks (name, commission_percent, commission_fixed, is_active, created_at, updated_at)"
+        " VALUES ('Other', 0, 0, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "UPDATE banks SET is_active = false",
+        "DELETE FROM banks",
+        "UPDATE contractors SET name = 'Another'",
+        "DELETE FROM contractors",
+        "UPDATE users SET full_name = 'Someone Else' WHERE username = 'kept_owner'",
+        "UPDATE users SET username = 'kept_owner2' WHERE username = 'kept_owner'",
+        "UPDATE users SET is_blocked = true WHERE username = 'kept_owner'",
+        "UPDATE users SET deleted_at = CURRENT_TIMESTAMP WHERE username = 'kept_owner'",
+        "UPDATE users SET role_id = (SELECT id FROM roles WHERE code = 'agent') WHERE username = 'kept_owner'",
+        "UPDATE roles SET code = 'field_agent' WHERE code = 'agent'",
+    ],
+)
+def test_every_change_to_a_list_bumps_the_version(app, owner, bank, statement):
+    before = version()
+    raw(statement)
+    assert version() != before
+
+
+def test_other_changes_leave_the_version_alone(app, owner, bank):
+    before = version()
+    raw("UPDATE users SET language = 'uk', last_login_at = NULL WHERE username = 'kept_owner'")
+    raw("UPDATE roles SET name_en = 'Field agent' WHERE code = 'agent'")
+    assert version() == before
+
+
+def test_the_migration_reverts_and_applies_again(app, owner, bank):
+    from flask_migrate import downgrade, upgrade
+
+    client = sign_in(app, owner)
+    db.session.remove()
+    downgrade(directory="migrations", revision="b1c2d3e4f509")
+    try:
+        assert version() is None
+        raw("UPDATE banks SET name = 'Unwatched Bank'")  # no trigger left to bump a missing row
+        response, seen = statements_of(client, "/admin/tracker/")
+        assert "Unwatched Bank" in response.text and reads_of(seen, "banks")  # no version: read each request
+    finally:
+        upgrade(directory="migrations")
+    before = version()
+    assert before is not None
+    raw("UPDATE banks SET name = 'Watched Bank'")
+    assert version() != before
+    assert "Watched Bank" in client.get("/admin/tracker/").text
