@@ -178,7 +178,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         context = {
             "tab": tab,
             "tabs": TABS,
-            "card_rows": card_rows_renderer(pipeline.stages_by_id(), utcnow(), self._card_href(), badge_text_colour),
+            "card_rows": card_rows_renderer(pipeline.stage_labels(), utcnow(), self._card_href(), badge_text_colour),
         }
         if tab == "archive":
             context.update(archive_context(current_user, request.args))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from admin_views.base import SecuredView
 from extensions import db
 from models.card import Card, CardResponsible
-from models.pipeline import Pipeline, Stage, StageMove, StageTask
+from models.pipeline import Stage, StageMove, StageTask
 from models.user import User
 from realtime.rooms import board_room
 from services import card_board, card_choices, cards, pipeline
@@ -74,8 +74,6 @@ def task_items(rows):
     )
 
 
-# The board shows the stages' names and colours, not their modal fields and moves.
-BOARD_LOADS = (joinedload(Pipeline.stages).options(*pipeline.STAGE_ONLY),)
 MOVE_LOADS = (
     *(
         lazyload(relation)
@@ -110,9 +108,8 @@ class TrackerView(SecuredView):
 
     @expose("/")
     def index(self):
-        board = card_board.cards_pipeline(*BOARD_LOADS)
         filters = self._filters()
-        stages = [s for s in board.stages if not s.is_final]
+        stages = [s for s in pipeline.stage_labels().values() if not s.is_final]
         stage_ids = [stage.id for stage in stages]
         counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
@@ -124,11 +121,10 @@ class TrackerView(SecuredView):
         ]
         return self.render(
             "admin/tracker/board.html",
-            board=board,
             columns=columns,
             counts=counts,
             filters=filters,
-            room=board_room(current_user, board.code),
+            room=board_room(current_user, pipeline.CARDS),
             agents=card_choices.board_people("agent"),
             managers=card_choices.board_people("manager"),
             banks=card_choices.all_banks(),

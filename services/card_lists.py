@@ -271,7 +271,7 @@ def _archive_share(user):
     """The viewer's archived cards over everyone's, from the trigger-kept counters; kept a minute."""
     when, share = _shares.get(user.id, (float("-inf"), None))
     if monotonic() - when > _SHARE_TTL:
-        archive = [stage.id for stage in pipeline.stages_by_id().values() if stage.bucket == "archive"]
+        archive = [stage.id for stage in pipeline.stage_labels().values() if stage.bucket == "archive"]
         everyone = sum(card_board.counts(None, stage_ids=archive).values())
         share = sum(card_board.counts(user, stage_ids=archive).values()) / max(everyone, 1)
         if len(_shares) > 10_000:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
-from models.pipeline import Pipeline, Stage
+from models.pipeline import Pipeline
 from models.user import NamedPerson, User
 from services import access, money, pipeline
 from services.errors import RefusedChange, parse_id
@@ -56,7 +56,7 @@ def create(by=None, **fields):
 
 @dataclass
 class ResponsibleRow:
-    stage: Stage
+    stage: pipeline.StageLabel
     default_user: User | None
     chosen_user: NamedPerson | None
 
@@ -80,7 +80,7 @@ def responsible_rows(card):
     """Every working stage with the person by the stage's role and the card's own choice, if any."""
     chosen = chosen_responsibles(card.id)
     rows = []
-    for stage in pipeline.stages_by_id(card.pipeline_id).values():
+    for stage in pipeline.stage_labels(card.pipeline_id).values():
         if stage.is_final:
             continue
         field_name = ROLE_FIELDS.get(stage.responsible_role)

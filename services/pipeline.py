@@ -9,6 +9,8 @@ one small realtime event.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +18,11 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
-from models.base import utcnow
+from models.base import current_language, utcnow
 from models.pipeline import Pipeline, Stage, StageTask
 from models.user import User
 from services import access, money
+from services.kept import per_version
 
 # A stage for its name, colour and settings only: its modal fields and moves (selectin by default,
 # two queries, more through the moves' target stages) are left to load if something reads them.
@@ -34,6 +37,45 @@ def stages_by_id(pipeline_id=None, loads=STAGE_ONLY):
     board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == "cards"
     stages = select(Stage).join(Pipeline).where(board).order_by(Stage.position).options(*loads)
     return {stage.id: stage for stage in db.session.scalars(stages)}
+
+
+CARDS = "cards"  # the cards pipeline's code
+
+
+class StageLabel(NamedTuple):
+    """A stage's name, colour and settings as the pages show them, kept by the process."""
+
+    id: int
+    pipeline_id: int
+    code: str
+    position: int
+    responsible_role: str
+    color: str
+    bucket: str
+    is_final: bool
+    name_uk: str
+    name_ru: str
+    name_en: str
+
+    @property
+    def label(self):
+        return getattr(self, f"name_{current_language()}", None) or self.name_uk
+
+    def __str__(self):
+        return self.label
+
+
+def stage_labels(pipeline_id=None):
+    """{stage id: StageLabel} of a pipeline (by default the cards pipeline) in position order, kept
+    per version of the 'directories' signal (services.kept): no query once kept."""
+
+    def load():
+        board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
+        columns = [getattr(Stage, name) for name in StageLabel._fields]
+        rows = db.session.execute(select(*columns).join(Pipeline).where(board).order_by(Stage.position))
+        return MappingProxyType({row.id: StageLabel(*row) for row in rows})
+
+    return per_version(f"stages of {pipeline_id or CARDS}", load)
 
 
 class MoveError(Exception):

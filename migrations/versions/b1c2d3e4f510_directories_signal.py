@@ -1,10 +1,11 @@
-"""cache_signals: a version of the select lists (banks, suppliers, people by role), bumped by triggers
+"""cache_signals: a version of the select lists and the stages' names, bumped by triggers
 
-The tracker, the cards' archive filters and a card's edit form show the banks, the suppliers and
-the people of each role in their selects: up to four queries of names a page. Web processes keep
-those lists per version of the 'directories' signal, which every signed-in request reads with its
-session row; a change to a bank, a supplier, a person's name, role, block or deletion, or a role's
-code — from the panel, a job or psql — bumps it in its own transaction.
+The tracker, the cards' tabs and archive filters and a card's page show the banks, the suppliers,
+the people of each role and the stages' names and colours: up to five queries of reference data a
+page. Web processes keep them per version of the 'directories' signal, which every signed-in
+request reads with its session row; a change to a bank, a supplier, a person's name, role, block or
+deletion, a role's code, a pipeline's code or a stage — from the panel, a job or psql — bumps it in
+its own transaction.
 
 Revision ID: b1c2d3e4f510
 Revises: b1c2d3e4f509
@@ -29,6 +30,8 @@ WATCHED = [
     ("contractors", "INSERT OR UPDATE OR DELETE", ("INSERT", "UPDATE", "DELETE")),
     ("users", f"INSERT OR DELETE OR UPDATE OF {PEOPLE_COLUMNS}", ("INSERT", "DELETE", f"UPDATE OF {PEOPLE_COLUMNS}")),
     ("roles", "UPDATE OF code OR DELETE", ("UPDATE OF code", "DELETE")),
+    ("pipelines", "UPDATE OF code OR DELETE", ("UPDATE OF code", "DELETE")),
+    ("stages", "INSERT OR UPDATE OR DELETE", ("INSERT", "UPDATE", "DELETE")),
 ]
 
 
