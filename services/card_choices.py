@@ -41,7 +41,9 @@ def people_with_role(role_code):
 def board_people(role_code):
     """[(id, name)] of the people of one role the tracker filters by: blocked ones too (their
     cards are still on the board); by name."""
-    return per_version(f"board {role_code}", lambda: _named(per_version("people", _people), role_code, with_blocked=True))
+    return per_version(
+        f"board {role_code}", lambda: _named(per_version("people", _people), role_code, with_blocked=True)
+    )
 
 
 def _directory(model, only_active):
