@@ -19,7 +19,7 @@ TOUCH_EVERY = timedelta(seconds=60)
 # snapshot for that version (services.access), so they load only where a page shows them.
 USER_LOADS = (lazyload(User.memberships), defaultload(User.role).lazyload(Role.grants))
 ACCESS_VERSION = select(CacheSignal.version).where(CacheSignal.name == "access").scalar_subquery()
-# The version of the select lists the process keeps (services.card_choices), read with the same row.
+# The version of the reference data the process keeps (services.kept), read with the same row.
 DIRECTORIES_VERSION = select(CacheSignal.version).where(CacheSignal.name == "directories").scalar_subquery()
 # Built once: building it and hashing it for SQLAlchemy's compiled cache cost more CPU than its run.
 SESSION_USER = (
