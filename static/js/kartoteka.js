@@ -22,6 +22,12 @@
       window.modelActions.execute(actionLink.getAttribute("data-action"));
       return;
     }
+    var addInline = event.target.closest(".js-add-inline");
+    if (addInline && window.faForm) {
+      event.preventDefault();
+      window.faForm.addInlineField(addInline, addInline.getAttribute("data-field"));
+      return;
+    }
     var confirmable = event.target.closest(".js-confirm");
     if (confirmable && !window.confirm(confirmable.getAttribute("data-confirm"))) {
       event.preventDefault();
