@@ -8,6 +8,8 @@ import time
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
+from bench.lean_http import LeanHTTP
+
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 ROOM = re.compile(r'data-room="([^"]+)"')
@@ -81,7 +83,7 @@ class User:
         self.index, self.username, self.role, self.source = index, username, role, source
         self.args, self.shared, self.url = args, shared, args.url
         self.rng = random.Random(args.seed * 1000 + index)
-        self.http = session_from(source)
+        self.http = LeanHTTP(args.url, source)
         self.samples, self.errors, self.moves, self.receipts = [], [], [], []
         # Saves refused because the card changed since this user read it (another's move or edit):
         # the optimistic lock at work, answered as the browser would be ("reload"), not an error.
@@ -114,9 +116,11 @@ class User:
             self.receipts.append((time.monotonic(), data.get("subject_id"), data.get("version")))
 
         client.on("board_changed", on_changed)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         client.connect(
-            self.url, headers={"Cookie": cookie, "Origin": self.url}, transports=["websocket"], wait_timeout=30
+            self.url,
+            headers={"Cookie": self.http.cookie_header(), "Origin": self.url},
+            transports=["websocket"],
+            wait_timeout=30,
         )
         reply = client.call("join", {"room": self.room}, timeout=30)
         if not reply or not reply.get("ok"):

@@ -252,9 +252,11 @@ def main():
         go.put(start_at)
     time.sleep(max(0, start_at + args.warmup - time.monotonic()))
     rss_start, cpu_start = web_rss(run_dir), cpu_by_kind(run_dir)
+    clients_start = cpu_seconds(str(p.pid) for p in processes)
     load_start = time.time()
     time.sleep(max(0, start_at + args.duration - time.monotonic()))
     rss_end, cpu_end = web_rss(run_dir), cpu_by_kind(run_dir)
+    clients_cpu = cpu_seconds(str(p.pid) for p in processes) - clients_start
     users = [u for _ in processes for u in results.get(timeout=600)]
     for process in processes:
         process.join(timeout=60)
@@ -300,6 +302,7 @@ def main():
     print(f"{'CPU per request (ms): webs / PostgreSQL':<40} {cpu['web'] / len(samples) * 1000:6.1f} / "
           f"{cpu['postgres'] / len(samples) * 1000:6.1f}; machine busy {cpu['machine'] / measured * 100:.0f} % "
           f"of one core (of {os.cpu_count()})")  # fmt: skip
+    print(f"{'CPU per request (ms): these clients':<40} {clients_cpu / len(samples) * 1000:6.1f}")
     print(f"{'sockets still connected at the end':<40} {sum(u['socket'] for u in users)} of {len(users)}")
     print("\nper action:  n   p50   p95   (ms)")
     for action, _ in MIX:
