@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from admin_views import export_lists, kept_menu, select_options
+from admin_views import export_lists, kept_assets, kept_menu, select_options
 from admin_views.audit import ChangeLogView
 from admin_views.auth import bp as auth_blueprint
 from admin_views.cards import CardView
@@ -66,6 +66,7 @@ def init_app(app):
     global _registered
     app.register_blueprint(auth_blueprint)
     kept_menu.init_app(app)
+    kept_assets.init_app(app)
     select_options.init_app(app)
     export_lists.register_all()
     if not _registered:
