@@ -29,10 +29,10 @@ ROW = (
 VALUE = '<div><span class="text-muted">{label}:</span> {text}</div>'
 
 
-def auto_task_rows(steps, stages, people, card_link):
-    """Markup of the table's rows: `steps` (services.auto_tasks.Step), `stages` {id: stage with its
-    fields}, `people` {user id: name}, `card_link` the tab's URL ending in "card=" (the card's id
-    follows)."""
+def auto_task_rows(steps, stages, fields, people, card_link):
+    """Markup of the table's rows: `steps` (services.auto_tasks.Step), `stages` {id: stage label}
+    and `fields` {stage id: its fields} (services.pipeline), `people` {user id: name}, `card_link`
+    the tab's URL ending in "card=" (the card's id follows)."""
     escape = html.escape
     zone, card_link, now = user_zone(), escape(card_link), utcnow()
     open_text, dash = escape(_("open")), "—"
@@ -41,7 +41,7 @@ def auto_task_rows(steps, stages, people, card_link):
 
     def row_markup(step):
         state = "overdue" if step.is_overdue(now) else ("in_work" if step.is_open else "done")
-        values = entered_values(step, stages[step.stage_id], people)
+        values = entered_values(step, fields.get(step.stage_id, ()), people)
         return ROW.format(
             state=state,
             state_class=STATE_CLASSES[state],

@@ -15,7 +15,7 @@ from admin_views.base import SecuredView
 from extensions import db
 from forms.tasks import CommentForm, TaskForm
 from models.base import utcnow
-from services import access, audit, auto_tasks, tasks
+from services import access, audit, auto_tasks, pipeline, tasks
 from services.timezones import to_local
 
 TAB_LABELS = {
@@ -93,20 +93,20 @@ class TasksView(SecuredView):
             if error.status != 400 or not error.errors:
                 abort(error.status)
             errors = self._errors(error)
-        stages = auto_tasks.stages_with_fields()
-        people = auto_tasks.people_names(rows, stages)
+        labels, fields = pipeline.stage_labels(), pipeline.stage_fields()
+        people = auto_tasks.people_names(rows, fields)
         return self.render(
             "admin/tasks/auto.html",
             tab="auto",
             tabs=self.tabs(),
             filters=filters,
-            rows=auto_task_rows(rows, stages, people, self.get_url(".auto", card="")),
+            rows=auto_task_rows(rows, labels, fields, people, self.get_url(".auto", card="")),
             numbers={row.subject_id: row.number for row in rows},
             next_after=next_after,
             errors=errors,
             now=utcnow(),
             people=tasks.filter_people(current_user),
-            stages=auto_tasks.pipeline_stages(stages),
+            stages=auto_tasks.pipeline_stages(labels),
             states=auto_tasks.AUTO_STATES,
         ), (400 if errors else 200)
 

@@ -77,16 +77,19 @@ class StageField(db.Model):
         return getattr(self, f"label_{current_language()}", None) or self.label_uk
 
     def choice_list(self):
-        index = {"uk": 1, "ru": 2, "en": 3}.get(current_language(), 1)
-        result = []
-        for line in (self.choices or "").splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if parts and parts[0]:
-                label = (
-                    parts[index] if len(parts) > index and parts[index] else (parts[1] if len(parts) > 1 else parts[0])
-                )
-                result.append((parts[0], label))
-        return result
+        return choice_pairs(self.choices)
+
+
+def choice_pairs(choices):
+    """[(value, label in the language in force)] of a choice field's "value|uk|ru|en" lines."""
+    index = {"uk": 1, "ru": 2, "en": 3}.get(current_language(), 1)
+    result = []
+    for line in (choices or "").splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if parts and parts[0]:
+            label = parts[index] if len(parts) > index and parts[index] else (parts[1] if len(parts) > 1 else parts[0])
+            result.append((parts[0], label))
+    return result
 
 
 class StageMove(db.Model):

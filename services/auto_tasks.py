@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.card import Card
 from models.pipeline import StageTask
 from models.user import User
-from services import access, pipeline, tasks
+from services import access, tasks
 from services.errors import MAX_ID_DIGITS
 from services.tasks import PAGE_SIZE, TaskError
 
@@ -40,7 +40,8 @@ def cursor_of(task):
 
 
 # A step of the tab is read as these columns, not as a StageTask with its stage and people: the
-# stages come once a page (stages_with_fields) and the people's names in one query (people_names).
+# stages and their fields are kept by the process (services.pipeline) and the people's names come in
+# one query (people_names).
 STEP_COLUMNS = (
     StageTask.id,
     StageTask.subject_id,
@@ -188,18 +189,14 @@ def auto_task_page(user, filters, page_size=PAGE_SIZE):
     return steps, (cursor_of(steps[-1]) if more and steps else None)
 
 
-def stages_with_fields():
-    """{stage id: stage} of the cards pipeline with its fields: two queries."""
-    return pipeline.stages_by_id(loads=pipeline.STAGE_WITH_FIELDS)
-
-
-def entered_values(step, stage, people=None):
-    """[(label, text)] of the values entered when the step was closed, in the stage's field order."""
+def entered_values(step, fields, people=None):
+    """[(label, text)] of the values entered when the step was closed, in the stage's field order;
+    `fields`: the stage's fields (pipeline.stage_fields, or a Stage's own)."""
     from flask_babel import gettext as _
 
     values = step.values or {}
     result = []
-    for spec in stage.fields:
+    for spec in fields:
         if spec.name not in values:
             continue
         value = values[spec.name]
@@ -215,13 +212,13 @@ def entered_values(step, stage, people=None):
     return result
 
 
-def people_names(steps, stages):
+def people_names(steps, fields):
     """{user id: name} of the steps' responsibles, of who closed them and of the people chosen in
-    their "user" fields: one query."""
+    their "user" fields (`fields`: pipeline.stage_fields): one query."""
     ids = set()
     for step in steps:
         ids.update(filter(None, (step.assignee_id, step.closed_by_id)))
-        for spec in stages[step.stage_id].fields:
+        for spec in fields.get(step.stage_id, ()):
             value = (step.values or {}).get(spec.name)
             if spec.type == "user" and isinstance(value, int):
                 ids.add(value)
@@ -231,6 +228,6 @@ def people_names(steps, stages):
     return {row.id: row.full_name or row.username for row in rows}
 
 
-def pipeline_stages(stages):
-    """(id, label) of the cards pipeline's stages (stages_with_fields), for the auto-tasks stage filter."""
-    return [(stage.id, stage.label) for stage in stages.values()]
+def pipeline_stages(labels):
+    """(id, label) of the cards pipeline's stages (pipeline.stage_labels), for the auto-tasks stage filter."""
+    return [(stage.id, stage.label) for stage in labels.values()]

@@ -162,28 +162,29 @@ def auto_check(args):
 
 def auto_rows(user, args):
     """The stage-task history with the page's filters, read page after page by its own cursor."""
-    from services import auto_tasks, tasks
+    from services import auto_tasks, pipeline, tasks
 
     filters = auto_tasks.AutoFilters.from_args(_without(args, "after"))
-    stages = auto_tasks.stages_with_fields()
+    stages, fields = pipeline.stage_labels(), pipeline.stage_fields()
     while True:
         try:
             page, cursor = auto_tasks.auto_task_page(user, filters, page_size=exports.BATCH)
         except tasks.TaskError as error:
             raise _task_error(error) from error
-        people = auto_tasks.people_names(page, stages)
+        people = auto_tasks.people_names(page, fields)
         converted = [
             (
                 step.number,
                 step.seq,
-                localized(stages[step.stage_id]),
+                localized(stages.get(step.stage_id)),
                 people.get(step.assignee_id, ""),
                 step.opened_at,
                 step.deadline,
                 step.closed_at,
                 people.get(step.closed_by_id, ""),
                 "; ".join(
-                    f"{label}: {text}" for label, text in auto_tasks.entered_values(step, stages[step.stage_id], people)
+                    f"{label}: {text}"
+                    for label, text in auto_tasks.entered_values(step, fields.get(step.stage_id, ()), people)
                 ),
             )
             for step in page

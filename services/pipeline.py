@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models.base import current_language, utcnow
-from models.pipeline import Pipeline, Stage, StageTask
+from models.pipeline import Pipeline, Stage, StageField, StageTask, choice_pairs
 from models.user import User
 from services import access, money
 from services.kept import per_version
@@ -76,6 +76,46 @@ def stage_labels(pipeline_id=None):
         return MappingProxyType({row.id: StageLabel(*row) for row in rows})
 
     return per_version(f"stages of {pipeline_id or CARDS}", load)
+
+
+class FieldLabel(NamedTuple):
+    """A stage's modal field as the pages show the values entered in it, kept by the process."""
+
+    name: str
+    type: str
+    label_uk: str
+    label_ru: str
+    label_en: str
+    choices: str | None
+
+    @property
+    def label(self):
+        return getattr(self, f"label_{current_language()}", None) or self.label_uk
+
+    def choice_list(self):
+        return choice_pairs(self.choices)
+
+
+def stage_fields(pipeline_id=None):
+    """{stage id: (FieldLabel, …) in the modal's order} of a pipeline's stages that have fields (by
+    default the cards pipeline), kept per version of the 'directories' signal like stage_labels."""
+
+    def load():
+        board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
+        columns = [getattr(StageField, name) for name in FieldLabel._fields]
+        rows = db.session.execute(
+            select(StageField.stage_id, *columns)
+            .join(Stage, Stage.id == StageField.stage_id)
+            .join(Pipeline)
+            .where(board)
+            .order_by(StageField.stage_id, StageField.position, StageField.id)
+        )
+        fields = {}
+        for stage_id, *values in rows:
+            fields.setdefault(stage_id, []).append(FieldLabel(*values))
+        return MappingProxyType({stage_id: tuple(specs) for stage_id, specs in fields.items()})
+
+    return per_version(f"stage fields of {pipeline_id or CARDS}", load)
 
 
 class MoveError(Exception):

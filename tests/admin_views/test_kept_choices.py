@@ -10,7 +10,7 @@ from models.directory import Bank, Contractor
 from tests.admin_views.helpers import sign_in
 from tests.admin_views.test_access_snapshot import raw, statements_of
 from tests.factories import make_user
-from tests.services.test_pipeline import make_card
+from tests.services.test_pipeline import make_card, stage_of, walk_to
 
 
 def version():
@@ -90,6 +90,22 @@ def test_the_stages_names_are_kept_until_a_stage_changes(app, owner):
         assert "Freshly renamed" in client.get(url).text, url
 
 
+def test_the_auto_tasks_tab_keeps_the_stages_fields_until_a_field_changes(app, owner):
+    card = make_card(number="KEPT-FIELDS")
+    walk_to(card, "promo_top_up", owner)  # the first step closed with its modal's values
+    field = stage_of("linking_access").fields[0]
+    url = f"/admin/tasks/auto/?card={card.id}"
+    client = sign_in(app, owner)
+    first = client.get(url)
+    assert first.status_code == 200 and f"{field.label_en}:" in first.text
+    response, seen = statements_of(client, url)
+    assert response.status_code == 200 and f"{field.label_en}:" in response.text
+    assert not reads_of(seen, "stage_fields") and not [s for s in seen if "stages.name_en" in s]
+    raw("UPDATE stage_fields SET label_en = 'Relabelled from outside' WHERE id = :id", id=field.id)
+    response, seen = statements_of(client, url)
+    assert "Relabelled from outside:" in response.text and len(reads_of(seen, "stage_fields")) == 1
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -109,6 +125,11 @@ def test_the_stages_names_are_kept_until_a_stage_changes(app, owner):
         "UPDATE stages SET name_en = 'Renamed' WHERE position = 1",
         "DELETE FROM stage_fields; DELETE FROM stage_moves; DELETE FROM stages WHERE is_final",
         "UPDATE pipelines SET code = code",
+        "UPDATE stage_fields SET label_en = 'Relabelled'",
+        "UPDATE stage_fields SET position = position + 1",
+        "DELETE FROM stage_fields",
+        "INSERT INTO stage_fields (stage_id, position, name, label_uk, label_ru, label_en, type, required)"
+        " SELECT id, 99, 'extra', 'Додаткове', 'Дополнительное', 'Extra', 'text', false FROM stages WHERE position = 1",
     ],
 )
 def test_every_change_to_a_list_bumps_the_version(app, owner, bank, statement):
