@@ -33,6 +33,11 @@ def active_people():
     return per_version("active people", lambda: _named(per_version("people", _people)))
 
 
+def all_people():
+    """[(id, name)] of everyone not deleted, blocked people too (filters of past records); by name."""
+    return per_version("all people", lambda: _named(per_version("people", _people), with_blocked=True))
+
+
 def people_with_role(role_code):
     """[(id, name)] of the active people of one role, by name."""
     return per_version(f"active {role_code}", lambda: _named(per_version("people", _people), role_code))

@@ -19,7 +19,7 @@ from models.base import utcnow
 from models.card import Card
 from models.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
 from models.user import User
-from services import access
+from services import access, card_choices
 from services.errors import RefusedChange, parse_id
 from services.timezones import user_zone
 
@@ -344,8 +344,10 @@ def task_page(user, tab, filters, page_size=PAGE_SIZE):
 
 
 def filter_people(user):
-    """The people offered in the author/responsible filters: those whose records the user sees."""
-    query = select(User.id, User.full_name, User.username).where(User.deleted_at.is_(None))
-    if access.scope_level(user) != "all" and not access.can(user, "tasks.view_all"):
-        query = query.where(User.id.in_(access.visible_user_ids(user).scalar_subquery()))
-    return [(r.id, r.full_name or r.username) for r in db.session.execute(query.order_by(User.full_name))]
+    """The people offered in the author/responsible filters: those whose records the user sees, from
+    the lists and the visible people the process keeps (services.card_choices, access.visible_set)."""
+    people = card_choices.all_people()
+    if access.scope_level(user) == "all" or access.can(user, "tasks.view_all"):
+        return people
+    visible = access.visible_set(user)
+    return [(person_id, name) for person_id, name in people if person_id in visible]
