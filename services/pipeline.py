@@ -27,17 +27,6 @@ from services.kept import per_version
 # A stage for its name, colour and settings only: its modal fields and moves (selectin by default,
 # two queries, more through the moves' target stages) are left to load if something reads them.
 STAGE_ONLY = (lazyload(Stage.fields), lazyload(Stage.moves))
-# A stage with its modal fields (one more query for all of them), for the values entered at a step.
-STAGE_WITH_FIELDS = (lazyload(Stage.moves),)
-
-
-def stages_by_id(pipeline_id=None, loads=STAGE_ONLY):
-    """{stage id: stage} of a pipeline (by default the cards pipeline) in position order, in one
-    query, for names and colours (STAGE_ONLY) or with their fields too (STAGE_WITH_FIELDS)."""
-    board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == "cards"
-    stages = select(Stage).join(Pipeline).where(board).order_by(Stage.position).options(*loads)
-    return {stage.id: stage for stage in db.session.scalars(stages)}
-
 
 CARDS = "cards"  # the cards pipeline's code
 
