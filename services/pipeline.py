@@ -31,6 +31,11 @@ STAGE_ONLY = (lazyload(Stage.fields), lazyload(Stage.moves))
 CARDS = "cards"  # the cards pipeline's code
 
 
+def _board(pipeline_id):
+    """The condition for a pipeline's stages: the given one, or the cards pipeline."""
+    return Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
+
+
 class StageLabel(NamedTuple):
     """A stage's name, colour and settings as the pages show them, kept by the process."""
 
@@ -59,9 +64,8 @@ def stage_labels(pipeline_id=None):
     per version of the 'directories' signal (services.kept): no query once kept."""
 
     def load():
-        board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
         columns = [getattr(Stage, name) for name in StageLabel._fields]
-        rows = db.session.execute(select(*columns).join(Pipeline).where(board).order_by(Stage.position))
+        rows = db.session.execute(select(*columns).join(Pipeline).where(_board(pipeline_id)).order_by(Stage.position))
         return MappingProxyType({row.id: StageLabel(*row) for row in rows})
 
     return per_version(f"stages of {pipeline_id or CARDS}", load)
@@ -90,13 +94,12 @@ def stage_fields(pipeline_id=None):
     default the cards pipeline), kept per version of the 'directories' signal like stage_labels."""
 
     def load():
-        board = Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
         columns = [getattr(StageField, name) for name in FieldLabel._fields]
         rows = db.session.execute(
             select(StageField.stage_id, *columns)
             .join(Stage, Stage.id == StageField.stage_id)
             .join(Pipeline)
-            .where(board)
+            .where(_board(pipeline_id))
             .order_by(StageField.stage_id, StageField.position, StageField.id)
         )
         fields = {}
