@@ -182,16 +182,19 @@ FROM cards WHERE random() < :share
 """
 
 # Closed tasks for every stage before the card's own, spread evenly between its creation and the
-# day it entered its stage; then the open task on its stage (none on the final one).
+# day it entered its stage; then the open task on its stage (none on the final one). Each carries
+# its card's people, as the triggers (bypassed here) keep them.
 TASKS_SQL = """
 INSERT INTO stage_tasks (subject_type, subject_id, seq, stage_id, assignee_id, opened_at, deadline,
-                         closed_at, closed_by_id, "values", moved_to_stage_id)
+                         closed_at, closed_by_id, "values", moved_to_stage_id,
+                         card_agent_id, card_manager_id, card_accountant_id)
 SELECT 'card', c.id, st.pos, st.id, t.assignee,
        t.opened, t.opened + st.days * interval '1 day',
        CASE WHEN st.pos < cs.position THEN t.closed END,
        CASE WHEN st.pos < cs.position THEN t.assignee END,
        CASE WHEN st.pos < cs.position THEN replace(st.tpl, '__DATE__', t.closed::date::text)::json END,
-       CASE WHEN st.pos < cs.position THEN st.next_id END
+       CASE WHEN st.pos < cs.position THEN st.next_id END,
+       c.agent_id, c.manager_id, c.accountant_id
 FROM cards c
 JOIN stages cs ON cs.id = c.stage_id
 JOIN bench_stages st ON st.pos <= cs.position

@@ -102,11 +102,13 @@ class StageMove(db.Model):
     to_stage = relationship(Stage, foreign_keys=[to_stage_id], lazy="joined")
 
 
+CARD_TASK = "subject_type = 'card'"
 OPEN_CARD_TASK = "closed_at IS NULL AND subject_type = 'card'"
 
 
 class StageTask(db.Model):
-    """One step of one subject through one stage. Closed tasks are history and never change."""
+    """One step of one subject through one stage. Closed tasks are history: only their copy of the
+    card's people (below) still follows the card."""
 
     __tablename__ = "stage_tasks"
     __table_args__ = (
@@ -138,7 +140,15 @@ class StageTask(db.Model):
             sqlite_where=sa.text("closed_at IS NULL"),
         ),
         # The auto-tasks tab: newest first, by period, responsible person or stage (keyset pages).
-        sa.Index("ix_stage_tasks_opened", "opened_at", "id"),
+        # Its walk reads the card and its people from the index (services/auto_tasks.py).
+        sa.Index(
+            "ix_stage_tasks_card_opened",
+            "opened_at",
+            "id",
+            postgresql_include=["subject_id", "card_agent_id", "card_manager_id", "card_accountant_id"],
+            postgresql_where=sa.text(CARD_TASK),
+            sqlite_where=sa.text(CARD_TASK),
+        ),
         sa.Index("ix_stage_tasks_assignee_opened", "assignee_id", "opened_at", "id"),
         sa.Index("ix_stage_tasks_stage_opened", "stage_id", "opened_at", "id"),
         # A scoped board column's walk (services/board_statements.py) reads only this index: the
@@ -171,16 +181,25 @@ class StageTask(db.Model):
     moved_to_stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stages.id"))
     moved_to_stage = relationship(Stage, foreign_keys=[moved_to_stage_id])
     period_key: Mapped[str | None] = mapped_column(sa.String(40))
-    # An open card task's copy of its card's people, kept by database triggers (migration
-    # b1c2d3e4f509); never set by the application. Closed tasks keep what they had.
+    # A card task's copy of its card's people, kept by database triggers (migrations b1c2d3e4f509,
+    # b1c2d3e4f512) on every task of the card, closed ones too; never set by the application.
     card_agent_id: Mapped[int | None] = mapped_column(deferred=True)
     card_manager_id: Mapped[int | None] = mapped_column(deferred=True)
     card_accountant_id: Mapped[int | None] = mapped_column(deferred=True)
 
     @classmethod
     def card_people(cls):
-        """The open task's copy of Card.scope_people(), in the same order."""
+        """The task's copy of Card.scope_people(), in the same order."""
         return (cls.card_agent_id, cls.card_manager_id, cls.card_accountant_id)
+
+    @classmethod
+    def card_scope_clause(cls, visible_ids):
+        """Card tasks whose card the viewer may see (Card.scope_clause), asked of the task's copy of
+        its card's people: a walk over an index that holds them looks up no card."""
+        from models.card import CardResponsible
+
+        responsible = sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))
+        return sa.or_(*(column.in_(visible_ids) for column in cls.card_people()), cls.subject_id.in_(responsible))
 
     @property
     def is_open(self):

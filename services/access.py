@@ -173,17 +173,26 @@ def visible_user_ids(user):
 
 def scope_clause(user, model):
     """The WHERE clause limiting `model` to the user's scope, or None for everything."""
+
+    def of_visible(visible):
+        if hasattr(model, "scope_clause"):
+            return model.scope_clause(visible)
+        name = getattr(model, "__scope_owner__", None)
+        if name is None:
+            raise ValueError(f"{model.__name__} declares no scope")
+        return getattr(model, name).in_(visible)
+
+    return scope_clause_of(user, of_visible)
+
+
+def scope_clause_of(user, of_visible):
+    """`of_visible(ids)`, a clause of the SELECT of the ids of the people the user may see, when his
+    scope is narrow; None for everything, false for nobody (signed out, blocked)."""
     if not _usable(user):
         return literal(False)
     if scope_level(user) == "all":
         return None
-    visible = visible_user_ids(user).scalar_subquery()
-    if hasattr(model, "scope_clause"):
-        return model.scope_clause(visible)
-    name = getattr(model, "__scope_owner__", None)
-    if name is None:
-        raise ValueError(f"{model.__name__} declares no scope")
-    return getattr(model, name).in_(visible)
+    return of_visible(visible_user_ids(user).scalar_subquery())
 
 
 def scope(user, query, model):

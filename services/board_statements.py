@@ -110,20 +110,14 @@ def card_conditions(shape):
     return [*_live_card(shape), *_scope_and_people(shape, Card.scope_clause, Card.agent_id, Card.manager_id)]
 
 
-def task_scope(visible):
-    """Card tasks whose card the viewer may see (Card.scope_clause), from the people kept on an open
-    task: the walk filters ix_stage_tasks_open_people's entries without looking up their cards."""
-    responsible = select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible))
-    return or_(*(column.in_(visible) for column in StageTask.card_people()), StageTask.subject_id.in_(responsible))
-
-
 def open_tasks(shape):
     """FROM/WHERE shared by counts and pages: open card tasks the viewer may see. The scope and the
     people filters read the task's copy of its card's people; the rest reads the card."""
     # 'card' as a literal: a prepared statement's generic plan can then use the partial index.
     card_task = StageTask.subject_type == literal_column("'card'")
     joined = StageTask.__table__.join(Card.__table__, and_(Card.id == StageTask.subject_id, card_task))
-    people = _scope_and_people(shape, task_scope, StageTask.card_agent_id, StageTask.card_manager_id)
+    # The walk filters ix_stage_tasks_open_people's entries without looking up their cards.
+    people = _scope_and_people(shape, StageTask.card_scope_clause, StageTask.card_agent_id, StageTask.card_manager_id)
     conditions = [StageTask.closed_at.is_(None), *_live_card(shape), *people]
     if shape.mine:
         conditions.append(StageTask.assignee_id == bindparam("viewer_id"))

@@ -1,9 +1,9 @@
 """The tracker's counters (`card_stage_counts`: live cards per stage, agent, manager, accountant),
-`card_responsibles.card_stage_id` (the card's stage while it is live) and an open card task's copy
-of its card's people (`stage_tasks.card_agent_id`, …).
+`card_responsibles.card_stage_id` (the card's stage while it is live) and a card task's copy of its
+card's people (`stage_tasks.card_agent_id`, …, on every task of the card).
 
 Database triggers keep them in the transaction of every change to a card, its responsible people
-or its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509). `rebuild()` recomputes them
+or its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509, b1c2d3e4f512). `rebuild()` recomputes them
 from the cards — after a bulk load that bypassed the triggers (the bench generator), or to repair;
 `mismatches()` compares them with the cards themselves.
 """
@@ -29,12 +29,14 @@ def _card_stage_of_responsible():
     return select(Card.stage_id).where(Card.id == CardResponsible.card_id, Card.deleted_at.is_(None)).scalar_subquery()
 
 
-def _open_card_task():
-    return StageTask.closed_at.is_(None), StageTask.subject_type == "card"
+def _people_differ():
+    return or_(
+        *(kept.is_distinct_from(real) for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True))
+    )
 
 
 def rebuild(session=None):
-    """Recompute every counter, card stage and open task's people in one transaction; returns the
+    """Recompute every counter, card stage and card task's people in one transaction; returns the
     number of counter rows."""
     session = session or db.session
     without_statement_timeout(session)
@@ -42,11 +44,14 @@ def rebuild(session=None):
         # Writers wait (readers do not) while both are recomputed: no change slips in between.
         session.execute(text("LOCK TABLE cards, card_responsibles, stage_tasks IN SHARE MODE"))
     session.execute(CardResponsible.__table__.update().values(card_stage_id=_card_stage_of_responsible()))
-    of_card = {
-        kept.key: select(real).where(Card.id == StageTask.subject_id).scalar_subquery()
-        for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True)
-    }
-    session.execute(StageTask.__table__.update().where(*_open_card_task()).values(**of_card))
+    # Only the tasks whose copy differs: millions of closed tasks are rewritten only when stale.
+    of_card = {kept.key: real for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True)}
+    tasks = StageTask.__table__
+    session.execute(
+        tasks.update()
+        .where(Card.id == tasks.c.subject_id, tasks.c.subject_type == "card", _people_differ())
+        .values(**of_card)
+    )
     table = CardStageCount.__table__
     session.execute(table.delete())
     session.execute(table.insert().from_select([*KEY, "cards"], _live_counts()))
@@ -56,9 +61,9 @@ def rebuild(session=None):
 
 
 def mismatches(session=None):
-    """{key: (kept, real)} wherever a counter, a responsible's card stage or an open task's people differ
+    """{key: (kept, real)} wherever a counter, a responsible's card stage or a card task's people differ
     from the cards; {} when exact. Counter keys are (stage, agent, manager, accountant); responsibles'
-    are ("responsible", card, stage); open tasks' ("open task", task id) with (agent, manager, accountant)."""
+    are ("responsible", card, stage); tasks' ("card task", task id) with (agent, manager, accountant)."""
     session = session or db.session
     without_statement_timeout(session)
     real = {tuple(row[:4]): row[4] for row in session.execute(_live_counts())}
@@ -85,15 +90,13 @@ def mismatches(session=None):
     )
     for card_id, stage_id, card_stage_id, actual in stale:
         wrong[("responsible", card_id, stage_id)] = (card_stage_id, actual)
-    kept_people, card_people = StageTask.card_people(), Card.scope_people()
-    differ = or_(*(kept.is_distinct_from(real) for kept, real in zip(kept_people, card_people, strict=True)))
     stale_tasks = session.execute(
-        select(StageTask.id, *kept_people, *card_people)
+        select(StageTask.id, *StageTask.card_people(), *Card.scope_people())
         .join(Card, Card.id == StageTask.subject_id)
-        .where(*_open_card_task(), differ)
+        .where(StageTask.subject_type == "card", _people_differ())
     )
     for task_id, *people in stale_tasks:
-        wrong[("open task", task_id)] = (tuple(people[:3]), tuple(people[3:]))
+        wrong[("card task", task_id)] = (tuple(people[:3]), tuple(people[3:]))
     return wrong
 
 

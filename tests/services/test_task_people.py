@@ -1,7 +1,8 @@
-"""An open card task's copy of its card's people (stage_tasks.card_agent_id, …): set when the task
-opens, following every change of the card's people, by whatever statement; closed tasks keep theirs;
-the board's walk reads it, so a card changes boards with its people; and a change of the people
-that races a renewal of the card's task on another connection still reaches the new task."""
+"""A card task's copy of its card's people (stage_tasks.card_agent_id, …): set when the task opens,
+following every change of the card's people on every task of the card, closed ones too, by whatever
+statement; the board's and the auto-tasks tab's walks read it, so a card changes boards and
+histories with its people; and a change of the people that races a renewal of the card's task on
+another connection still reaches the new task."""
 
 import threading
 import time
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models.pipeline import StageTask
-from services import card_board, card_counts
+from services import auto_tasks, card_board, card_counts
 from services.card_board import BoardFilters
 from tests.factories import make_user
 from tests.services.test_card_board import _cards_on_board, banks, people, spread  # noqa: F401 (fixtures)
@@ -45,12 +46,12 @@ def test_a_task_opens_with_its_cards_people_and_follows_their_changes(people, sp
     card.agent, card.accountant = p["agent3"], None  # through the ORM
     db.session.commit()
     assert kept_people(opened.id) == ids(p["agent3"], p["manager"], None)
-    assert kept_people(closed.id) == ids(p["agent"], p["manager"], p["accountant"])  # history stays
+    assert kept_people(closed.id) == ids(p["agent3"], p["manager"], None)  # the history follows the card
     db.session.execute(
         sa.text("UPDATE cards SET manager_id = :m WHERE id = :id"), {"m": p["manager2"].id, "id": card.id}
     )
     db.session.commit()
-    assert kept_people(opened.id) == ids(p["agent3"], p["manager2"], None)
+    assert kept_people(opened.id) == kept_people(closed.id) == ids(p["agent3"], p["manager2"], None)
     assert card_counts.mismatches() == {}
 
 
@@ -65,12 +66,54 @@ def test_the_walk_moves_a_card_between_boards_with_its_agent(people, spread):  #
     assert card.id not in _cards_on_board(p["owner"], BoardFilters(agent_id=p["agent"].id))
 
 
+def _history_seen(user, card):
+    steps, _cursor = auto_tasks.auto_task_page(user, auto_tasks.AutoFilters.from_args({}), page_size=500)
+    return {step.id for step in steps} & {task.id for task in tasks_of(card)}
+
+
+def test_a_cards_history_in_the_auto_tasks_tab_follows_its_people(people, spread):  # noqa: F811
+    p, card = people, spread["a2"]  # walked a stage on: a closed task and an open one
+    history = {task.id for task in tasks_of(card)}
+    assert len(history) == 2
+    assert _history_seen(p["agent"], card) == history
+    assert _history_seen(p["manager"], card) == history  # his agent's card
+    assert _history_seen(p["agent3"], card) == set() and _history_seen(p["manager2"], card) == set()
+
+    db.session.execute(
+        sa.text("UPDATE cards SET agent_id = :a, manager_id = :m WHERE id = :id"),
+        {"a": p["agent3"].id, "m": p["manager2"].id, "id": card.id},
+    )
+    db.session.commit()
+    assert _history_seen(p["agent3"], card) == history and _history_seen(p["manager2"], card) == history
+    assert _history_seen(p["agent"], card) == set() and _history_seen(p["manager"], card) == set()
+    assert _history_seen(p["accountant"], card) == history  # still the card's accountant
+    assert _history_seen(p["owner"], card) == history
+
+
+def test_the_check_finds_and_the_rebuild_repairs_a_closed_tasks_people(app, people, spread):  # noqa: F811
+    closed = tasks_of(spread["a2"])[0]
+    assert closed.closed_at is not None
+    db.session.execute(sa.update(StageTask).where(StageTask.id == closed.id).values(card_agent_id=people["agent3"].id))
+    db.session.commit()
+    assert card_counts.mismatches() == {
+        ("card task", closed.id): (
+            ids(people["agent3"], people["manager"], people["accountant"]),
+            ids(people["agent"], people["manager"], people["accountant"]),
+        )
+    }
+    assert _history_seen(people["agent3"], spread["a2"]) == {closed.id}  # what the stale copy shows
+    card_counts.rebuild()
+    assert card_counts.mismatches() == {}
+    assert _history_seen(people["agent3"], spread["a2"]) == set()
+    assert closed.id in _history_seen(people["agent"], spread["a2"])
+
+
 def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spread):  # noqa: F811
     task = tasks_of(spread["b1"])[-1]
     db.session.execute(sa.update(StageTask).where(StageTask.id == task.id).values(card_agent_id=None))
     db.session.commit()
     assert card_counts.mismatches() == {
-        ("open task", task.id): (
+        ("card task", task.id): (
             ids(None, people["manager"], people["accountant"]),
             ids(people["agent2"], people["manager"], people["accountant"]),
         )
