@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
+from models.card import Card
 from models.pipeline import StageTask
+from models.user import User
 from services import auto_tasks, card_board, card_counts
 from services.card_board import BoardFilters
 from tests.factories import make_user
@@ -168,3 +170,32 @@ def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(p
     assert kept_people(new.id)[0] == newcomer_id
     assert card_counts.mismatches() == {}
     assert card_id in _cards_on_board(newcomer) and card_id not in _cards_on_board(people["agent"])
+
+
+def test_the_migration_fills_the_history_that_the_open_only_trigger_left_behind(app, people, spread):  # noqa: F811
+    """Before b1c2d3e4f512 a change of the card's people reached its open task only; the migration
+    brings every closed task up to its card, and its trigger then keeps them."""
+    from flask_migrate import downgrade, upgrade
+
+    agent, agent2, agent3, manager, accountant = ids(
+        *(people[name] for name in ("agent", "agent2", "agent3", "manager", "accountant"))
+    )
+    card_id = spread["a2"].id
+    closed_id, open_id = (task.id for task in tasks_of(spread["a2"]))
+    change_agent = sa.text("UPDATE cards SET agent_id = :a WHERE id = :id")
+    db.session.remove()
+    downgrade(directory="migrations", revision="b1c2d3e4f511")
+    try:
+        db.session.execute(change_agent, {"a": agent3, "id": card_id})
+        db.session.commit()
+        assert kept_people(open_id)[0] == agent3
+        assert kept_people(closed_id)[0] == agent  # the open-only trigger of b1c2d3e4f509
+    finally:
+        db.session.remove()
+        upgrade(directory="migrations")
+    assert kept_people(closed_id) == kept_people(open_id) == (agent3, manager, accountant)
+    assert card_counts.mismatches() == {}
+    assert _history_seen(db.session.get(User, agent3), db.session.get(Card, card_id)) == {closed_id, open_id}
+    db.session.execute(change_agent, {"a": agent2, "id": card_id})
+    db.session.commit()
+    assert kept_people(closed_id)[0] == agent2  # the trigger follows on every task again
