@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import Audited, LocalizedLabel, current_language, utcnow
+from models.card import CardResponsible
 
 FIELD_TYPES = ("text", "number", "money", "date", "choice", "user", "bool")
 
@@ -193,11 +194,15 @@ class StageTask(db.Model):
         return (cls.card_agent_id, cls.card_manager_id, cls.card_accountant_id)
 
     @classmethod
+    def of_cards(cls):
+        """The card tasks. 'card' as a literal: a prepared statement's generic plan can then use the
+        partial indexes (ix_stage_tasks_card_opened, ix_stage_tasks_open_people)."""
+        return cls.subject_type == sa.literal_column("'card'")
+
+    @classmethod
     def card_scope_clause(cls, visible_ids):
         """Card tasks whose card the viewer may see (Card.scope_clause), asked of the task's copy of
         its card's people: a walk over an index that holds them looks up no card."""
-        from models.card import CardResponsible
-
         responsible = sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))
         return sa.or_(*(column.in_(visible_ids) for column in cls.card_people()), cls.subject_id.in_(responsible))
 

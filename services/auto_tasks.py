@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, literal, literal_column, select, tuple_
+from sqlalchemy import Integer, and_, literal, select, tuple_
 
 from extensions import db
 from models.base import utcnow
@@ -139,12 +139,10 @@ def auto_task_query(user, args, columns=None):
     filters = args if isinstance(args, AutoFilters) else AutoFilters.from_args(args)
     if filters.errors:
         raise TaskError(_l("The filter was not understood."), errors=filters.errors)
-    # 'card' as a literal: a prepared statement's generic plan can then use the partial index.
-    card_task = StageTask.subject_type == literal_column("'card'")
     query = (
         select(*(columns or (StageTask,)))
         .select_from(StageTask)
-        .join(Card, and_(card_task, Card.id == StageTask.subject_id))
+        .join(Card, and_(StageTask.of_cards(), Card.id == StageTask.subject_id))
         .where(Card.deleted_at.is_(None))
     )
     # The scope from the task's copy of its card's people: the newest-first walk reads them from

@@ -14,7 +14,6 @@ from sqlalchemy import (
     bindparam,
     false,
     func,
-    literal_column,
     not_,
     or_,
     select,
@@ -113,9 +112,7 @@ def card_conditions(shape):
 def open_tasks(shape):
     """FROM/WHERE shared by counts and pages: open card tasks the viewer may see. The scope and the
     people filters read the task's copy of its card's people; the rest reads the card."""
-    # 'card' as a literal: a prepared statement's generic plan can then use the partial index.
-    card_task = StageTask.subject_type == literal_column("'card'")
-    joined = StageTask.__table__.join(Card.__table__, and_(Card.id == StageTask.subject_id, card_task))
+    joined = StageTask.__table__.join(Card.__table__, and_(Card.id == StageTask.subject_id, StageTask.of_cards()))
     # The walk filters ix_stage_tasks_open_people's entries without looking up their cards.
     people = _scope_and_people(shape, StageTask.card_scope_clause, StageTask.card_agent_id, StageTask.card_manager_id)
     conditions = [StageTask.closed_at.is_(None), *_live_card(shape), *people]

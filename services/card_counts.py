@@ -3,9 +3,9 @@
 card's people (`stage_tasks.card_agent_id`, …, on every task of the card).
 
 Database triggers keep them in the transaction of every change to a card, its responsible people
-or its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509, b1c2d3e4f512). `rebuild()` recomputes them
-from the cards — after a bulk load that bypassed the triggers (the bench generator), or to repair;
-`mismatches()` compares them with the cards themselves.
+or its tasks (migrations b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509, b1c2d3e4f512). `rebuild()`
+recomputes them from the cards — after a bulk load that bypassed the triggers (the bench
+generator), or to repair; `mismatches()` compares them with the cards themselves.
 """
 
 import click
@@ -29,10 +29,13 @@ def _card_stage_of_responsible():
     return select(Card.stage_id).where(Card.id == CardResponsible.card_id, Card.deleted_at.is_(None)).scalar_subquery()
 
 
+def _kept_and_real_people():
+    """(the task's copy, the card's own) for each of the card's people."""
+    return zip(StageTask.card_people(), Card.scope_people(), strict=True)
+
+
 def _people_differ():
-    return or_(
-        *(kept.is_distinct_from(real) for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True))
-    )
+    return or_(*(kept.is_distinct_from(real) for kept, real in _kept_and_real_people()))
 
 
 def rebuild(session=None):
@@ -45,12 +48,10 @@ def rebuild(session=None):
         session.execute(text("LOCK TABLE cards, card_responsibles, stage_tasks IN SHARE MODE"))
     session.execute(CardResponsible.__table__.update().values(card_stage_id=_card_stage_of_responsible()))
     # Only the tasks whose copy differs: millions of closed tasks are rewritten only when stale.
-    of_card = {kept.key: real for kept, real in zip(StageTask.card_people(), Card.scope_people(), strict=True)}
+    of_card = {kept.key: real for kept, real in _kept_and_real_people()}
     tasks = StageTask.__table__
     session.execute(
-        tasks.update()
-        .where(Card.id == tasks.c.subject_id, tasks.c.subject_type == "card", _people_differ())
-        .values(**of_card)
+        tasks.update().where(Card.id == tasks.c.subject_id, StageTask.of_cards(), _people_differ()).values(**of_card)
     )
     table = CardStageCount.__table__
     session.execute(table.delete())
@@ -93,7 +94,7 @@ def mismatches(session=None):
     stale_tasks = session.execute(
         select(StageTask.id, *StageTask.card_people(), *Card.scope_people())
         .join(Card, Card.id == StageTask.subject_id)
-        .where(StageTask.subject_type == "card", _people_differ())
+        .where(StageTask.of_cards(), _people_differ())
     )
     for task_id, *people in stale_tasks:
         wrong[("card task", task_id)] = (tuple(people[:3]), tuple(people[3:]))
