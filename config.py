@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -39,6 +40,16 @@ def _pool_size():
     return sizes
 
 
+def _date(name, default):
+    """A YYYY-MM-DD setting; a malformed one, or one so far off that a period or a time zone would
+    overflow near it, stops the start-up rather than allow any date."""
+    value = os.environ.get(name, "").strip()
+    chosen = date.fromisoformat(value) if value else default
+    if not date(1900, 1, 1) <= chosen <= date(2999, 12, 31):
+        raise ValueError(f"{name} must lie between 1900-01-01 and 2999-12-31, not {chosen}")
+    return chosen
+
+
 def _secret_key():
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -69,6 +80,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "uk"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("uk", "ru", "en")
+
+    # Every date people enter (stage fields, transactions, tasks, filters, exports) lies in this
+    # range (services/dates.py): the reports and the time zones reach every day of it.
+    DATE_MIN = _date("DATE_MIN", date(2000, 1, 1))
+    DATE_MAX = _date("DATE_MAX", date(2100, 12, 31))
 
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
     # Scheduled jobs: "the next day" is a day in this zone; the bank-check roll-over may skip weekends.
@@ -104,6 +120,9 @@ class Config:
     # Finished export files are kept this long for download, then removed.
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
+    # Socket.IO accepts pages of this origin (and of SOCKETIO_ALLOWED_ORIGINS) only; unset, the origin
+    # of the host the request came to.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     SOCKETIO_ALLOWED_ORIGINS = os.environ.get("SOCKETIO_ALLOWED_ORIGINS") or None
     LOG_JSON = _bool("LOG_JSON")
 

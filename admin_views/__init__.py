@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from admin_views import export_lists, kept_assets, kept_menu, select_options
+from admin_views import export_lists, id_converter, kept_assets, kept_menu, select_options
 from admin_views.audit import ChangeLogView
 from admin_views.auth import bp as auth_blueprint
 from admin_views.cards import CardView
@@ -64,6 +64,7 @@ def _views():
 
 def init_app(app):
     global _registered
+    id_converter.init_app(app)
     app.register_blueprint(auth_blueprint)
     kept_menu.init_app(app)
     kept_assets.init_app(app)

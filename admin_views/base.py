@@ -11,9 +11,11 @@ from flask_admin.model import typefmt
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from admin_views.list_filters import FilterConverter
+from admin_views.model_forms import ModelConverter
 from admin_views.unique_check import key_only_unique
 from extensions import db
-from services import access, audit
+from services import access, audit, dates
 from services.errors import parse_id  # noqa: F401 (views import it from here)
 from services.timezones import format_local
 
@@ -48,6 +50,19 @@ def _format_datetime(view, value, name=None):
 TYPE_FORMATTERS = dict(typefmt.BASE_FORMATTERS)
 TYPE_FORMATTERS[datetime] = _format_datetime
 TYPE_FORMATTERS[date] = lambda view, value, name=None: value.isoformat()
+# A list's `page`: nine digits are more pages than any list has, and their OFFSET fits any database.
+MAX_PAGE_DIGITS = 9
+
+
+def list_page(text):
+    """The 0-based page number of a model list's `page` argument; 400 for anything but ASCII
+    digits (Flask-Admin's int() takes a negative page, twenty digits, any script's digits)."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdecimal() and len(text) <= MAX_PAGE_DIGITS):
+        abort(400)
+    return int(text)
 
 
 class SecuredModelView(SecuredMixin, ModelView):
@@ -66,9 +81,27 @@ class SecuredModelView(SecuredMixin, ModelView):
     can_export = False
     page_size = 50
     can_set_page_size = True
+    # Numbers and dates typed into the forms and the list filters go by the app's rules.
+    model_form_converter = ModelConverter
+    filter_converter = FilterConverter()
 
     def __init__(self, model, **kwargs):
         super().__init__(model, db, **kwargs)
+
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        args.page = list_page(request.args.get("page"))
+        return args
+
+    def get_invalid_value_msg(self, value, filter):
+        """A filter's date out of the app's range says so; any other refusal, as Flask-Admin does."""
+        try:
+            filter.clean(value)
+        except dates.DateOutOfRange as error:
+            return str(error.message)
+        except Exception:  # noqa: S110 - refused for another reason, told below
+            pass
+        return super().get_invalid_value_msg(value, filter)
 
     def scaffold_form(self):
         return key_only_unique(super().scaffold_form())
@@ -146,6 +179,12 @@ class SecuredModelView(SecuredMixin, ModelView):
         if not self.can_delete:
             abort(403)
         return super().delete_view()
+
+    # Flask-Admin's own export writes the cells as they are: every download goes through the one
+    # writer of services/exports.py (the list's export control), whatever a view sets can_export to.
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        abort(404)
 
     def delete_model(self, model):
         if not hasattr(model, "deleted_at"):

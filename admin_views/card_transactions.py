@@ -73,7 +73,7 @@ class CardTransactionsMixin:
             "money": money_text,
         }
 
-    @expose("/<int:card_id>/transactions", methods=["POST"])
+    @expose("/<id:card_id>/transactions", methods=["POST"])
     def add_transaction(self, card_id):
         card = self.scoped_card(card_id)
         try:
@@ -86,7 +86,7 @@ class CardTransactionsMixin:
         flash(_("Transaction added."), "success")
         return redirect(self.card_url(card) + "#transactions", code=303)
 
-    @expose("/<int:card_id>/transactions/<int:transaction_id>/delete", methods=["POST"])
+    @expose("/<id:card_id>/transactions/<id:transaction_id>/delete", methods=["POST"])
     def remove_transaction(self, card_id, transaction_id):
         card = self.scoped_card(card_id)
         try:

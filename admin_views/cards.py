@@ -225,7 +225,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
 
     def update_model(self, form, model):
         sent = (form.lock_version.data or "").strip()
-        if not sent.isdecimal() or len(sent) > 9 or int(sent) != model.version:
+        if cards.parse_id(sent) != model.version:
             flash(str(STALE_MESSAGE), "error")
             return False
         return super().update_model(form, model)
@@ -267,16 +267,14 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             people = [chosen, *people]
         return Markup(options_html(people, chosen.id if chosen else None))  # noqa: S704
 
-    @expose("/<int:card_id>/responsibles", methods=["POST"])
+    @expose("/<id:card_id>/responsibles", methods=["POST"])
     def responsibles(self, card_id):
         card = self.scoped_card(card_id)
         if not self.can_edit:
             abort(403)
         version = request.form.get("version", "")
         try:
-            cards.set_responsibles(
-                card, request.form, current_user, int(version) if version.isdecimal() and len(version) < 10 else None
-            )
+            cards.set_responsibles(card, request.form, current_user, cards.parse_id(version))
         except cards.CardError as error:
             db.session.rollback()
             return refusal(error)

@@ -35,6 +35,11 @@ def _value(record, path):
     return value
 
 
+def _list_args(args):
+    """The list page's query string for its export, which holds every page whatever page it was on."""
+    return {name: value for name, value in args.items() if name != "page"}
+
+
 def view_rows(endpoint, fields, large=False):
     """rows(user, args) for the model view `endpoint`; `fields` are attribute paths or callables."""
 
@@ -43,7 +48,7 @@ def view_rows(endpoint, fields, large=False):
 
     def rows(user, args):
         view = _view(endpoint)
-        with current_app.test_request_context(view.url + "/", query_string=args):
+        with current_app.test_request_context(view.url + "/", query_string=_list_args(args)):
             g._login_user = user
             extra = view._get_list_extra_args()
             sort = None if large else view._get_column_by_idx(extra.sort)
@@ -65,7 +70,7 @@ def generic_view_rows(endpoint):
 
     def rows(user, args):
         view = _view(endpoint)
-        with current_app.test_request_context(view.url + "/", query_string=args):
+        with current_app.test_request_context(view.url + "/", query_string=_list_args(args)):
             g._login_user = user
             extra = view._get_list_extra_args()
             sort = view._get_column_by_idx(extra.sort)

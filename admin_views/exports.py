@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from admin_views.base import SecuredModelView, SecuredView
+from admin_views.base import SecuredModelView, SecuredView, parse_id
 from extensions import db, queues
 from jobs import exports as export_jobs
 from models.export import ExportJob, ExportSchedule
@@ -57,7 +57,7 @@ class ExportsView(SecuredView):
             title_of=_title,
             status_labels=STATUS_LABELS,
             localtime=format_local,
-            started=request.args.get("started", type=int),
+            started=parse_id(request.args.get("started")),
         )
 
     @expose("/start", methods=("POST",))
@@ -85,11 +85,11 @@ class ExportsView(SecuredView):
             return jsonify(dict(export_jobs.progress_payload(job), list=key, page=url_for(".index"))), 202
         return redirect(url_for(".index", started=job.id), code=303)
 
-    @expose("/<int:export_id>")
+    @expose("/<id:export_id>")
     def status(self, export_id):
         return jsonify(export_jobs.progress_payload(self._job(export_id)))
 
-    @expose("/<int:export_id>/download")
+    @expose("/<id:export_id>/download")
     def download(self, export_id):
         job = self._job(export_id)
         path = export_jobs.file_of(job)

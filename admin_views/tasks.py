@@ -181,9 +181,9 @@ class TasksView(SecuredView):
 
     def _version(self):
         text = (request.form.get("version") or "").strip()
-        return int(text) if text.isdecimal() and len(text) < 10 else None
+        return tasks.parse_id(text)
 
-    @expose("/<int:task_id>/edit/", methods=("GET", "POST"))
+    @expose("/<id:task_id>/edit/", methods=("GET", "POST"))
     def edit(self, task_id):
         task = self._task(task_id)
         if not tasks.may_edit(current_user, task):
@@ -226,11 +226,11 @@ class TasksView(SecuredView):
             may_see_card=task.card_id is not None and access.can(current_user, "cards.view"),
         ), status
 
-    @expose("/<int:task_id>/")
+    @expose("/<id:task_id>/")
     def task(self, task_id):
         return self._render_task(self._task(task_id))
 
-    @expose("/<int:task_id>/status", methods=("POST",))
+    @expose("/<id:task_id>/status", methods=("POST",))
     def status(self, task_id):
         task = self._task(task_id)
         try:
@@ -242,7 +242,7 @@ class TasksView(SecuredView):
         flash(_("Status changed."), "success")
         return redirect(self.get_url(".task", task_id=task.id))
 
-    @expose("/<int:task_id>/comment", methods=("POST",))
+    @expose("/<id:task_id>/comment", methods=("POST",))
     def comment(self, task_id):
         task = self._task(task_id)
         form = CommentForm()

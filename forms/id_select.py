@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
 from extensions import db
+from services.errors import parse_id
 
 BLANK = "__None"  # what Flask-Admin's selects send for "none" (its select2 script knows it)
 _UNRESOLVED = object()
@@ -86,8 +87,8 @@ class IdSelectField(SelectFieldBase):
         self._bad_input = False
         if raw in (BLANK, ""):
             self._data, self.chosen_id = None, None
-        elif raw.isdecimal() and len(raw) <= 18:
-            self._data, self.chosen_id = _UNRESOLVED, int(raw)
+        elif parse_id(raw) is not None:
+            self._data, self.chosen_id = _UNRESOLVED, parse_id(raw)
         else:
             self._data, self.chosen_id, self._bad_input = None, None, True
 

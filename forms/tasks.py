@@ -3,12 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from services.dates import DateInRange
+from services.errors import parse_id
 from services.tasks import TEXT_MAX, TITLE_MAX
-
-
-def _coerce_id(value):
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdecimal() and len(text) <= 18 else None
 
 
 class TaskForm(FlaskForm):
@@ -17,11 +14,11 @@ class TaskForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=TEXT_MAX)])
-    assignee_id = SelectField(_l("Responsible"), coerce=_coerce_id, validators=[InputRequired()])
+    assignee_id = SelectField(_l("Responsible"), coerce=parse_id, validators=[InputRequired()])
     deadline = DateTimeLocalField(
         _l("Deadline"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired(message=_l("Enter the deadline."))],
+        validators=[InputRequired(message=_l("Enter the deadline.")), DateInRange()],
     )
     card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=32)])
     version = HiddenField()

@@ -15,8 +15,15 @@ class Bank(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
     code: Mapped[str | None] = mapped_column(sa.String(20))
-    commission_percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False, default=Decimal("0"))
-    commission_fixed: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, default=Decimal("0"))
+    commission_percent: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 2), nullable=False, default=Decimal("0"), info={"range": (Decimal("0"), Decimal("100"))}
+    )
+    commission_fixed: Mapped[Decimal] = mapped_column(
+        sa.Numeric(14, 2),
+        nullable=False,
+        default=Decimal("0"),
+        info={"range": (Decimal("0"), Decimal("999999999999.99"))},
+    )
     notes: Mapped[str | None] = mapped_column(sa.Text)
     is_active: Mapped[bool] = mapped_column(default=True, nullable=False)
 

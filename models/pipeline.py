@@ -34,8 +34,9 @@ class Stage(Audited, LocalizedLabel, db.Model):
     color: Mapped[str] = mapped_column(sa.String(9), nullable=False, default="#6c757d")
     bucket: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="in_work")
     transactions_allowed: Mapped[bool] = mapped_column(default=False, nullable=False)
-    deadline_days: Mapped[int] = mapped_column(default=1, nullable=False)
-    periodic_interval_days: Mapped[int | None] = mapped_column()
+    # A deadline or a period beyond ten years is a typing error (and past what a date can hold).
+    deadline_days: Mapped[int] = mapped_column(default=1, nullable=False, info={"range": (0, 3650)})
+    periodic_interval_days: Mapped[int | None] = mapped_column(info={"range": (1, 3650)})
     deadline_rollover: Mapped[bool] = mapped_column(default=False, nullable=False)
     is_final: Mapped[bool] = mapped_column(default=False, nullable=False)
     fields = relationship(

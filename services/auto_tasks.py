@@ -14,7 +14,7 @@ from models.card import Card
 from models.pipeline import StageTask
 from models.user import User
 from services import access, tasks
-from services.errors import MAX_ID_DIGITS
+from services.cursors import cursor_text, parse_cursor
 from services.tasks import PAGE_SIZE, TaskError
 
 AUTO_STATES = {
@@ -25,18 +25,8 @@ AUTO_STATES = {
 }
 
 
-def parse_cursor(text):
-    """'2026-11-23T10:00:00_123' → (datetime, 123); anything else → None."""
-    try:
-        stamp, _sep, task_id = (text or "").rpartition("_")
-        parsed = datetime.fromisoformat(stamp), int(task_id)
-    except ValueError:
-        return None
-    return parsed if parsed[0].tzinfo is None and 0 < parsed[1] < 10**MAX_ID_DIGITS else None
-
-
 def cursor_of(task):
-    return f"{task.opened_at.isoformat()}_{task.id}"
+    return cursor_text(task.opened_at, task.id)
 
 
 # A step of the tab is read as these columns and its card's number, not as a StageTask with its

@@ -2,7 +2,6 @@
 narrowed by the access scope and the board's filters. No query per card."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from time import monotonic
 
 from sqlalchemy import select
@@ -11,6 +10,8 @@ from extensions import db
 from models.pipeline import Pipeline
 from services import access, database
 from services import board_statements as statements
+from services.cursors import cursor_text, parse_cursor  # noqa: F401 (the column's `after=`, for the view)
+from services.errors import parse_id
 
 # A column opens with its first FIRST_PAGE_SIZE tasks (about two screens of it) and scrolls on in
 # pages of PAGE_SIZE: the board page carries a first page of every column, most never scrolled.
@@ -28,8 +29,7 @@ class BoardFilters:
     @classmethod
     def from_args(cls, args):
         def number(name):
-            value = args.get(name, "")
-            return int(value) if value.isdecimal() and len(value) <= 18 else None
+            return parse_id(args.get(name))
 
         return cls(
             mine=args.get("mine") == "1", agent_id=number("agent"), manager_id=number("manager"), bank_id=number("bank")
@@ -167,19 +167,6 @@ def first_pages(user, stage_ids, filters=BoardFilters(), limit=FIRST_PAGE_SIZE, 
         for row in db.session.execute(query, statements.params_of(user, filters, group=group)):
             pages[row.stage_id].append(row)
     return pages
-
-
-def parse_cursor(text):
-    """'2026-11-23T10:00:00_123' → (datetime, 123); anything else → None."""
-    try:
-        stamp, _sep, task_id = (text or "").rpartition("_")
-        return datetime.fromisoformat(stamp), int(task_id)
-    except ValueError:
-        return None
-
-
-def cursor_text(deadline, task_id):
-    return f"{deadline.isoformat()}_{task_id}"
 
 
 def cursor_of(row):

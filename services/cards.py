@@ -1,7 +1,6 @@
 """Cards: creation onto the pipeline, per-stage responsible people and money transactions."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from extensions import db
 from models.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
 from models.pipeline import Pipeline
 from models.user import NamedPerson, User
-from services import access, money, pipeline
+from services import access, dates, money, pipeline
 from services.errors import RefusedChange, parse_id
 
 MAX_PERCENT = money.Decimal(100)
@@ -162,13 +161,12 @@ def _check_transactions_allowed(card, by):
 def parse_transaction(card, raw):
     """Clean values of a new transaction, or CardError(400) with a message per input."""
     errors, clean = {}, {}
-    text = (raw.get("date") or "").strip()
     try:
-        clean["date"] = date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        clean["date"] = None
-    if clean["date"] is None or not date(2000, 1, 1) <= clean["date"] <= date(2100, 12, 31):
-        errors["date"] = _l("Enter a date as YYYY-MM-DD.")
+        clean["date"] = dates.parse_date(raw.get("date"))
+        if clean["date"] is None:
+            errors["date"] = dates.FORMAT_MESSAGE
+    except dates.DateError as error:
+        errors["date"] = error.message
     clean["type"] = (raw.get("type") or "").strip()
     if clean["type"] not in TRANSACTION_TYPES:
         errors["type"] = _l("Choose a transaction type.")

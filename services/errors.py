@@ -14,6 +14,9 @@ class RefusedChange(Exception):
 
 
 def parse_id(value):
-    """A positive database id from request text, or None: never an error, never an overflow."""
+    """A positive database id from request text, or None: never an error, never an overflow. ASCII
+    digits only (str.isdecimal and int() take any script's digits); 18 of them fit a BIGINT."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS and int(text) > 0 else None
+    if not (text.isascii() and text.isdecimal() and len(text) <= MAX_ID_DIGITS):
+        return None
+    return int(text) if int(text) > 0 else None

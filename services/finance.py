@@ -23,12 +23,11 @@ from sqlalchemy import (
 )
 
 from models.finance import FinanceDaily, FinanceMonthly
+from services import dates
 from services.finance_totals import SUM
 from services.money import round_money
 
 ZERO = Decimal("0.00")
-FIRST_DAY = dt.date(2000, 1, 1)
-LAST_DAY = dt.date(2100, 12, 31)
 PRESETS = {"this_month": _l("This month"), "last_month": _l("Last month"), "this_year": _l("This year")}
 
 
@@ -70,11 +69,11 @@ def parse_period(args, today):
     errors, values = {}, {}
     for name, text in (("from", raw_from), ("to", raw_to)):
         try:
-            values[name] = dt.date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            values[name] = None
-        if values[name] is None or not FIRST_DAY <= values[name] <= LAST_DAY:
-            errors[name] = _l("Enter a date as YYYY-MM-DD between 2000 and 2100.")
+            values[name] = dates.parse_date(text)
+            if values[name] is None:
+                errors[name] = dates.FORMAT_MESSAGE
+        except dates.DateError as error:
+            errors[name] = error.message
     if not errors and values["from"] > values["to"]:
         errors["to"] = _l("The end of the period is before its start.")
     if errors:

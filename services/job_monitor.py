@@ -178,7 +178,7 @@ def retry(job_id, connection=None):
         raise UnknownJob(job_id)
     try:
         job = Job.fetch(job_id, connection=connection)
-    except NoSuchJobError:
+    except (NoSuchJobError, ValueError):  # RQ refuses an id of other characters with a ValueError
         raise UnknownJob(job_id) from None
     registry = FailedJobRegistry(queue=Queue(job.origin, connection=connection))
     if job.origin not in QUEUE_NAMES or connection.zscore(registry.key, job_id) is None:

@@ -1,7 +1,9 @@
 """Money: Decimal end to end, one rounding rule, one place that computes a card's figures."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from services.numbers import NumberError, parse_decimal
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -18,16 +20,16 @@ def round_money(value):
 
 
 def parse_money(text, allow_negative=False):
-    """'1 234,5' or '1234.50' → Decimal('1234.50'); anything else → MoneyError."""
+    """'1 234,5' or '1234.50' → Decimal('1234.50'); anything else (digits of other scripts, exponents
+    included) → MoneyError."""
     if isinstance(text, Decimal):
         value = text
     else:
-        cleaned = str(text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not cleaned:
+        if not str(text or "").strip():
             raise MoneyError("empty")
         try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
+            value = parse_decimal(text)
+        except NumberError:
             raise MoneyError("not a number") from None
     if not value.is_finite() or value.as_tuple().exponent < -2:
         raise MoneyError("at most two decimal places")

@@ -9,7 +9,7 @@ responsible person may cancel an open one. The audit hook records every change.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -19,7 +19,7 @@ from models.base import utcnow
 from models.card import Card
 from models.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
 from models.user import User
-from services import access, card_choices
+from services import access, card_choices, dates
 from services.errors import RefusedChange, parse_id
 from services.timezones import user_zone
 
@@ -135,8 +135,11 @@ def _clean(values, by):
     deadline = values.get("deadline")
     if not isinstance(deadline, datetime):
         errors["deadline"] = _l("Enter the deadline.")
-    elif not datetime(2000, 1, 1) <= deadline <= datetime(2200, 1, 1):
-        errors["deadline"] = _l("Enter a real date.")
+    else:
+        try:
+            dates.check_date(deadline)
+        except dates.DateError as error:
+            errors["deadline"] = error.message
     clean["deadline"] = deadline
     card_id = values.get("card_id")
     if card_id is not None:
@@ -225,13 +228,11 @@ def comment(task, by, body):
 
 
 def parse_date(text):
-    text = (text or "").strip()
-    if not text:
-        return None, None
+    """(date or None, error or None) of a filter's day (services.dates, the app's one date rule)."""
     try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, _l("Enter a date as YYYY-MM-DD.")
+        return dates.parse_date(text), None
+    except dates.DateError as error:
+        return None, error.message
 
 
 def parse_period(args, errors):
