@@ -35,7 +35,7 @@ class DashboardView(SecuredMixin, AdminIndexView):
             overdue = mine.where(StageTask.deadline < utcnow())
             figures.append(("my_overdue", self._count(overdue), "tracker.index", {"mine": "1"}))
         if access.can(user, "team.view"):
-            team = access.scope(user, select(User.id).where(User.deleted_at.is_(None), User.id != user.id), User)
+            team = select(User.id).where(User.deleted_at.is_(None), access.team_clause(user))
             figures.append(("team", self._count(team), "team.index_view", {}))
         if access.can(user, "staff.view"):
             figures.append(

@@ -1,4 +1,4 @@
-"""Staff directory (owner) and "my team" (leaders: subordinates only)."""
+"""Staff directory (owner) and "my team" (leaders: their subordinates in the org tree only)."""
 
 from flask import flash
 from flask_admin.actions import action
@@ -138,7 +138,8 @@ class StaffView(PeopleActionsMixin, SecuredModelView):
 
 
 class TeamView(PeopleActionsMixin, SecuredModelView):
-    """The people below me in the org tree (or in my offices / everyone, as my scope says)."""
+    """The people below me in the org tree, never an owner, whatever my scope: list, details,
+    search, filters, count, export and actions all read get_query / get_count_query."""
 
     permission = "team.view"
     column_list = ("username", "full_name", "memberships", "is_blocked", "last_login_at")
@@ -151,10 +152,10 @@ class TeamView(PeopleActionsMixin, SecuredModelView):
     column_default_sort = "full_name"
 
     def get_query(self):
-        return super().get_query().filter(User.id != current_user.id)
+        return super().get_query().filter(access.team_clause(current_user))
 
     def get_count_query(self):
-        return super().get_count_query().filter(User.id != current_user.id)
+        return super().get_count_query().filter(access.team_clause(current_user))
 
     def is_action_allowed(self, name):
         return access.can(current_user, "team.manage") and super().is_action_allowed(name)

@@ -8,6 +8,8 @@ writer uses openpyxl's write-only mode, so memory stays flat however long the li
 
 Values are written as the user reads them: datetimes (naive UTC in the database) in his time
 zone, Decimal amounts as exact numbers (XLSX) or plain digits (CSV), headers in his language.
+Text is never taken for a formula: a text cell that begins like one gets a leading quote, and an
+XLSX text cell is always written as a string.
 """
 
 import csv
@@ -152,6 +154,17 @@ def _key_of(record, column):
 # --- values and writers --------------------------------------------------------------------------
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_text(value):
+    """`value` as text that no spreadsheet takes for a formula: a leading quote where it begins
+    like one. Only for text: numbers are written as numbers, a negative amount stays one."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def xlsx_value(value, zone):
     if value is None:
         return None
@@ -161,7 +174,7 @@ def xlsx_value(value, zone):
         return to_local(value, zone).replace(tzinfo=None)
     if isinstance(value, (date, Decimal, int, float)):
         return value
-    return str(value)
+    return plain_text(value)
 
 
 def csv_value(value, zone):
@@ -175,7 +188,9 @@ def csv_value(value, zone):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return plain_text(value)
 
 
 class _Counter:
@@ -193,7 +208,7 @@ def write_csv(path, headers, rows, zone, progress=None, every=None):
     counter = _Counter(progress, every)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(headers)
+        writer.writerow([plain_text(text) for text in headers])
         for row in rows:
             writer.writerow([csv_value(value, zone) for value in row])
             counter.tick()
@@ -208,7 +223,17 @@ def write_xlsx(path, headers, rows, zone, progress=None, every=None, title="Expo
     """openpyxl write-only: rows go to a temporary file as they come, memory stays flat."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
+
+    def cell_of(value, always=False):
+        # openpyxl makes a formula of text starting with "=" and an error of "#N/A" and its kin; a
+        # cell forced to string keeps them text. Other text goes as it is (a cell each costs time).
+        if not isinstance(value, str) or not (always or value.startswith("=") or value in ERROR_CODES):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
 
     counter = _Counter(progress, every)
     workbook = Workbook(write_only=True)
@@ -216,12 +241,12 @@ def write_xlsx(path, headers, rows, zone, progress=None, every=None, title="Expo
     bold = Font(bold=True)
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = cell_of(plain_text(text), always=True)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([xlsx_value(value, zone) for value in row])
+        sheet.append([cell_of(xlsx_value(value, zone)) for value in row])
         counter.tick()
     workbook.save(path)
     return counter.count

@@ -37,7 +37,7 @@ ALLOWED = {
     "/admin/staff/new/": OWNER,  # staff.manage
     "/admin/contractors/": OWNER,  # contractors.view
     "/admin/contractors/new/": OWNER,  # contractors.manage
-    "/admin/banks/": frozenset({"owner", "administrator", "accountant"}),  # banks.view
+    "/admin/banks/": frozenset({"owner", "administrator"}),  # banks.view
     "/admin/banks/new/": frozenset({"owner", "administrator"}),  # banks.manage
     "/admin/offices/": OWNER,  # org.manage
     "/admin/departments/": OWNER,
@@ -78,7 +78,7 @@ def expected(principal, url):
 def test_the_table_covers_every_principal_and_says_something_for_each():
     outcomes = {expected(p, url) for p in PRINCIPALS for url in ALLOWED}
     assert outcomes == {200, 403, "login"}
-    assert expected("accountant", "/admin/banks/") == 200 and expected("accountant", "/admin/banks/new/") == 403
+    assert expected("administrator", "/admin/banks/") == 200 and expected("accountant", "/admin/banks/") == 403
 
 
 def make_principal(name):

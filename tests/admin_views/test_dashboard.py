@@ -79,7 +79,7 @@ def test_agent_keeps_his_own_figures_and_sees_no_owner_figures(app, desk):
     page = client.get("/admin/")
     assert page.status_code == 200
     assert 'id="owner-figures"' not in page.text and "100.05" not in page.text
-    assert 'data-figure="my_tasks"' in page.text and 'data-room="board:cards"' in page.text
+    assert 'data-figure="my_tasks"' in page.text and f'data-room="board:cards:viewer:{desk["agent"].id}"' in page.text
     data = client.get("/admin/figures").get_json()
     assert data["owner"] is None
     assert data["figures"] == {"my_tasks": 3, "my_overdue": 2}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from extensions import db, queues
 from jobs.runner import EmbeddedWorker, make_worker
+from models.directory import Contractor
 from models.export import ExportJob, ExportSchedule
 from tests.admin_views.helpers import post_form, sign_in
 from tests.conftest import csrf_token
@@ -138,6 +139,24 @@ def test_list_pages_offer_the_export_control_with_their_own_query(app, team, url
     query = url.partition("?")[2]
     if query:
         assert f'name="args" value="{query}"' in page.text.replace("&amp;", "&")
+
+
+def test_flask_admins_own_export_is_closed_on_every_model_view(app, team):
+    """Every download goes through services/exports.py, the writer that neutralises formulas."""
+    from flask_admin.model import BaseModelView
+
+    from extensions import admin
+
+    db.session.add(Contractor(name='=HYPERLINK("http://x","y")'))
+    db.session.commit()
+    client = sign_in(app, team["owner"])
+    views = [view for view in admin._views if isinstance(view, BaseModelView)]
+    assert len(views) > 10
+    for view in views:
+        for export_type in ("csv", "xlsx"):
+            response = client.get(f"{view.url}/export/{export_type}/")
+            assert response.status_code == 404, (view.endpoint, export_type, response.status_code)
+            assert "HYPERLINK" not in response.text
 
 
 def test_org_lists_export_their_own_columns_and_filters(app, team):

@@ -1,5 +1,7 @@
 """Staff directory (owner) and "my team" (leaders) through the real admin pages."""
 
+import csv
+import io
 import re
 from types import SimpleNamespace
 
@@ -223,3 +225,70 @@ def test_manager_cannot_block_a_peers_subordinate_or_someone_outside_his_team(ap
 
 def test_a_team_member_without_team_rights_cannot_open_the_team_view(app, login_as, team):
     assert signed_in(app, login_as, team["agent"]).get("/admin/team/").status_code == 403
+
+
+# --- a team is one's subordinates in the org tree, whatever one's scope ---------------------------------
+
+
+@pytest.fixture
+def org():
+    """An administrator (scope.all) heading a manager and his agent, the owner placed under the
+    administrator too, an office head with nobody under him, and another manager's team beside."""
+    office = make_office()
+    people = {
+        "owner": make_user("the.owner", "owner", full_name="Olena Owner", email="olena@example.com"),
+        "admin": make_user("the.admin", "administrator", full_name="Ada Admin", language="en"),
+        "manager": make_user("the.manager", "manager", full_name="Maria Manager", language="en"),
+        "agent": make_user("the.agent", "agent", full_name="Andrii Agent", email="andrii@example.com"),
+        "outsider": make_user("outsider", "manager", full_name="Oleh Outsider", email="oleh@example.com"),
+        "outsider_agent": make_user("outsider.agent", "agent", full_name="Orest Outside"),
+        "office_head": make_user("office.head", full_name="Ivan Office Head", language="en"),
+    }
+    top = place(people["admin"], office, "head_of_department")
+    place(people["agent"], office, "employee", boss=place(people["manager"], office, "supervisor", boss=top))
+    place(people["owner"], office, "employee", boss=top)
+    place(people["outsider_agent"], office, "employee", boss=place(people["outsider"], office, "head_of_department"))
+    place(people["office_head"], office, "office_head")
+    return people
+
+
+TEAMS = {"admin": ("manager", "agent"), "manager": ("agent",), "office_head": ()}
+
+
+def team_export_names(app, client):
+    from tests.admin_views.test_exports import run_worker, start
+
+    response = start(client, list="team", format="csv", token_page="/admin/team/")
+    assert response.status_code == 202, response.text
+    run_worker(app)
+    status = client.get(f"/admin/exports/{response.json['id']}").json
+    rows = list(csv.reader(io.StringIO(client.get(status["download_url"]).data.decode("utf-8-sig"))))
+    return {row[1] for row in rows[1:]}
+
+
+@pytest.mark.parametrize("leader", list(TEAMS))
+def test_the_team_page_and_its_export_hold_only_the_leaders_subordinates(app, login_as, org, leader):
+    client = signed_in(app, login_as, org[leader])
+    team_ids = {org[name].id for name in TEAMS[leader]}
+    assert row_ids(client.get("/admin/team/")) == team_ids
+    assert row_ids(client.get("/admin/team/?search=example.com")) == team_ids & {org["agent"].id}
+    assert client.get("/admin/figures").json["figures"]["team"] == len(team_ids)
+    assert team_export_names(app, client) == {org[name].full_name for name in TEAMS[leader]}
+    for name, person in org.items():
+        details = client.get(f"/admin/team/details/?id={person.id}")
+        if person.id in team_ids:
+            assert details.status_code == 200 and person.full_name in details.text
+        else:
+            assert details.status_code == 404, name
+            assert person.full_name not in details.text
+
+
+def test_a_leader_with_team_rights_acts_on_his_subordinates_only(app, login_as, org):
+    client = signed_in(app, login_as, org["manager"])
+    act(client, "team", "block", org["outsider_agent"], org["owner"], org["admin"], org["agent"])
+    assert [fresh(org[name]).is_blocked for name in ("outsider_agent", "owner", "admin", "agent")] == [
+        False,
+        False,
+        False,
+        True,
+    ]

@@ -1,11 +1,11 @@
 """Exports as files: the registry, CSV with a BOM and XLSX read back, headers in the user's
-language, times in his zone, exact amounts, only his scope, the page's filters, keyset batches
-and flat memory."""
+language, times in his zone, exact amounts, only his scope, the page's filters, keyset batches,
+flat memory, and no text ever taken for a formula."""
 
 import csv
 import io
 import tracemalloc
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -15,7 +15,8 @@ from flask_babel import force_locale
 from extensions import db
 from jobs.exports import as_user
 from models.audit import ChangeLog
-from models.directory import Bank
+from models.directory import Bank, Contractor
+from models.org import Office
 from services import card_lists, exports
 from tests.factories import make_user
 from tests.services.test_cards import new_card, put_on
@@ -189,3 +190,54 @@ def test_the_xlsx_writer_streams_with_flat_memory(tmp_path):
 
     small, large = peak(2_000), peak(40_000)
     assert large < small * 3 + 2_000_000, (small, large)
+
+
+# --- text that a spreadsheet would take for a formula ---------------------------------------------------
+
+FORMULAS = ('=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
+
+
+@pytest.fixture
+def formula_texts(team):
+    """Each formula as a card's contact, a person's name, a contractor's and an office's name: a
+    list of the services, one of a Flask-Admin view's own rows and one of a view's export columns."""
+    for n, text in enumerate(FORMULAS):
+        new_card(team, number=f"F-{n}", contact_name=text)
+        make_user(role_code="agent", full_name=text)
+        db.session.add_all([Contractor(name=text), Office(name=text)])
+    db.session.commit()
+
+
+FORMULA_COLUMNS = [("cards.new", 1), ("staff", 1), ("contractors", 0), ("offices", 0)]
+
+
+@pytest.mark.parametrize(("key", "column"), FORMULA_COLUMNS)
+def test_a_csv_cell_that_begins_like_a_formula_gets_a_leading_quote(team, formula_texts, tmp_path, key, column):
+    rows = read_csv(export(team["owner"], key, "csv", tmp_path)[0])[1:]
+    written = [row[column] for row in rows if row[column].removeprefix("'") in FORMULAS]
+    assert sorted(written) == sorted("'" + text for text in FORMULAS)
+
+
+@pytest.mark.parametrize(("key", "column"), FORMULA_COLUMNS)
+def test_an_xlsx_cell_of_user_text_is_never_a_formula(team, formula_texts, tmp_path, key, column):
+    sheet = openpyxl.load_workbook(export(team["owner"], key, "xlsx", tmp_path)[0]).active
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    as_read = {text.replace("\r", "\n") for text in FORMULAS}  # XML reads a CR as a line feed
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    quoted = [cell for cell in cells if str(cell.value).removeprefix("'") in as_read]
+    assert len(quoted) == len(FORMULAS)
+    for cell in quoted:
+        assert cell.data_type == "s" and cell.value.startswith("'"), (cell.coordinate, cell.value)
+    assert '\'=HYPERLINK("http://x","y")' in [cell.value for cell in quoted]
+
+
+def test_numbers_stay_numbers_and_only_text_is_quoted(tmp_path):
+    row = (Decimal("-12.50"), -3, -0.5, date(2026, 1, 2), "-12.50", "#N/A", "plain")
+    zone = exports.zone_of(None)
+    exports.write_csv(tmp_path / "out.csv", ["a"] * len(row), [row], zone)
+    assert read_csv(tmp_path / "out.csv")[1] == ["-12.50", "-3", "-0.5", "2026-01-02", "'-12.50", "#N/A", "plain"]
+    exports.write_xlsx(tmp_path / "out.xlsx", ["a"] * len(row), [row], zone)
+    cells = next(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(min_row=2))
+    assert [cell.data_type for cell in cells] == ["n", "n", "n", "d", "s", "s", "s"]
+    assert [cell.value for cell in cells[:3]] == [-12.5, -3, -0.5]
+    assert [cell.value for cell in cells[4:]] == ["'-12.50", "#N/A", "plain"]
