@@ -55,5 +55,13 @@ if __name__ == "__main__":
         from jobs.runner import start_embedded
 
         start_embedded(application)
+    from deploy.embedded_server import BannerlessRequestHandler
+
     port = int(os.environ.get("PORT", "5000"))
-    socketio.run(application, host=os.environ.get("HOST", "127.0.0.1"), port=port, allow_unsafe_werkzeug=True)
+    socketio.run(
+        application,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=port,
+        allow_unsafe_werkzeug=True,
+        request_handler=BannerlessRequestHandler,
+    )

@@ -11,7 +11,6 @@ from extensions import db
 from forms.auth import LoginForm, TwoFactorForm
 from models.base import utcnow
 from models.user import LoginAttempt, User
-from realtime.notify import end_session_sockets
 from services import auth, sessions, totp
 
 bp = Blueprint("auth", __name__)
@@ -102,10 +101,8 @@ def second_factor():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        record = sessions.end(current_user.session_token)
+        sessions.end(current_user.session_token)
         db.session.commit()
-        if record is not None:
-            end_session_sockets(record.id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

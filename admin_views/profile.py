@@ -1,6 +1,6 @@
 """Every user's own profile: details, password, language, time zone, two-factor sign-in."""
 
-from flask import flash, redirect, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,8 +8,7 @@ from flask_login import current_user
 from admin_views.base import SecuredView
 from extensions import db
 from forms.profile import PasswordForm, ProfileForm, TotpConfirmForm, TotpDisableForm
-from services import sessions, staff, totp
-from services.passwords import verify_password
+from services import auth, staff, totp
 
 PENDING_SECRET = "totp_pending_secret"  # noqa: S105 (a session key name)
 
@@ -52,14 +51,22 @@ class ProfileView(SecuredView):
     def password(self):
         form = PasswordForm()
         if form.validate_on_submit():
-            if verify_password(current_user.password_hash, form.current_password.data):
+            check = auth.reauthenticate(current_user, form.current_password.data, request.remote_addr)
+            if check.throttled:
+                return self._throttled(password_form=form)
+            if check.ok:
                 staff.set_password(current_user, form.new_password.data)
-                sessions.end_all(current_user.id, keep_token=current_user.session_token)
                 db.session.commit()
                 flash(_("Password changed. Your other sessions were signed out."), "success")
                 return redirect(url_for(".index"))
+            auth.record_failure(current_user, request.remote_addr)
+            db.session.commit()
             form.current_password.errors.append(_("The current password is wrong."))
         return self._render(password_form=form), 400
+
+    def _throttled(self, **forms):
+        flash(_("Too many failed attempts. Sign-in is paused for 15 minutes."), "error")
+        return self._render(**forms), 429
 
     @expose("/2fa/start", methods=["POST"])
     def totp_start(self):
@@ -92,16 +99,20 @@ class ProfileView(SecuredView):
             if totp.required_for(current_user):
                 flash(_("Your role requires two-factor sign-in; it cannot be turned off."), "error")
                 return redirect(url_for(".index"))
-            good_password = verify_password(current_user.password_hash, form.password.data)
+            check = auth.reauthenticate(current_user, form.password.data, request.remote_addr)
+            if check.throttled:
+                return self._throttled(disable_form=form)
             good_code = totp.verify_and_consume(current_user, form.code.data) or totp.use_recovery_code(
                 current_user, form.code.data
             )
-            if good_password and good_code:
+            if check.ok and good_code:
                 totp.disable(current_user)
                 db.session.commit()
                 flash(_("Two-factor sign-in is off."), "success")
                 return redirect(url_for(".index"))
             db.session.rollback()
+            auth.record_failure(current_user, request.remote_addr)
+            db.session.commit()
             form.code.errors.append(_("The password or the code is not right."))
         return self._render(disable_form=form), 400
 

@@ -10,11 +10,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from admin_views.base import SecuredView
+from admin_views.base import SecuredView, parse_id
 from extensions import db
 from models.card import Card, CardResponsible
 from models.pipeline import Stage, StageMove, StageTask
-from models.user import User
 from realtime.rooms import board_room
 from services import card_board, card_choices, cards, pipeline
 from services.timezones import format_local, user_zone
@@ -137,7 +136,7 @@ class TrackerView(SecuredView):
         counts = card_board.counts(current_user, self._filters())
         return jsonify({str(k): v for k, v in counts.items()})
 
-    @expose("/column/<int:stage_id>")
+    @expose("/column/<id:stage_id>")
     def column(self, stage_id):
         after = card_board.parse_cursor(request.args["after"]) if request.args.get("after") else None
         if request.args.get("after") and after is None:
@@ -147,40 +146,40 @@ class TrackerView(SecuredView):
         zone, now = user_zone(), _now()
         return jsonify({"rows": [_row_json(r, zone, now) for r in rows], "next": card_board.next_cursor(rows, limit)})
 
-    @expose("/card/<int:card_id>/modal")
+    @expose("/card/<id:card_id>/modal")
     def modal(self, card_id):
         card = self._scoped_card(card_id)
-        to_stage = None
-        if request.args.get("to", "").isdecimal() and len(request.args["to"]) <= 18:
-            to_stage = db.session.get(Stage, int(request.args["to"]))
+        to_id = parse_id(request.args.get("to"))
+        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
         task = pipeline.open_task(card)
+        targets = card.stage.allowed_targets
+        # The select shows the target asked for, else the first one: its people are offered.
+        target = to_stage if to_stage in targets else next(iter(targets), None)
+        has_person_field = any(spec.type == "user" for spec in card.stage.fields)
         return self.render(
             "admin/tracker/modal.html",
             card=card,
             stage=card.stage,
             task=task,
-            targets=card.stage.allowed_targets,
+            targets=targets,
             to_stage=to_stage,
             may_move=pipeline.may_move(current_user, card, task),
-            people=db.session.scalars(
-                select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False)).order_by(User.full_name)
-            ).all(),
+            people=pipeline.people_for(card, target) if target is not None and has_person_field else [],
             values=request.args,
             errors={},
         )
 
-    @expose("/card/<int:card_id>/move", methods=["POST"])
+    @expose("/card/<id:card_id>/move", methods=["POST"])
     def move(self, card_id):
         # A move reads the card's own columns, stage and responsibles: not its people (each with
         # their role and memberships), directories or transactions, before or after the commit.
         card = self._scoped_card(card_id, *MOVE_LOADS)
-        to_id = request.form.get("to_stage", "")
-        to_stage = db.session.get(Stage, int(to_id)) if to_id.isdecimal() and len(to_id) <= 18 else None
-        version = request.form.get("version", "")
+        to_id = parse_id(request.form.get("to_stage"))
+        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
         try:
             values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
             result = pipeline.move(
-                card, to_stage, values, by=current_user, expected_version=int(version) if version.isdecimal() else None
+                card, to_stage, values, by=current_user, expected_version=parse_id(request.form.get("version"))
             )
         except pipeline.MoveError as error:
             return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
@@ -194,7 +193,7 @@ class TrackerView(SecuredView):
             }
         )
 
-    @expose("/history/<int:card_id>")
+    @expose("/history/<id:card_id>")
     def history(self, card_id):
         card = self._scoped_card(card_id)
         tasks = db.session.scalars(

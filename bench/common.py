@@ -37,3 +37,25 @@ def report(name, result, target_ms=None, baseline=None):
 
 def engine(url):
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def board_watchers(app, card_ids):
+    """card id → the ids of the narrow-scope people whose boards hear of its moves, as the app sends
+    them (realtime.notify.board_changed): services.access.watchers_of the card's people. A move keeps
+    the card's people (the benches' modal values name nobody), so this holds before and after it."""
+    from extensions import db
+    from models.card import Card
+    from services import access
+
+    with app.app_context():
+        watchers = {
+            card_id: access.watchers_of(db.session.get(Card, card_id).scope_people_ids()) for card_id in card_ids
+        }
+        db.session.remove()
+    return watchers
+
+
+def hears(room, watchers):
+    """Whether a client on the board room `room` (its tracker page's data-room) should get a move of a
+    card with these watchers: who sees every card does; a narrow viewer (his own room) if he is one."""
+    return room.endswith(":all") or int(room.rsplit(":", 1)[1]) in watchers

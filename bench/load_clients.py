@@ -116,9 +116,11 @@ class User:
             self.receipts.append((time.monotonic(), data.get("subject_id"), data.get("version")))
 
         client.on("board_changed", on_changed)
+        # No Origin header of ours: websocket-client sends the URL's origin itself (a second one would
+        # reach the server joined to it, "a,b", and the origin check refuses that).
         client.connect(
             self.url,
-            headers={"Cookie": self.http.cookie_header(), "Origin": self.url},
+            headers={"Cookie": self.http.cookie_header()},
             transports=["websocket"],
             wait_timeout=30,
         )
@@ -262,6 +264,7 @@ def user_process(args, shared, people, first_index, ready, go, results):
                 "receipts": u.receipts,
                 "socket": u.socket.connected,
                 "source": u.source,
+                "room": u.room,
             }
             for u in users
         ]

@@ -7,8 +7,12 @@ the financial report. The owner and the administrator also move cards one stage 
 modal's endpoint with the page's CSRF token, as the browser does; they and the managers open cards'
 edit forms and save them with a changed note (a save refused because the card changed meanwhile is
 counted apart, not as an error, and so is a move answered 409 because the card changed since the
-column was read). Every user keeps a Socket.IO connection on his board room; every move must reach
-every one of them ("lost" counts the misses).
+column was read). Every user keeps a Socket.IO connection on his board room (the tracker page's
+data-room: `board:cards:all` for who sees every card, his own `board:cards:viewer:<id>` otherwise);
+every move must reach exactly the users whose scope shows the card: those who see every card and
+the narrow ones among `services.access.watchers_of` the card's people, as the app sends it, computed
+from the database after the run ("lost" counts the misses among those expected deliveries, "leaked"
+an event at a user whose scope does not show the card).
 
 nginx's `ip_hash` sends all clients of one /24 to one web process, so each user's connections leave
 from its own loopback address (127.0.N.1), chosen so that the users split evenly over the webs.
@@ -18,7 +22,8 @@ from its own loopback address (127.0.N.1), chosen so that the users split evenly
 
 The database URL is read only to learn the users, stages and filter values; the load goes through
 --url (default http://127.0.0.1:8080). Targets: ≥ 200 requests/s sustained, p95 ≤ 150 ms, no
-errors, every move delivered, web process RSS growth < 10 %. Figures are printed, never asserted.
+errors, every move delivered to the boards that show its card and to no other, web process RSS growth
+< 10 %. Figures are printed, never asserted.
 """
 
 import argparse
@@ -32,6 +37,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.common import board_watchers, hears
 from bench.load_clients import MIX, session_from, user_process
 
 TARGET_RPS, TARGET_P95, TARGET_RSS = 200, 150, 0.10
@@ -73,7 +79,7 @@ def plan(database_url, users, seed):
         )))  # fmt: skip
         contacts = list(db.session.scalars(sa.text("SELECT contact_name FROM cards ORDER BY id DESC LIMIT 200")))
         db.session.remove()
-        db.engine.dispose()
+        db.engine.dispose()  # the app stays for board_watchers after the run
     # The owner and the administrator move cards (they may move any); the rest read.
     wanted = ["owner", "administrator"] + ["manager", "agent", "agent", "accountant", "manager", "agent"] * users
     people, taken = [], dict.fromkeys(ROLES, 0)
@@ -87,6 +93,7 @@ def plan(database_url, users, seed):
         taken[role] += 1
     words = sorted({part for name in contacts if name for part in name.split()[:2]})
     return {
+        "app": app,
         "people": people,
         "stages": stages,
         "banks": banks,
@@ -199,6 +206,25 @@ def _machine_busy():
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def deliveries(users, sent, watchers):
+    """Each move of `sent` ((card id, version) → when its POST was sent) against each user's board:
+    expected where his room hears of the card (`watchers`: card id → bench.common.board_watchers),
+    then received (its latency, ms) or lost; received where not expected is a leak."""
+    expected, lost, leaked, latencies = 0, 0, 0, []
+    for u in users:
+        got = {(s, v): at for at, s, v in u["receipts"]}
+        for key, at in sent.items():
+            if not hears(u["room"], watchers[key[0]]):
+                leaked += key in got
+            elif key in got:
+                expected += 1
+                latencies.append((got[key] - at) * 1000)
+            else:
+                expected += 1
+                lost += 1
+    return {"expected": expected, "lost": lost, "leaked": leaked, "latencies": latencies}
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, max(0, round(q * len(values)) - 1))] if values else float("nan")
@@ -269,14 +295,8 @@ def main():
 
     moves = [m for u in users for m in u["moves"] if m[2] >= start_at + 0]
     sent = {(card_id, version): at for card_id, version, at in moves}
-    lost, delivery = 0, []
-    for u in users:
-        got = {(s, v): at for at, s, v in u["receipts"]}
-        for key, at in sent.items():
-            if key in got:
-                delivery.append((got[key] - at) * 1000)
-            else:
-                lost += 1
+    board = deliveries(users, sent, board_watchers(shared["app"], {card_id for card_id, _version in sent}))
+    lost, leaked, delivery = board["lost"], board["leaked"], board["latencies"]
     growth = {k: (rss_end.get(k, v) - v) / v for k, v in rss_start.items()}
 
     print(f"\nload: {args.duration:.0f} s ({args.warmup:.0f} s warm-up not measured), {connected} users, "
@@ -285,12 +305,15 @@ def main():
     print(f"{'latency p50 / p95 / p99 (ms)':<40} {p50:6.1f} / {p95:6.1f} / {p99:6.1f}   target p95 ≤ {TARGET_P95}   "
           f"{verdict(p95 <= TARGET_P95)}")  # fmt: skip
     print(f"{'errors (4xx/5xx/connection)':<40} {len(errors):8d}        target 0   {verdict(not errors)}")
-    print(f"{'moves / board deliveries expected':<40} {len(sent):8d} / {len(sent) * len(users)}")
+    seeing_all = sum(u["room"].endswith(":all") for u in users)
+    print(f"{'moves / board deliveries expected':<40} {len(sent):8d} / {board['expected']}   (the boards that show "
+          f"the card, of {len(sent) * len(users)}; {seeing_all} of {len(users)} users see every card)")  # fmt: skip
     conflicts = {kind: sum(u["conflicts"][kind] for u in users) for kind in ("edit", "move")}
     edits = sum(s[0] == "edit" for s in samples)
     print(f"{'card edits saved / refused as stale':<40} {edits - conflicts['edit']:8d} / {conflicts['edit']}")
     print(f"{'moves refused as stale (409, not errors)':<40} {conflicts['move']:8d}")
     print(f"{'deliveries lost':<40} {lost:8d}        target 0   {verdict(lost == 0)}")
+    print(f"{'deliveries leaked (out of scope)':<40} {leaked:8d}        target 0   {verdict(leaked == 0)}")
     if delivery:
         print(
             f"{'move POST sent → event at a board, ms':<40} p50 {pct(delivery, 0.5):.1f}  p95 {pct(delivery, 0.95):.1f}"

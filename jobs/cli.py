@@ -78,7 +78,31 @@ def restore_command(path, database_url, create, jobs):
     click.echo("restored; run `flask db upgrade` if the code is newer than the backup")
 
 
+@click.command("set-password")
+@click.argument("username")
+@click.password_option(help="The new password (asked for, twice, when not given).")
+@with_appcontext
+def set_password_command(username, password):
+    """Set a person's password (the owner's, when it is lost): his sessions and sockets end."""
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from models.user import User
+    from services import staff
+    from services.passwords import MIN_LENGTH
+
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None or user.deleted_at is not None:
+        raise click.ClickException(f"no such person: {username}")
+    if len(password) < MIN_LENGTH:
+        raise click.ClickException(f"the password must have at least {MIN_LENGTH} characters")
+    staff.set_password(user, password)
+    db.session.commit()
+    click.echo(f"password set for {user.username}; his sessions were ended")
+
+
 def init_app(app):
+    app.cli.add_command(set_password_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(finance_rebuild_command)

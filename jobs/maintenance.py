@@ -3,27 +3,25 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from extensions import db
 from models.base import utcnow
 from models.user import LoginAttempt, UserSession
+from services import sessions
 
 KEEP_LOGIN_ATTEMPTS = timedelta(days=30)
 KEEP_ENDED_SESSIONS = timedelta(days=30)
 
 
 def end_idle_sessions():
+    """End the sessions idle past the timeout; their sockets close after the commit."""
     idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     now = utcnow()
-    result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.ended_at.is_(None), UserSession.last_seen_at < now - idle)
-        .values(ended_at=now)
-    )
+    ended = sessions.end_where(UserSession.last_seen_at < now - idle)
     db.session.execute(delete(UserSession).where(UserSession.ended_at < now - KEEP_ENDED_SESSIONS))
     db.session.commit()
-    return result.rowcount
+    return len(ended)
 
 
 def purge_old_login_attempts():

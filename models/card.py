@@ -121,6 +121,12 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
             cls.id.in_(sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))),
         )
 
+    def scope_people_ids(self):
+        """The ids of the people seen_among asks about: whoever sees one of them sees the card."""
+        ids = {getattr(self, column.key) for column in self.scope_people()}
+        ids.update(responsible.user_id for responsible in self.responsibles)
+        return frozenset(ids - {None})
+
     def seen_among(self, people):
         """What scope_clause asks in SQL, asked of this loaded card: `people` a set of user ids."""
         return any(getattr(self, column.key) in people for column in self.scope_people()) or any(

@@ -1,8 +1,17 @@
-"""Room names and who may join them. Every join goes through the access policy."""
+"""Room names and who may join them. Every join goes through the access policy.
 
+A board's events go by scope: who sees every card shares `board:<code>:all` (the events with the new
+counts); anyone else has his own `board:<code>:viewer:<id>`, which gets the events of the cards in
+his scope only. `board:<code>:columns` carries what concerns a whole column (no card ids) to every
+viewer of the board; the server puts a board's viewers in it, nobody asks for it."""
+
+from sqlalchemy import select
+
+from extensions import db
+from models.pipeline import Pipeline
 from services.access import can, scope_level
 
-# room prefix → permission needed; later areas (boards, chats) add their rooms here.
+# room prefix → permission needed; later areas (chats) add their rooms here.
 ROOM_PERMISSIONS = {
     "dashboard": "dashboard.view",
     "board": "cards.view",
@@ -18,9 +27,26 @@ def session_room(session_id):
 
 
 def board_room(user, pipeline_code):
-    """Who sees everything gets events with the new counts; the others re-count their own."""
-    suffix = ":all" if scope_level(user) == "all" else ""
-    return f"board:{pipeline_code}{suffix}"
+    """The room of this board that the user's pages join."""
+    if scope_level(user) == "all":
+        return f"board:{pipeline_code}:all"
+    return viewer_room(pipeline_code, user.id)
+
+
+def viewer_room(pipeline_code, user_id):
+    return f"board:{pipeline_code}:viewer:{user_id}"
+
+
+def all_seeing_room(pipeline_code):
+    return f"board:{pipeline_code}:all"
+
+
+def columns_room(pipeline_code):
+    return f"board:{pipeline_code}:columns"
+
+
+def _pipeline_exists(code):
+    return db.session.scalar(select(Pipeline.id).where(Pipeline.code == code)) is not None
 
 
 def may_join(user, room):
@@ -31,5 +57,12 @@ def may_join(user, room):
     if permission is None or not can(user, permission):
         return False
     if parts[0] == "board":
-        return len(parts) in (2, 3) and room == board_room(user, parts[1])
+        return len(parts) >= 3 and room == board_room(user, parts[1]) and _pipeline_exists(parts[1])
     return len(parts) == 1
+
+
+def rooms_to_join(room):
+    """The rooms a granted join puts the socket in: a board's own room brings its columns room."""
+    if room.startswith("board:"):
+        return [room, columns_room(room.split(":")[1])]
+    return [room]

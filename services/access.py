@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, union
 
 from extensions import db
-from models.user import CacheSignal
+from models.org import Membership, Position
+from models.user import CacheSignal, RolePermission
 from services import hierarchy
 
 PERMISSIONS = {
@@ -266,3 +267,41 @@ def subordinate_set(user):
     if key not in cache:
         cache[key] = frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
     return cache[key]
+
+
+def team_clause(user):
+    """The WHERE clause on users for the user's team: his subordinates in the org tree, whatever his
+    scope (seeing everyone's cards is not seeing everyone's staff record), and never an owner."""
+    from models.user import Role, User
+
+    owners = select(Role.id).where(Role.code == "owner")
+    return User.id.in_(hierarchy.subordinate_ids(user.id).scalar_subquery()) & (
+        User.role_id.is_(None) | User.role_id.not_in(owners)
+    )
+
+
+def watchers_of(people_ids):
+    """The ids of everyone whose narrow scope shows a record of these people: the people themselves,
+    everyone above them in the org tree, and those who see everyone in one of their offices — the
+    inverse of visible_user_ids. (Who sees everything sees it anyway.)"""
+    people = {person for person in people_ids if person is not None}
+    if not people:
+        return frozenset()
+    rows = db.session.execute(select(Membership.path, Membership.office_id).where(Membership.user_id.in_(people))).all()
+    above = {int(part) for path, _ in rows for part in path.strip("/").split("/")[:-1] if part}
+    offices = {office_id for _, office_id in rows}
+    parts = []
+    if above:
+        parts.append(select(Membership.user_id).where(Membership.id.in_(above)))
+    if offices:
+        office_viewers = (
+            select(Membership.user_id)
+            .join(Position, Position.id == Membership.position_id)
+            .join(RolePermission, RolePermission.role_id == Position.role_id)
+            .where(Membership.office_id.in_(offices), RolePermission.permission == "scope.office")
+        )
+        parts.append(office_viewers)
+    if not parts:
+        return frozenset(people)
+    statement = union(*parts) if len(parts) > 1 else parts[0]
+    return frozenset(people | set(db.session.scalars(statement)))

@@ -56,3 +56,17 @@ def authenticate(username, password, ip):
         user.last_login_at = utcnow()
     db.session.commit()
     return SignIn(user=user if ok else None)
+
+
+def reauthenticate(user, password, ip):
+    """A signed-in person proves himself again (a password change, turning 2FA off) under the
+    sign-in's throttle: refused while it holds, so his password cannot be guessed here either. The
+    caller records a failure with record_failure once its own change is undone."""
+    if is_throttled(user.username.lower(), (ip or "unknown")[:64]):
+        burn_time(password)
+        return SignIn(throttled=True)
+    return SignIn(user=user if verify_password(user.password_hash, password) else None)
+
+
+def record_failure(user, ip):
+    db.session.add(LoginAttempt(username=user.username.lower(), ip=(ip or "unknown")[:64], success=False))

@@ -8,7 +8,7 @@ one small realtime event.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -19,9 +19,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models.base import current_language, utcnow
+from models.org import Membership, Position
 from models.pipeline import Pipeline, Stage, StageField, StageTask, choice_pairs
-from models.user import User
-from services import access, money
+from models.user import Role, User
+from services import access, dates, money
+from services.errors import parse_id
 from services.kept import per_version
 
 # A stage for its name, colour and settings only: its modal fields and moves (selectin by default,
@@ -135,13 +137,16 @@ class MoveResult:
     from_stage_id: int | None = None
     to_stage_id: int | None = None
     pipeline_code: str | None = None
+    # The ids of the subject's people whose visibility makes it visible: who may hear of the move.
+    people: frozenset = frozenset()
 
 
 TRUE_WORDS = {"1", "true", "on", "yes", "y"}
 
 
-def _parse(spec, raw):
-    """(value for JSON, error message or None) for one field of the spec."""
+def _parse(spec, raw, subject, to_stage):
+    """(value for JSON, error message or None) for one field of the spec, in a move of `subject`
+    to `to_stage`."""
     from flask_babel import gettext as _
 
     text = "" if raw is None else str(raw).strip()
@@ -163,26 +168,28 @@ def _parse(spec, raw):
             return None, _("Enter an amount, e.g. 1250.50.")
     if spec.type == "date":
         try:
-            return date.fromisoformat(text).isoformat(), None
-        except ValueError:
-            return None, _("Enter a date as YYYY-MM-DD.")
+            return dates.parse_date(text).isoformat(), None
+        except dates.DateError as error:
+            return None, str(error.message)
     if spec.type == "choice":
         allowed = {value for value, _label in spec.choice_list()}
         return (text, None) if text in allowed else (None, _("Choose one of the options."))
     if spec.type == "user":
-        # Only whether the person is active: not his role, permissions and memberships.
-        found = text.isdecimal() and len(text) <= 18
-        user = db.session.get(User, int(text), options=[lazyload("*")]) if found else None
+        person_id = parse_id(text)
+        user = db.session.get(User, person_id, options=[lazyload("*")]) if person_id else None
         if user is None or not user.is_active:
             return None, _("Choose an active person.")
+        if not may_take(user, subject, to_stage):
+            return None, _("Choose one of the people offered for the next stage.")
         return user.id, None
     return None, _("Unknown field type.")
 
 
-def validate(stage, raw_values):
+def validate(stage, raw_values, subject, to_stage):
+    """The values of `stage`'s modal fields for a move of `subject` to `to_stage`: (clean, errors)."""
     clean, errors = {}, {}
     for spec in stage.fields:
-        value, error = _parse(spec, raw_values.get(spec.name))
+        value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage)
         if error:
             errors[spec.name] = error
         elif value is not None:
@@ -200,6 +207,43 @@ def open_task(subject, *options):
         )
         .options(*options)
     )
+
+
+def holds_role(person, role_code):
+    """Whether the person holds this role: as his own role or as the code of one of his positions."""
+    if person.role is not None and person.role.code == role_code:
+        return True
+    return any(m.position is not None and m.position.code == role_code for m in person.memberships)
+
+
+def may_take(person, subject, stage):
+    """Whether `person` may be chosen in a person field of a move of `subject` to `stage` (the
+    "next responsible" takes the task that opens there): active, holding the stage's responsible
+    role, and allowed by the policy to act on the subject — he sees it and may move its tasks.
+    The one rule of both the modal's options (people_for) and the move's check (validate)."""
+    if person is None or stage is None or not person.is_active:
+        return False
+    if not holds_role(person, stage.responsible_role):
+        return False
+    if not access.can(person, "cards.view", subject):
+        return False
+    return access.can(person, "cards.move") or access.can(person, "cards.move_any")
+
+
+def people_for(subject, stage):
+    """The people a person field offers for a move of `subject` to `stage`, by name: everyone
+    may_take accepts (the holders of the stage's role in one query, then the policy for each)."""
+    role = stage.responsible_role
+    holders = (
+        select(User)
+        .where(
+            User.deleted_at.is_(None),
+            User.is_blocked.is_(False),
+            User.role.has(Role.code == role) | User.memberships.any(Membership.position.has(Position.code == role)),
+        )
+        .order_by(User.full_name, User.username)
+    )
+    return [person for person in db.session.scalars(holders) if may_take(person, subject, stage)]
 
 
 def may_move(user, subject, task):
@@ -253,7 +297,7 @@ def move(subject, to_stage, values, by, expected_version):
         raise MoveError(_("This card was changed by someone else — reload."), status=409)
     if not may_move(by, subject, task):
         raise MoveError(_("You may not move this card."), status=403)
-    clean, errors = validate(from_stage, values)
+    clean, errors = validate(from_stage, values, subject, to_stage)
     if errors:
         raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
     now = utcnow()
@@ -288,6 +332,7 @@ def move(subject, to_stage, values, by, expected_version):
             "from_stage_id": from_stage.id,
             "to_stage_id": to_stage.id,
             "pipeline_code": db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
+            "people": subject.scope_people_ids(),
         }
         _commit_keeping(by)
     except (StaleDataError, IntegrityError):

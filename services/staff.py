@@ -1,8 +1,8 @@
-"""Staff lifecycle: create, block, unblock, soft delete. Ending access ends sessions and sockets."""
+"""Staff lifecycle: create, block, unblock, soft delete, a new password. Each change of a person's
+access ends his sessions and their sockets when it is flushed (services.sessions)."""
 
 from extensions import db
 from models.base import utcnow
-from services import sessions
 from services.passwords import hash_password
 
 
@@ -26,7 +26,6 @@ def set_password(user, password):
 
 def block(user):
     user.is_blocked = True
-    _end_access(user)
 
 
 def unblock(user):
@@ -36,11 +35,3 @@ def unblock(user):
 def soft_delete(user):
     user.deleted_at = utcnow()
     user.is_blocked = True
-    _end_access(user)
-
-
-def _end_access(user):
-    sessions.end_all(user.id)
-    from realtime.notify import end_user_sockets
-
-    end_user_sockets(user.id, after_commit=True)

@@ -7,11 +7,12 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import select
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from models.base import utcnow
-from models.user import RecoveryCode
+from models.user import RecoveryCode, User
 from services import access
 
 ISSUER = "Kartoteka"
@@ -35,7 +36,7 @@ def qr_svg(uri):
 def matching_step(secret, code, now=None):
     """The time step the code belongs to (±1 step of drift), or None."""
     code = (code or "").strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now = time.time() if now is None else now
@@ -47,13 +48,22 @@ def matching_step(secret, code, now=None):
 
 
 def verify_and_consume(user, code, now=None):
-    """Accept each code once: a step at or before the last used one is a replay."""
+    """Accept each code once: a step at or before the last used one is a replay. The step is claimed
+    by one conditional UPDATE, so of requests racing with the same code exactly one wins."""
     if not user.totp_secret:
         return False
     step = matching_step(user.totp_secret, code, now)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -73,19 +83,20 @@ def issue_recovery_codes(user):
 
 
 def use_recovery_code(user, code):
+    """Spend a recovery code: one conditional UPDATE, so a code raced by several requests works once."""
     if not code or len(code) > 32:
         return False
-    record = db.session.scalar(
-        select(RecoveryCode).where(
+    spent = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _digest(code),
             RecoveryCode.used_at.is_(None),
         )
-    )
-    if record is None:
-        return False
-    record.used_at = utcnow()
-    return True
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return spent == 1
 
 
 def remaining_recovery_codes(user):

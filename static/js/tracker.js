@@ -151,6 +151,13 @@
       .catch(function () { button.disabled = false; showErrors(form, {}); });
   });
 
+  // A person field offers the people of the chosen target stage: another target, another list.
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (event.target.id !== "move-to" || !form || !form.querySelector("[data-person-field]")) { return; }
+    openModal(form.dataset.cardId, event.target.value);
+  });
+
   function refreshAfterMove(change) {
     var jobs = [loadColumn(change.from, false), loadColumn(change.to, false)];
     if (change.counts) { applyCounts(change.counts); } else { jobs.push(refreshCounts()); }

@@ -92,11 +92,11 @@ def test_the_board_shows_the_columns_and_their_counts(client_of, cards):
     assert 'data-room="board:cards:all"' in page.text
 
 
-def test_an_agent_sees_only_the_tasks_of_his_cards(client_of, cards):
+def test_an_agent_sees_only_the_tasks_of_his_cards(client_of, cards, team):
     agent = client_of("agent")
     page = agent.get("/admin/tracker/")
     assert "MINE-1" in page.text and "THEIRS-1" not in page.text
-    assert 'data-room="board:cards"' in page.text
+    assert f'data-room="board:cards:viewer:{team["agent"].id}"' in page.text
     assert agent.get("/admin/tracker/counts").json == {str(stage_of("linking_access").id): 1}
     rows = agent.get(f"/admin/tracker/column/{stage_of('linking_access').id}").json["rows"]
     assert [row["card_id"] for row in rows] == [cards["mine"].id]
@@ -195,6 +195,32 @@ def test_a_move_with_missing_fields_is_422_with_field_errors(client_of, cards):
     assert response.json["ok"] is False and response.json["message"]
     assert set(response.json["errors"]) == {"bank_login_done", "linked_on"}
     assert _state(card) == before
+
+
+def test_the_next_responsible_is_offered_and_accepted_only_among_who_may_take_it(client_of, cards, team):
+    from seeds.demo_cards import sample_values
+
+    intern = make_user(full_name="Ivan Intern")
+    place(intern, factories.make_office(), "intern")
+    card = cards["mine"]
+    walk_to(card, "take_access", team["owner"])
+    team["manager"].language = "en"
+    db.session.commit()
+    manager, fund_card = client_of("manager"), stage_of("fund_card")
+    modal = manager.get(f"/admin/tracker/card/{card.id}/modal?to={fund_card.id}")
+    person_select = re.search(r'id="f-next_responsible"[^>]*>(.*?)</select>', modal.text, re.S).group(1)
+    assert set(re.findall(r'<option value="(\d+)"', person_select)) == {str(team["accountant"].id)}
+    before = _state(card)
+    values = dict(sample_values(card.stage), next_responsible=str(intern.id))
+    refused = _move_form(manager, card, fund_card, values)
+    assert refused.status_code == 422 and refused.json["ok"] is False
+    assert refused.json["errors"] == {"next_responsible": "Choose one of the people offered for the next stage."}
+    assert _state(card) == before
+    values["next_responsible"] = str(team["accountant"].id)
+    accepted = _move_form(manager, card, fund_card, values)
+    assert accepted.status_code == 200, accepted.text
+    opened = select(StageTask.assignee_id).where(StageTask.subject_id == card.id, StageTask.closed_at.is_(None))
+    assert db.session.scalar(opened) == team["accountant"].id
 
 
 def test_a_move_without_the_csrf_token_is_400(client_of, cards):

@@ -116,7 +116,7 @@ class Browser:
         )
         client.on("board_changed", lambda data: self.events.append(data))
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        client.connect(self.url, headers={"Cookie": cookie, "Origin": self.url}, transports=["websocket"])
+        client.connect(self.url, headers={"Cookie": cookie}, transports=["websocket"])
         assert client.call("join", {"room": self.room}, timeout=10)["ok"]
         self.socket = client
         return client

@@ -70,27 +70,56 @@ def test_an_anonymous_socket_is_refused(sockets):
     assert not sockets().sio.is_connected()
 
 
-def test_who_joins_which_board_room(client_of, sockets):
+def test_who_joins_which_board_room(client_of, sockets, team):
     owner = sockets(client_of("owner"))
     agent = sockets(client_of("agent"))
     assert owner.sio.is_connected() and agent.sio.is_connected()
     assert owner.join("board:cards:all")["ok"] is True
-    assert agent.join("board:cards")["ok"] is True
+    assert agent.join(f"board:cards:viewer:{team['agent'].id}")["ok"] is True
     assert agent.join("board:cards:all") == {"ok": False, "error": "forbidden"}
     # Everyone gets the one room that matches his scope; nothing else.
     assert owner.join("board:cards")["ok"] is False
-    for room in ("board", "board:cards:all:x", "board:cards:x", "dashboard:x", "user:1", None, "x" * 100):
-        assert agent.join(room)["ok"] is False
+    assert owner.join(f"board:cards:viewer:{team['owner'].id}")["ok"] is False
+    refused = (
+        "board",
+        "board:cards",
+        f"board:cards:viewer:{team['agent2'].id}",
+        f"board:cards:viewer:{team['manager'].id}",
+        "board:cards:columns",
+        "board:cards:all:x",
+        "board:cards:x",
+        "dashboard:x",
+        "user:1",
+        None,
+        "x" * 100,
+    )
+    for room in refused:
+        assert agent.join(room)["ok"] is False, room
 
 
-def test_a_move_reaches_both_board_rooms(client_of, sockets, team):
-    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+@pytest.mark.parametrize("code", ["nowhere", "clients", "", "cards2"])
+def test_a_board_room_of_a_pipeline_that_does_not_exist_cannot_be_joined(client_of, sockets, team, code):
+    owner, agent = sockets(client_of("owner")), sockets(client_of("agent"))
+    assert owner.join(f"board:{code}:all")["ok"] is False
+    assert agent.join(f"board:{code}:viewer:{team['agent'].id}")["ok"] is False
+
+
+def join_board(socket, person):
+    return socket.join(f"board:cards:viewer:{person.id}")["ok"]
+
+
+def test_a_move_reaches_the_all_seeing_room_and_the_boards_of_those_who_see_the_card(client_of, sockets, team):
+    card = make_card(agent=team["agent"], manager=team["manager"])
     make_card(agent=team["agent2"], manager=team["manager"], accountant=team["accountant"])
     source, target = stage_of("linking_access"), stage_of("promo_top_up")
     watcher_all = sockets(client_of("owner"))
-    watcher = sockets(client_of("agent2"))
-    assert watcher_all.join("board:cards:all")["ok"] and watcher.join("board:cards")["ok"]
-    watcher_all.sio.get_received(), watcher.sio.get_received()
+    boss = sockets(client_of("manager"))  # the agent's leader: the card is in his scope
+    other_agent = sockets(client_of("agent2"))  # the same team, but not his card
+    accountant = sockets(client_of("accountant"))  # not the card's accountant
+    assert watcher_all.join("board:cards:all")["ok"] and join_board(boss, team["manager"])
+    assert join_board(other_agent, team["agent2"]) and join_board(accountant, team["accountant"])
+    for socket in (watcher_all, boss, other_agent, accountant):
+        socket.sio.get_received()
 
     mover = client_of("agent")
     response = mover.post(
@@ -109,8 +138,10 @@ def test_a_move_reaches_both_board_rooms(client_of, sockets, team):
     assert (change["subject_id"], change["from"], change["to"], change["version"]) == (card.id, source.id, target.id, 2)
     assert change["counts"] == {str(source.id): 1, str(target.id): 1}
     assert change["counts"] == {str(k): v for k, v in card_board.counts(None).items()}
-    [small] = watcher.events("board_changed")
+    [small] = boss.events("board_changed")
     assert small == {"subject_id": card.id, "from": source.id, "to": target.id, "version": 2}
+    # Another team member's or an unrelated accountant's socket learns nothing of this card.
+    assert other_agent.events("board_changed") == [] and accountant.events("board_changed") == []
 
 
 def test_a_refused_move_sends_nothing(client_of, sockets, team):
@@ -144,3 +175,15 @@ def test_a_socket_outside_the_room_hears_nothing(client_of, sockets, team):
     )
     assert response.status_code == 200
     assert bystander.events("board_changed") == []
+
+
+def test_a_scheduled_column_change_reaches_every_viewer_of_the_board_without_card_ids(client_of, sockets, team):
+    from realtime.notify import stage_tasks_changed
+
+    owner, agent = sockets(client_of("owner")), sockets(client_of("agent"))
+    assert owner.join("board:cards:all")["ok"] and join_board(agent, team["agent"])
+    owner.sio.get_received(), agent.sio.get_received()
+    stage = stage_of("bank_check")
+    stage_tasks_changed("cards", stage.id)
+    expected = {"from": stage.id, "to": stage.id, "scheduled": True}
+    assert owner.events("board_changed") == [expected] and agent.events("board_changed") == [expected]

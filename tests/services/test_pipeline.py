@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from extensions import db
@@ -219,12 +220,68 @@ def test_a_per_card_responsible_overrides_the_role(team, card):
     assert result.opened.assignee_id == substitute.id
 
 
-def test_next_responsible_entered_in_the_modal_takes_the_next_task(team, card):
+@pytest.fixture
+def candidates(team):
+    """People one might enter as the next responsible of the card leaving take_access for fund_card
+    (the accountant's stage): an accountant above the card's agent in another office, who sees the
+    card; an accountant who does not; an intern under the card's manager."""
+    office = factories.make_office()
+    leader = make_user(role_code="accountant", full_name="Lesia Leader")
+    place(team["agent"], office, "employee", boss=place(leader, office, "head_of_department"))
+    stranger = make_user(role_code="accountant", full_name="Stepan Stranger")
+    intern = make_user(full_name="Ivan Intern")
+    place(intern, team["manager"].memberships[0].office, "intern", boss=team["manager"].memberships[0])
+    return {"leader": leader, "stranger": stranger, "intern": intern}
+
+
+def test_next_responsible_entered_in_the_modal_takes_the_next_task(team, card, candidates):
     walk_to(card, "take_access", team["owner"])
-    values = dict(sample_values(card.stage), next_responsible=str(team["admin"].id))
+    leader = candidates["leader"]
+    values = dict(sample_values(card.stage), next_responsible=str(leader.id))
     result = pipeline.move(card, stage_of("fund_card"), values, team["manager"], card.version)
-    assert result.opened.assignee_id == team["admin"].id
-    assert result.closed.values["next_responsible"] == team["admin"].id
+    assert result.opened.assignee_id == leader.id
+    assert result.closed.values["next_responsible"] == leader.id
+
+
+def test_a_person_field_offers_and_accepts_only_who_may_take_the_next_stage(team, card, candidates):
+    """The next stage's role (own role or position), sees the card, may move cards: the options of
+    the modal and the move's check are the same rule."""
+    walk_to(card, "take_access", team["owner"])
+    fund_card = stage_of("fund_card")
+    offered = pipeline.people_for(card, fund_card)
+    assert {person.id for person in offered} == {team["accountant"].id, candidates["leader"].id}
+    refused_people = {
+        "intern": candidates["intern"],  # no cards at all
+        "stranger": candidates["stranger"],  # an accountant who does not see the card
+        "admin": team["admin"],  # sees and moves every card, but the stage is the accountant's
+        "agent2": team["agent2"],  # neither
+    }
+    for name, person in refused_people.items():
+        assert not pipeline.may_take(person, card, fund_card), name
+        before = snapshot(card)
+        values = dict(sample_values(card.stage), next_responsible=str(person.id))
+        with pytest.raises(pipeline.MoveError) as refused, force_locale("en"):
+            pipeline.move(card, fund_card, values, team["manager"], card.version)
+        assert refused.value.status == 422, name
+        assert refused.value.errors == {"next_responsible": "Choose one of the people offered for the next stage."}
+        assert snapshot(card) == before, name
+    values = dict(sample_values(card.stage), next_responsible=str(team["accountant"].id))
+    result = pipeline.move(card, fund_card, values, team["manager"], card.version)
+    assert result.opened.assignee_id == team["accountant"].id
+
+
+def test_a_position_of_the_stages_role_counts_as_holding_it(team, card):
+    """A stage whose responsible role is a position's code (the office administrator)."""
+    walk_to(card, "take_access", team["owner"])
+    fund_card = stage_of("fund_card")
+    fund_card.responsible_role = "administrator"
+    db.session.commit()
+    office = factories.make_office()
+    office_admin = make_user(role_code="agent", full_name="Olha Office Admin")  # an agent by role
+    place(team["agent"], office, "employee", boss=place(office_admin, office, "administrator"))
+    assert {person.id for person in pipeline.people_for(card, fund_card)} == {team["admin"].id, office_admin.id}
+    values = dict(sample_values(card.stage), next_responsible=str(office_admin.id))
+    assert pipeline.move(card, fund_card, values, team["manager"], card.version).opened.assignee_id == office_admin.id
 
 
 def test_moving_into_the_final_stage_opens_no_task(team, card):
