@@ -19,7 +19,12 @@ class Socket:
             return self.sio.emit("join", {"room": room}, callback=True)
 
     def received(self, name):
+        """Every `name` event that arrived, read or not (kept even after the server closed the socket)."""
         return [event["args"][0] for event in self.sio.queue if event["name"] == name]
+
+    def events(self, name):
+        """The `name` events that arrived since the last read (they are read now)."""
+        return [event["args"][0] for event in self.sio.get_received() if event["name"] == name]
 
     def close(self):
         if self.connected:

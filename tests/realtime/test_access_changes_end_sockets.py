@@ -49,6 +49,15 @@ def live_sessions(user):
     )
 
 
+def save_in_staff_form(owner, person, **changes):
+    """The owner saves the person's record in the staff form with these changes."""
+    url = f"/admin/staff/edit/?id={person.id}"
+    fields = {"username": person.username, "full_name": person.full_name, "role": str(person.role_id)}
+    fields.update(language="en", timezone="Europe/Kyiv", **changes)
+    response = post_form(owner, url, form_page=url, **fields)
+    assert response.status_code == 302, response.text
+
+
 def assert_cut_off(browser, socket):
     assert_signed_out(browser)
     assert socket.received("session_ended") == [{}]
@@ -61,21 +70,9 @@ def test_a_password_set_by_the_owner_in_the_staff_form_ends_the_sessions_and_soc
     bystander = sockets(sign_in(app, people["manager"]))
     assert victim_socket.connected and bystander.connected
     owner = sign_in(app, people["owner"])
-    agent = people["agent"]
-    response = post_form(
-        owner,
-        f"/admin/staff/edit/?id={agent.id}",
-        form_page=f"/admin/staff/edit/?id={agent.id}",
-        username=agent.username,
-        full_name=agent.full_name,
-        role=str(agent.role_id),
-        language="en",
-        timezone="Europe/Kyiv",
-        new_password=NEW_PASSWORD,
-    )
-    assert response.status_code == 302, response.text
+    save_in_staff_form(owner, people["agent"], new_password=NEW_PASSWORD)
     assert_cut_off(victim_browser, victim_socket)
-    assert live_sessions(agent) == 0
+    assert live_sessions(people["agent"]) == 0
     assert bystander.connected and bystander.received("session_ended") == []
     assert_signed_in(owner)
 
@@ -83,19 +80,7 @@ def test_a_password_set_by_the_owner_in_the_staff_form_ends_the_sessions_and_soc
 def test_a_role_changed_in_the_staff_form_ends_the_sessions_and_sockets(app, people, sockets):
     victim_browser = sign_in(app, people["agent"])
     victim_socket = sockets(victim_browser)
-    owner = sign_in(app, people["owner"])
-    agent = people["agent"]
-    response = post_form(
-        owner,
-        f"/admin/staff/edit/?id={agent.id}",
-        form_page=f"/admin/staff/edit/?id={agent.id}",
-        username=agent.username,
-        full_name=agent.full_name,
-        role=str(role("accountant").id),
-        language="en",
-        timezone="Europe/Kyiv",
-    )
-    assert response.status_code == 302, response.text
+    save_in_staff_form(sign_in(app, people["owner"]), people["agent"], role=str(role("accountant").id))
     assert_cut_off(victim_browser, victim_socket)
 
 

@@ -2,47 +2,20 @@
 
 import pytest
 
-from extensions import socketio
 from services import card_board
 from tests import factories
 from tests.admin_views.test_tracker import signed_in
 from tests.conftest import csrf_token
 from tests.factories import make_user, place
+from tests.realtime.socket_client import Sockets
 from tests.services.test_pipeline import make_card, stage_of
-
-
-class Socket:
-    """A Socket.IO test client whose every event runs in its own app context, like a real server."""
-
-    def __init__(self, app, client=None):
-        self.app = app
-        with app.app_context():
-            self.sio = socketio.test_client(app, flask_test_client=client)
-
-    def join(self, room):
-        with self.app.app_context():
-            return self.sio.emit("join", {"room": room}, callback=True)
-
-    def events(self, name):
-        return [event["args"][0] for event in self.sio.get_received() if event["name"] == name]
-
-    def close(self):
-        if self.sio.is_connected():
-            with self.app.app_context():
-                self.sio.disconnect()
 
 
 @pytest.fixture
 def sockets(app):
-    opened = []
-
-    def _open(client=None):
-        opened.append(Socket(app, client))
-        return opened[-1]
-
-    yield _open
-    for socket in opened:
-        socket.close()
+    opened = Sockets(app)
+    yield opened
+    opened.close_all()
 
 
 @pytest.fixture

@@ -2,50 +2,19 @@
 
 import pytest
 
-from extensions import db, socketio
+from extensions import db
 from models.user import User
 from tests.admin_views.test_tracker import RequestClient, signed_in
 from tests.conftest import csrf_token
 from tests.factories import make_office, make_user, place
-
-
-class Socket:
-    """A Socket.IO test client; each event runs in its own app context, as on a real server."""
-
-    def __init__(self, app, client=None):
-        self.app = app
-        with app.app_context():
-            self.sio = socketio.test_client(app, flask_test_client=client)
-
-    @property
-    def connected(self):
-        return self.sio.is_connected()
-
-    def join(self, room):
-        with self.app.app_context():
-            return self.sio.emit("join", {"room": room}, callback=True)
-
-    def received(self, name):
-        # Read the queue directly: it keeps what arrived even after the server closed the socket.
-        return [event["args"][0] for event in self.sio.queue if event["name"] == name]
-
-    def close(self):
-        if self.connected:
-            with self.app.app_context():
-                self.sio.disconnect()
+from tests.realtime.socket_client import Sockets
 
 
 @pytest.fixture
 def sockets(app):
-    opened = []
-
-    def _open(client=None):
-        opened.append(Socket(app, client))
-        return opened[-1]
-
-    yield _open
-    for socket in opened:
-        socket.close()
+    opened = Sockets(app)
+    yield opened
+    opened.close_all()
 
 
 @pytest.fixture
