@@ -55,3 +55,19 @@ def place(user, office, position_code, boss=None, department=None):
     hierarchy.place(membership, boss)
     db.session.commit()
     return membership
+
+
+def make_team_of_two():
+    """An owner, an accountant, and a manager heading one department with two agents."""
+    office = make_office()
+    people = {
+        "owner": make_user(role_code="owner"),
+        "accountant": make_user(role_code="accountant"),
+        "manager": make_user(role_code="manager"),
+        "agent": make_user(role_code="agent"),
+        "agent2": make_user(role_code="agent"),
+    }
+    boss = place(people["manager"], office, "head_of_department")
+    place(people["agent"], office, "employee", boss=boss)
+    place(people["agent2"], office, "employee", boss=boss)
+    return people

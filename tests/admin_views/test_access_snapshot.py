@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 from extensions import db
 from tests.admin_views.helpers import assert_signed_out, location_path, sign_in
 from tests.factories import make_office, make_user, place
-from tests.services.test_pipeline import make_card
+from tests.pipeline_cards import make_card
 
 
 def raw(sql, **params):

@@ -17,7 +17,7 @@ from models.export import ExportJob
 from tests.admin_views.helpers import sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user
-from tests.services.test_pipeline import make_card
+from tests.pipeline_cards import make_card
 
 OVERSIZED = "9" * 20
 BAD_IDS = [OVERSIZED, "9" * 19, "0", "\u0661\u0662"]

@@ -12,8 +12,8 @@ from models.task import Task
 from tests.admin_views.helpers import post_form, sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.pipeline_cards import make_card
 from tests.services.test_cards import TX, put_on
-from tests.services.test_pipeline import make_card
 
 RANGE_MESSAGE = "Enter a date between 2000-01-01 and 2100-12-31."
 

@@ -24,7 +24,7 @@ from services import exports
 from tests.admin_views.helpers import sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user
-from tests.services.test_pipeline import make_card
+from tests.pipeline_cards import make_card
 
 OVERSIZED = "9" * 20  # beyond a BIGINT, and beyond what SQLite binds
 HUGE = "9" * 5000  # beyond what int() converts (4300 digits)

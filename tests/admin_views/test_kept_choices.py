@@ -10,7 +10,7 @@ from models.directory import Bank, Contractor
 from tests.admin_views.helpers import sign_in
 from tests.admin_views.test_access_snapshot import raw, statements_of
 from tests.factories import make_user
-from tests.services.test_pipeline import make_card, stage_of, walk_to
+from tests.pipeline_cards import make_card, stage_of, walk_to
 
 
 def version():

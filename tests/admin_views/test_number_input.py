@@ -19,8 +19,8 @@ from models.org import Position
 from tests.admin_views.helpers import post_form, sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.pipeline_cards import make_card
 from tests.services.test_cards import TX, put_on
-from tests.services.test_pipeline import make_card
 
 ARABIC_5 = "\u0665"  # '٥', which Decimal() and int() read as 5
 

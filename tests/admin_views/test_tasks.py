@@ -17,7 +17,7 @@ from tests import factories
 from tests.admin_views.helpers import fresh, new_client, post_form, sign_in
 from tests.conftest import csrf_token
 from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card, stage_of, tasks_of, walk_to
+from tests.pipeline_cards import make_card, stage_of, tasks_of, walk_to
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from services import card_board
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card, stage_of, walk_to
+from tests.pipeline_cards import make_card, stage_of, walk_to
 
 
 class RequestClient(FlaskClient):

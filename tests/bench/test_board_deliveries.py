@@ -6,22 +6,11 @@ from bench.load_test import deliveries
 from realtime.rooms import board_room
 from services import access
 from tests import factories
-from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card
+from tests.pipeline_cards import make_card
 
 
 def test_a_card_is_expected_at_the_boards_of_those_whose_scope_shows_it(app):
-    office = factories.make_office()
-    people = {
-        "owner": make_user(role_code="owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "agent2": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    place(people["agent2"], office, "employee", boss=boss)
+    people = factories.make_team_of_two()
     card = make_card(agent=people["agent"])
     other = make_card(agent=people["agent2"], accountant=people["accountant"])
 

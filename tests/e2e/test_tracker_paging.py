@@ -8,7 +8,7 @@ from models.user import User
 from seeds.demo import DEMO_PASSWORD
 from services.card_board import FIRST_PAGE_SIZE, PAGE_SIZE
 from tests.e2e.live import DESKTOP, PHONE
-from tests.services.test_pipeline import make_card, stage_of
+from tests.pipeline_cards import make_card, stage_of
 
 pytestmark = pytest.mark.e2e
 

@@ -15,16 +15,8 @@ from models.user import User, UserSession
 from services import staff
 from tests.admin_views.helpers import assert_signed_in, assert_signed_out, fresh, post_form, sign_in
 from tests.factories import make_office, make_user, place, role
-from tests.realtime.socket_client import Sockets
 
 NEW_PASSWORD = "brand-new-secret-7"
-
-
-@pytest.fixture
-def sockets(app):
-    opened = Sockets(app)
-    yield opened
-    opened.close_all()
 
 
 @pytest.fixture
@@ -198,13 +190,18 @@ def test_other_changes_of_a_person_end_nothing(app, people, sockets):
 # --- a socket never outlives its session -----------------------------------------------------------
 
 
+def leave_idle(app, person):
+    """The person's sessions last seen just past the idle timeout."""
+    idle = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
+    for record in db.session.scalars(select(UserSession).where(UserSession.user_id == person.id)):
+        record.last_seen_at = utcnow() - idle
+    db.session.commit()
+
+
 def test_an_idle_session_ended_by_the_job_closes_its_socket(app, people, sockets):
     browser = sign_in(app, people["agent"])
     socket = sockets(browser)
-    idle = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
-    for record in db.session.scalars(select(UserSession).where(UserSession.user_id == people["agent"].id)):
-        record.last_seen_at = utcnow() - idle
-    db.session.commit()
+    leave_idle(app, people["agent"])
     assert end_idle_sessions() == 1
     assert_cut_off(browser, socket)
 
@@ -212,10 +209,7 @@ def test_an_idle_session_ended_by_the_job_closes_its_socket(app, people, sockets
 def test_an_idle_session_found_by_a_request_closes_its_socket(app, people, sockets):
     browser = sign_in(app, people["agent"])
     socket = sockets(browser)
-    idle = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
-    for record in db.session.scalars(select(UserSession).where(UserSession.user_id == people["agent"].id)):
-        record.last_seen_at = utcnow() - idle
-    db.session.commit()
+    leave_idle(app, people["agent"])
     assert_cut_off(browser, socket)
 
 

@@ -6,32 +6,12 @@ from services import card_board
 from tests import factories
 from tests.admin_views.test_tracker import signed_in
 from tests.conftest import csrf_token
-from tests.factories import make_user, place
-from tests.realtime.socket_client import Sockets
-from tests.services.test_pipeline import make_card, stage_of
-
-
-@pytest.fixture
-def sockets(app):
-    opened = Sockets(app)
-    yield opened
-    opened.close_all()
+from tests.pipeline_cards import make_card, stage_of
 
 
 @pytest.fixture
 def team():
-    office = factories.make_office()
-    people = {
-        "owner": make_user(role_code="owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "agent2": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    place(people["agent2"], office, "employee", boss=boss)
-    return people
+    return factories.make_team_of_two()
 
 
 @pytest.fixture

@@ -7,14 +7,6 @@ from models.user import User
 from tests.admin_views.test_tracker import RequestClient, signed_in
 from tests.conftest import csrf_token
 from tests.factories import make_office, make_user, place
-from tests.realtime.socket_client import Sockets
-
-
-@pytest.fixture
-def sockets(app):
-    opened = Sockets(app)
-    yield opened
-    opened.close_all()
 
 
 @pytest.fixture

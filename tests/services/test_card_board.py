@@ -15,7 +15,7 @@ from services.card_board import BoardFilters
 from tests import factories
 from tests.admin_views.test_tracker import signed_in
 from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card, stage_of, walk_to
+from tests.pipeline_cards import make_card, stage_of, walk_to
 
 
 @contextmanager

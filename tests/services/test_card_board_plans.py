@@ -13,8 +13,8 @@ from services import board_statements as statements
 from services import card_board, cards
 from services.card_board import BoardFilters
 from tests.factories import make_user
+from tests.pipeline_cards import make_card, stage_of, walk_to
 from tests.services.test_card_board import banks, counted_queries, people, spread  # noqa: F401 (fixtures)
-from tests.services.test_pipeline import make_card, stage_of, walk_to
 
 
 @pytest.fixture(autouse=True)

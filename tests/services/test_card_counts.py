@@ -14,8 +14,8 @@ from models.user import User
 from services import access, card_board, card_counts, cards, pipeline
 from services.card_board import BoardFilters, cards_pipeline
 from tests.factories import make_user
+from tests.pipeline_cards import make_card, stage_of, walk_to
 from tests.services.test_card_board import banks, people, spread  # noqa: F401 (fixtures)
-from tests.services.test_pipeline import make_card, stage_of, walk_to
 
 
 def live_counts(user, filters=BoardFilters()):

@@ -12,8 +12,8 @@ from wtforms import DateField
 from extensions import db
 from services import auto_tasks, cards, dates, finance, pipeline, tasks
 from tests.factories import make_user
+from tests.pipeline_cards import make_card, walk_to
 from tests.services.test_cards import TX, put_on
-from tests.services.test_pipeline import make_card, walk_to
 
 RANGE_MESSAGE = "Enter a date between 2000-01-01 and 2100-12-31."
 

@@ -8,8 +8,8 @@ import pytest
 from services import cards, money, pipeline
 from services.numbers import NumberError, parse_decimal, parse_whole
 from tests.factories import make_user
+from tests.pipeline_cards import make_card, walk_to
 from tests.services.test_cards import TX, put_on
-from tests.services.test_pipeline import make_card, walk_to
 
 FOREIGN = [
     "\u0661\u0662\u0663",  # Arabic-Indic 123

@@ -1,7 +1,7 @@
 """The pipeline engine against a real database: allowed moves, value validation, the move policy,
-task hand-over, the final stage, the audit trail, live pipeline edits and the stale-version race."""
+task hand-over, the final stage, the audit trail, live pipeline edits and a stale version (the
+races of two movers: test_pipeline_races.py)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,92 +13,13 @@ from extensions import db
 from models.audit import ChangeLog
 from models.base import utcnow
 from models.card import Card, CardResponsible
-from models.pipeline import Stage, StageField, StageMove, StageTask
+from models.pipeline import Stage, StageField, StageMove
 from models.user import User
 from seeds.demo_cards import sample_values
 from services import pipeline
-from services.card_board import cards_pipeline
 from tests import factories
 from tests.factories import make_user, place
-
-_numbers = {"n": 0}
-
-
-def stage_of(code):
-    return db.session.scalar(select(Stage).where(Stage.pipeline_id == cards_pipeline().id, Stage.code == code))
-
-
-def make_card(agent=None, manager=None, accountant=None, bank=None, **fields):
-    """A card on the first stage of the cards pipeline with its first open task."""
-    _numbers["n"] += 1
-    board = cards_pipeline()
-    first = board.stages[0]
-    card = Card(
-        number=fields.pop("number", f"TEST-{_numbers['n']:06d}"),
-        contact_name=fields.pop("contact_name", "Test Contact"),
-        agent=agent,
-        manager=manager,
-        accountant=accountant,
-        bank=bank,
-        pipeline_id=board.id,
-        stage_id=first.id,
-        **fields,
-    )
-    db.session.add(card)
-    pipeline.start(card, first)
-    db.session.commit()
-    return card
-
-
-def walk_to(card, code, by):
-    """Move the card along the first allowed move with valid values until it stands on `code`."""
-    while card.stage.code != code:
-        pipeline.move(card, card.stage.allowed_targets[0], sample_values(card.stage), by, card.version)
-
-
-def tasks_of(card):
-    return db.session.scalars(
-        select(StageTask)
-        .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
-        .order_by(StageTask.seq)
-    ).all()
-
-
-def snapshot(card):
-    """What a refused move must leave untouched, read back from the database."""
-    db.session.expire_all()
-    fresh = db.session.get(Card, card.id)
-    return (
-        fresh.stage_id,
-        fresh.version,
-        fresh.bucket,
-        [(t.id, t.seq, t.stage_id, t.closed_at, t.values, t.assignee_id) for t in tasks_of(fresh)],
-    )
-
-
-@pytest.fixture
-def team():
-    """An owner, an administrator, an accountant, two managers each with his own agent."""
-    office = factories.make_office()
-    people = {
-        "owner": make_user(role_code="owner"),
-        "admin": make_user(role_code="administrator"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "manager2": make_user(role_code="manager"),
-        "agent2": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    boss2 = place(people["manager2"], office, "head_of_department")
-    place(people["agent2"], office, "employee", boss=boss2)
-    return people
-
-
-@pytest.fixture
-def card(team):
-    return make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+from tests.pipeline_cards import make_card, snapshot, stage_of, tasks_of, walk_to
 
 
 def test_a_move_not_in_the_allowed_moves_is_refused(team, card):
@@ -335,76 +256,3 @@ def test_a_stale_version_is_refused(team, card):
     with pytest.raises(pipeline.MoveError) as refused:
         pipeline.move(card, stage_of("promo_top_up"), sample_values(card.stage), team["agent"], card.version - 1)
     assert refused.value.status == 409
-
-
-def _racer(app, card_id, user_id, loaded, outcome, key, gate=None):
-    """One person's request: own app context, own session and connection."""
-    with app.app_context():
-        try:
-            card = db.session.get(Card, card_id)
-            by = db.session.get(User, user_id)
-            target, values, version = card.stage.allowed_targets[0], sample_values(card.stage), card.version
-            if isinstance(gate, threading.Barrier):
-                # Hold both just before their first write: every check has passed for both.
-                sa.event.listen(db.session(), "before_flush", lambda *_: gate.wait(timeout=30), once=True)
-            loaded.wait(timeout=30)
-            if isinstance(gate, threading.Event):
-                gate.wait(timeout=30)
-            pipeline.move(card, target, values, by, version)
-            outcome[key] = "ok"
-        except pipeline.MoveError as error:
-            outcome[key] = error.status
-        except Exception as error:  # surfaced by the assertion on the outcome
-            outcome[key] = repr(error)
-        finally:
-            db.session.remove()
-
-
-def _race(app, card, movers, mode):
-    """Two sessions load the same card; then they write together, or one after the other's commit."""
-    loaded, outcome = threading.Barrier(len(movers)), {}
-    gate = {"together": threading.Barrier(len(movers)), "sequential": threading.Event()}.get(mode)
-    threads = [
-        threading.Thread(
-            target=_racer,
-            args=(app, card.id, user.id, loaded, outcome, index, gate if (mode == "together" or index) else None),
-        )
-        for index, user in enumerate(movers)
-    ]
-    for thread in threads:
-        thread.start()
-    if mode == "sequential":
-        threads[0].join(timeout=60)
-        gate.set()
-    for thread in threads:
-        thread.join(timeout=60)
-    return [outcome.get(i) for i in range(len(movers))]
-
-
-def _assert_one_winner(card, outcome):
-    assert sorted(outcome, key=str) == [409, "ok"], outcome
-    db.session.expire_all()
-    tasks = tasks_of(card)
-    assert [t.seq for t in tasks] == [1, 2]
-    assert [t.closed_at is None for t in tasks] == [False, True]
-    fresh = db.session.get(Card, card.id)
-    assert (fresh.stage.code, fresh.version) == ("promo_top_up", 2)
-
-
-def test_two_people_moving_the_same_card_at_once_one_wins(app, team, card):
-    """The agent and his manager both press "save" on the same card at the same moment."""
-    outcome = _race(app, card, [team["agent"], team["manager"]], "at_once")
-    _assert_one_winner(card, outcome)
-
-
-def test_two_moves_past_every_check_are_decided_by_the_database(app, team, card):
-    """Both pass every check and write together: the version column and the one-open-task index decide."""
-    outcome = _race(app, card, [team["owner"], team["manager"]], "together")
-    _assert_one_winner(card, outcome)
-
-
-def test_a_move_from_a_session_loaded_before_anothers_commit_gets_409(app, team, card):
-    """Both loaded the card; the second saves only after the first committed: a clear 409."""
-    outcome = _race(app, card, [team["agent"], team["manager"]], "sequential")
-    assert outcome == ["ok", 409]
-    _assert_one_winner(card, outcome)

@@ -17,8 +17,8 @@ from models.user import User
 from services import auto_tasks, card_board, card_counts
 from services.card_board import BoardFilters
 from tests.factories import make_user
+from tests.pipeline_cards import tasks_of, walk_to
 from tests.services.test_card_board import _cards_on_board, banks, people, spread  # noqa: F401 (fixtures)
-from tests.services.test_pipeline import tasks_of, walk_to
 
 
 @pytest.fixture(autouse=True)

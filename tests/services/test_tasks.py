@@ -14,7 +14,7 @@ from models.task import Task, TaskComment
 from services import auto_tasks, tasks
 from tests import factories
 from tests.factories import make_user, place
-from tests.services.test_pipeline import make_card, stage_of, walk_to
+from tests.pipeline_cards import make_card, stage_of, walk_to
 
 
 @pytest.fixture
