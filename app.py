@@ -1,6 +1,8 @@
-"""Kartoteka: create_app wires extensions, views, sockets, jobs and commands."""
+"""Kartoteka: create_app wires the extensions, then each domain in its layers, then sockets and commands."""
 
 import os
+from importlib import import_module
+from importlib.util import find_spec
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -10,10 +12,28 @@ import admin_views
 import jobs.cli
 import realtime
 import seeds.cli
-from admin_views import errors, health, i18n, request_log, security
+from admin_views.platform import i18n
 from config import INSTANCE_DIR, Config
 from extensions import babel, csrf, db, login, migrate, queues, socketio
-from services import audit, card_counts, database, finance_totals, sessions
+from services.platform import database, sessions
+
+# The domains, in the order they stand on each other. Each may have a package (or module) in every
+# layer below, and each of those that has an init_app(app) registers there what the domain brings:
+# permissions, export lists and session hooks (services), pages and socket rooms (admin_views),
+# periodic jobs (jobs).
+DOMAINS = ("platform", "pipeline", "cards", "tasks", "finance", "exports", "analytics")
+LAYERS = ("services", "admin_views", "jobs")
+
+
+def init_domains(app):
+    for domain in DOMAINS:
+        for layer in LAYERS:
+            name = f"{layer}.{domain}"
+            if find_spec(name) is None:
+                continue
+            init = getattr(import_module(name), "init_app", None)
+            if init is not None:
+                init(app)
 
 
 def create_app(config=Config):
@@ -30,18 +50,12 @@ def create_app(config=Config):
     login.login_message = _l("Sign in to open this page.")
     login.user_loader(sessions.load_user)
     queues.init_app(app)
-    audit.init_app(app)
-    finance_totals.init_app(app)
     admin_views.init_app(app)
-    request_log.init_app(app)
-    health.init_app(app)
-    security.init_app(app)
-    i18n.init_app(app)
-    errors.init_app(app)
+    init_domains(app)
+    admin_views.finish_app(app)
     realtime.init_app(app)
     jobs.cli.init_app(app)
     seeds.cli.init_app(app)
-    card_counts.init_app(app)
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Outermost, so Socket.IO's same-origin check and request.is_secure see the client's view.

@@ -82,7 +82,7 @@ class Config:
     LANGUAGES = ("uk", "ru", "en")
 
     # Every date people enter (stage fields, transactions, tasks, filters, exports) lies in this
-    # range (services/dates.py): the reports and the time zones reach every day of it.
+    # range (services/platform/dates.py): the reports and the time zones reach every day of it.
     DATE_MIN = _date("DATE_MIN", date(2000, 1, 1))
     DATE_MAX = _date("DATE_MAX", date(2100, 12, 31))
 

@@ -1,80 +1,49 @@
-"""Registers every admin view and the sign-in blueprint."""
+"""The panel: the secured base every page stands on, and the registry of pages that each domain adds
+its own to (admin_views/<domain>/__init__.py). The menu follows each page's `order`."""
 
 from flask_babel import lazy_gettext as _l
 
-from admin_views import export_lists, id_converter, kept_assets, kept_menu, select_options
-from admin_views.audit import ChangeLogView
-from admin_views.auth import bp as auth_blueprint
-from admin_views.cards import CardView
-from admin_views.dashboard import DashboardView
-from admin_views.directories import BankView, ContractorView
-from admin_views.exports import ExportScheduleView, ExportsView
-from admin_views.jobs import JobsView
-from admin_views.org import DepartmentView, MembershipView, OfficeView, PositionView, RoleView
-from admin_views.pipelines import PipelineView, StageView
-from admin_views.profile import ProfileView
-from admin_views.reports import FinanceReportView
-from admin_views.staff import StaffView, TeamView
-from admin_views.tasks import TasksView
-from admin_views.tracker import TrackerView
+from admin_views import assets, id_converter, menu, select_options
 from extensions import admin
-from models import Bank, ChangeLog, Contractor, Department, Membership, Office, Pipeline, Position, Role, Stage, User
-from models.card import Card
-from models.export import ExportSchedule
 
-_registered = False
+# The menu's shared headings, one object each so that the domains' pages fall under the same one.
+DIRECTORIES = _l("Directories")
+ORGANISATION = _l("Organisation")
+REPORTS = _l("Reports")
+
+_pages = {}  # (order, endpoint) → a function making the page, filled by the domains' init_app
+_index = {}
+_state = {"added": False}
 
 
-def _views():
-    org = _l("Organisation")
-    directories = _l("Directories")
-    return [
-        TrackerView(name=_l("Task tracker"), endpoint="tracker", url="tracker"),
-        TasksView(name=_l("Tasks"), endpoint="tasks", url="tasks"),
-        CardView(Card, name=_l("Cards"), endpoint="cards", url="cards"),
-        TeamView(User, name=_l("My team"), endpoint="team", url="team"),
-        StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=directories),
-        ContractorView(
-            Contractor, name=_l("Contractors"), endpoint="contractors", url="contractors", category=directories
-        ),
-        BankView(Bank, name=_l("Banks"), endpoint="banks", url="banks", category=directories),
-        OfficeView(Office, name=_l("Offices"), endpoint="offices", url="offices", category=org),
-        DepartmentView(Department, name=_l("Departments"), endpoint="departments", url="departments", category=org),
-        PositionView(Position, name=_l("Positions"), endpoint="positions", url="positions", category=org),
-        MembershipView(Membership, name=_l("Memberships"), endpoint="memberships", url="memberships", category=org),
-        RoleView(Role, name=_l("Roles and access"), endpoint="roles", url="roles", category=org),
-        PipelineView(Pipeline, name=_l("Pipelines"), endpoint="pipelines", url="pipelines", category=org),
-        StageView(Stage, name=_l("Stages"), endpoint="stages", url="stages", category=org),
-        ChangeLogView(ChangeLog, name=_l("Change log"), endpoint="changelog", url="changelog", category=org),
-        JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=org),
-        FinanceReportView(
-            name=_l("Financial report"), endpoint="finance_report", url="reports/finance", category=_l("Reports")
-        ),
-        ExportScheduleView(
-            ExportSchedule,
-            name=_l("Scheduled exports"),
-            endpoint="export_schedules",
-            url="export-schedules",
-            category=_l("Reports"),
-        ),
-        ExportsView(name=_l("My exports"), endpoint="exports", url="exports"),
-        ProfileView(name=_l("Profile"), endpoint="profile", url="profile"),
-    ]
+def add_page(order, endpoint, make):
+    """A domain's page: `make()` builds its view once per process, at its place `order` in the menu."""
+    _pages[(order, endpoint)] = make
+
+
+def set_index(make):
+    """The panel's home page (`make()` builds it), in place of Flask-Admin's empty one."""
+    _index["make"] = make
 
 
 def init_app(app):
-    global _registered
+    """The base of every page; the domains' own pages come with finish_app after them."""
     id_converter.init_app(app)
-    app.register_blueprint(auth_blueprint)
-    kept_menu.init_app(app)
-    kept_assets.init_app(app)
+    menu.init_app(app)
+    assets.init_app(app)
     select_options.init_app(app)
-    export_lists.register_all()
-    if not _registered:
-        views = _views()
-        admin.add_views(*views)
-        export_lists.register_model_views(views)
-        admin.init_app(app, index_view=DashboardView(name=_l("Home"), url="/admin", endpoint="admin"))
-        _registered = True
-    else:
+
+
+def finish_app(app):
+    """Add the domains' pages to Flask-Admin once per process, then bind it to this app."""
+    if _state["added"]:
         admin.init_app(app)
+        return
+    from admin_views.exports import model_lists
+
+    views = [make() for _key, make in sorted(_pages.items(), key=lambda item: item[0])]
+    admin.add_views(*views)
+    model_lists.register_model_views(views)
+    index = _index["make"]() if "make" in _index else None
+    admin.init_app(app, index_view=index)
+    _state["added"] = True

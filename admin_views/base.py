@@ -15,9 +15,9 @@ from admin_views.list_filters import FilterConverter
 from admin_views.model_forms import ModelConverter
 from admin_views.unique_check import key_only_unique
 from extensions import db
-from services import access, audit, dates
-from services.errors import parse_id  # noqa: F401 (views import it from here)
-from services.timezones import format_local
+from services.platform import access, audit, dates
+from services.platform.errors import parse_id  # noqa: F401 (views import it from here)
+from services.platform.timezones import format_local
 
 
 def _login_redirect():
@@ -181,7 +181,7 @@ class SecuredModelView(SecuredMixin, ModelView):
         return super().delete_view()
 
     # Flask-Admin's own export writes the cells as they are: every download goes through the one
-    # writer of services/exports.py (the list's export control), whatever a view sets can_export to.
+    # writer of services/exports/registry.py (the list's export control), whatever a view sets can_export to.
     @expose("/export/<export_type>/")
     def export(self, export_type):
         abort(404)

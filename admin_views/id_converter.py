@@ -5,7 +5,7 @@ match, a 404 like any missing record."""
 
 from werkzeug.routing import BaseConverter, ValidationError
 
-from services.errors import MAX_ID_DIGITS, parse_id
+from services.platform.errors import MAX_ID_DIGITS, parse_id
 
 
 class IdConverter(BaseConverter):

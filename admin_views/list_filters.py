@@ -6,8 +6,8 @@ to 9999); here a number is ASCII digits within a BIGINT and a date is in the app
 from flask_admin.contrib.sqla import filters as sqla
 from flask_admin.model.filters import BaseFilter
 
-from services import dates
-from services.numbers import parse_decimal, parse_whole
+from services.platform import dates
+from services.platform.numbers import parse_decimal, parse_whole
 
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 

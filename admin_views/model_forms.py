@@ -12,8 +12,8 @@ from wtforms import DateTimeField, DecimalField, IntegerField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import NumberRange
 
-from forms.numbers import DecimalNumberField, WholeNumberField
-from services.dates import DateInRange
+from forms.platform.numbers import DecimalNumberField, WholeNumberField
+from services.platform.dates import DateInRange
 
 NUMBER_FIELDS = {IntegerField: WholeNumberField, DecimalField: DecimalNumberField}
 

@@ -1,10 +1,10 @@
 """The options of a filter's select as a template global: the archive's five selects offer ~90
 people, banks and suppliers, and a Jinja loop (two escapes and a comparison an option) cost a few
-milliseconds of every archive page. The options are the form fields' own (forms.id_select)."""
+milliseconds of every archive page. The options are the form fields' own (forms.platform.id_select)."""
 
 from markupsafe import Markup
 
-from forms.id_select import options_html
+from forms.platform.id_select import options_html
 
 
 def select_options(choices, chosen=None):

@@ -40,10 +40,10 @@ def create_people():
     from sqlalchemy import select
 
     from extensions import db
-    from models.directory import Bank, Contractor
-    from models.org import Department, Membership, Office, Position
-    from models.user import Role
-    from services import hierarchy, staff
+    from models.cards.directory import Bank, Contractor
+    from models.platform.org import Department, Membership, Office, Position
+    from models.platform.user import Role
+    from services.platform import hierarchy, staff
 
     roles = {r.code: r for r in db.session.scalars(select(Role))}
     positions = {p.code: p for p in db.session.scalars(select(Position))}

@@ -107,8 +107,8 @@ def bench_tracker(client, stage_ids, repeat):
 def _movable_cards(user_id, scoped):
     """Active cards the user may move: any for the owner; his and his agents' tasks for a manager."""
     from extensions import db
-    from models.user import User
-    from services import access
+    from models.platform.user import User
+    from services.platform import access
 
     if not scoped:
         query = (
@@ -130,7 +130,7 @@ def churn(app, client, count):
     moved cards' pages cleared, so index-only scans visit the heap for them)."""
     with app.app_context():
         from extensions import db
-        from models.user import User
+        from models.platform.user import User
 
         owner_id = db.session.scalar(sa.select(User.id).where(User.username == client.username))
         candidates = _movable_cards(owner_id, scoped=False)
@@ -153,7 +153,7 @@ def churn(app, client, count):
 
 def _move_form(app, card_id, csrf):
     from extensions import db
-    from models.card import Card
+    from models.cards.card import Card
     from seeds.demo_cards import sample_values
 
     with app.app_context():
@@ -165,7 +165,7 @@ def _move_form(app, card_id, csrf):
 
 def bench_moves(app, client, repeat, scoped):
     from extensions import db
-    from models.user import User
+    from models.platform.user import User
 
     # Requests run outside any app context of ours, so each gets its own (session, g, user).
     with app.app_context():
@@ -176,7 +176,9 @@ def bench_moves(app, client, repeat, scoped):
     for index, card_id in enumerate(picks):
         data = _move_form(app, card_id, client.csrf)
         start = time.perf_counter()
-        response = client.post(f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": client.csrf})
+        response = client.post(
+            f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": client.csrf}
+        )
         elapsed = (time.perf_counter() - start) * 1000
         if response.status_code != 200 or not response.json.get("ok"):
             refused += 1
@@ -253,7 +255,7 @@ def main():
     args = parser.parse_args()
     machine_note()
     with open_bench(args) as (app, _url):
-        from services.card_board import cards_pipeline
+        from services.cards.board import cards_pipeline
 
         stock_view = register_stock_view(app)  # before the first request
         with app.app_context():

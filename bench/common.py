@@ -41,11 +41,11 @@ def engine(url):
 
 def board_watchers(app, card_ids):
     """card id → the ids of the narrow-scope people whose boards hear of its moves, as the app sends
-    them (realtime.notify.board_changed): services.access.watchers_of the card's people. A move keeps
+    them (realtime.notify.board_changed): services.platform.access.watchers_of the card's people. A move keeps
     the card's people (the benches' modal values name nobody), so this holds before and after it."""
     from extensions import db
-    from models.card import Card
-    from services import access
+    from models.cards.card import Card
+    from services.platform import access
 
     with app.app_context():
         watchers = {

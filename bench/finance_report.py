@@ -1,4 +1,4 @@
-"""Benchmark: services.finance.report over 10,000,000 transactions on PostgreSQL.
+"""Benchmark: services.finance.report.report over 10,000,000 transactions on PostgreSQL.
 
 Generates (INSERT … SELECT generate_series, in chunks) 20 banks, 50 agents, 1,000,000 cards (a
 third with a bank answer date) and 10,000,000 transactions over five years (2021–2025), builds the
@@ -180,9 +180,10 @@ def main():
             from flask_migrate import upgrade
 
             from extensions import db
-            from models.card import Transaction
+            from models.cards.card import Transaction
             from seeds.reference import load_reference
-            from services import finance, finance_totals
+            from services.finance import report as finance
+            from services.finance import totals as finance_totals
 
             upgrade(directory="migrations")
             load_reference()

@@ -2,7 +2,7 @@
 card's stage-task history, written by server-side SQL (INSERT … SELECT generate_series).
 
 People: an owner, an administrator, 6 accountants, 10 managers under 2 office heads and 50 agents
-under the managers (memberships placed through `services.hierarchy.place`, so paths are right).
+under the managers (memberships placed through `services.platform.hierarchy.place`, so paths are right).
 Directories: 15 banks and 40 suppliers with skewed use. Contacts: 40 first names × 360 surnames
 and random Ukrainian mobile numbers, so a substring filter is selective.
 
@@ -53,10 +53,10 @@ def _log(message):
 def generate(scale=1.0, log=_log):
     """Fill the (migrated, reference-loaded, empty) database of the current app context."""
     from extensions import db
-    from models.card import Card, CardResponsible
+    from models.cards.card import Card, CardResponsible
     from models.pipeline import StageTask
-    from services import card_counts
-    from services.card_board import cards_pipeline
+    from services.cards import counts as card_counts
+    from services.cards.board import cards_pipeline
 
     started = time.perf_counter()
     archived, active = round(ARCHIVED * scale), round(ACTIVE * scale)

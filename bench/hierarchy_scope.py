@@ -2,7 +2,7 @@
 
 Builds an org of N memberships (offices → heads → supervisors → employees, several levels) in a
 fresh PostgreSQL database, then times, for leaders at every level, the production query
-(`services.hierarchy.subordinate_ids`) beside the recursive-CTE baseline in the same run.
+(`services.platform.hierarchy.subordinate_ids`) beside the recursive-CTE baseline in the same run.
 
     PYTHONPATH=. .venv/bin/python bench/hierarchy_scope.py --people 100000
     (BENCH_DATABASE_URL defaults to postgresql://postgres@127.0.0.1:5432/test)
@@ -32,8 +32,8 @@ BASELINE_SQL = sa.text(
 def build(app, people, fanout=8):
     """Level 0: office heads; each node gets `fanout` children until `people` are placed."""
     from extensions import db
-    from models.org import Membership, Office, Position
-    from models.user import User
+    from models.platform.org import Membership, Office, Position
+    from models.platform.user import User
 
     offices = max(1, people // 5000)
     position_id = db.session.scalar(sa.select(Position.id).where(Position.code == "employee"))
@@ -114,7 +114,7 @@ def main():
         from config import Config
         from extensions import db
         from seeds.reference import load_reference
-        from services.hierarchy import subordinate_ids
+        from services.platform.hierarchy import subordinate_ids
 
         Config.SQLALCHEMY_DATABASE_URI = url
         Config.RUN_EMBEDDED_WORKERS = False

@@ -10,7 +10,7 @@ counted apart, not as an error, and so is a move answered 409 because the card c
 column was read). Every user keeps a Socket.IO connection on his board room (the tracker page's
 data-room: `board:cards:all` for who sees every card, his own `board:cards:viewer:<id>` otherwise);
 every move must reach exactly the users whose scope shows the card: those who see every card and
-the narrow ones among `services.access.watchers_of` the card's people, as the app sends it, computed
+the narrow ones among `services.platform.access.watchers_of` the card's people, as the app sends it, computed
 from the database after the run ("lost" counts the misses among those expected deliveries, "leaked"
 an event at a user whose scope does not show the card).
 
@@ -56,7 +56,7 @@ def plan(database_url, users, seed):
     app = bench_app(database_url)
     with app.app_context():
         from extensions import db
-        from services.card_board import cards_pipeline
+        from services.cards.board import cards_pipeline
 
         rows = db.session.execute(
             sa.text(

@@ -72,7 +72,7 @@ def main():
     app = bench_app(args.database_url)
     client = login(app, args.user)
     with app.app_context():
-        from services.card_board import cards_pipeline
+        from services.cards.board import cards_pipeline
 
         stage_ids = [s.id for s in cards_pipeline().stages if not s.is_final]
     card_id = client.get(f"/admin/tracker/column/{stage_ids[2]}").json["rows"][0]["card_id"]

@@ -10,7 +10,7 @@ the room. Then the owner moves real cards one stage forward through the HTTP POS
 latency for a client is from just before the POST is sent to that client's receipt of
 "board_changed" (one CLOCK_MONOTONIC for all processes). A move's event must reach exactly the
 clients whose scope shows the card: those on `board:cards:all` (who see every card) and the narrow
-viewers (each on his own `board:cards:viewer:<id>`) among `services.access.watchers_of` the card's
+viewers (each on his own `board:cards:viewer:<id>`) among `services.platform.access.watchers_of` the card's
 people, computed once per card before the moves. Latencies and losses are over those expected
 deliveries only; an event at any other client is a leak (target 0). All are counted and printed.
 
@@ -167,7 +167,7 @@ def movable_cards(app, count, seed):
 
 def move_form(app, card_id, csrf):
     from extensions import db
-    from models.card import Card
+    from models.cards.card import Card
     from seeds.demo_cards import sample_values
 
     with app.app_context():

@@ -10,7 +10,7 @@ def register_stock_view(app):
     from flask_admin.contrib.sqla import ModelView
 
     from extensions import admin, db
-    from models.card import Card
+    from models.cards.card import Card
 
     class StockCardView(ModelView):
         column_filters = ("bucket", "number", "bank_id", "contractor_id", "agent_id", "manager_id", "accountant_id")

@@ -31,7 +31,7 @@ def scheduler_command():
 def finance_rebuild_command():
     """Recompute the financial report's daily and monthly totals from the ledger."""
     from extensions import db
-    from services import finance_totals
+    from services.finance import totals as finance_totals
 
     with db.engine.begin() as connection:
         finance_totals.rebuild(connection)
@@ -46,7 +46,7 @@ def backup_command(path):
     """Write a backup of the database (pg_dump custom format; SQLite: a copy) to PATH
     (default: instance/backups/kartoteka-<UTC time>.dump)."""
     from config import INSTANCE_DIR
-    from services import backup
+    from services.platform import backup
 
     try:
         written = backup.backup(
@@ -66,7 +66,7 @@ def backup_command(path):
 def restore_command(path, database_url, create, jobs):
     """Restore a `flask backup` file into an empty database (never over existing tables)."""
     from config import normalize_database_url
-    from services import backup
+    from services.platform import backup
 
     url = normalize_database_url(database_url) if database_url else current_app.config["SQLALCHEMY_DATABASE_URI"]
     try:
@@ -87,9 +87,9 @@ def set_password_command(username, password):
     from sqlalchemy import func, select
 
     from extensions import db
-    from models.user import User
-    from services import staff
-    from services.passwords import MIN_LENGTH
+    from models.platform.user import User
+    from services.platform import staff
+    from services.platform.passwords import MIN_LENGTH
 
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None or user.deleted_at is not None:

@@ -1,6 +1,6 @@
 """Export jobs: one user's export file built in the background (queue "exports"), and the owner's
 scheduled export emails (periodic, every minute). Both are idempotent: a finished export is not
-built again, and a schedule's period is claimed once (services/export_schedules.py)."""
+built again, and a schedule's period is claimed once (services/exports/schedules.py)."""
 
 import logging
 import os
@@ -18,11 +18,13 @@ from sqlalchemy import select
 
 from extensions import db, socketio
 from models.base import utcnow
-from models.export import ExportJob, ExportSchedule
-from models.user import User
+from models.exports.export import ExportJob, ExportSchedule
+from models.platform.user import User
 from realtime.rooms import user_room
-from services import access, export_schedules, exports
-from services.audit import acting_as
+from services.exports import registry as exports
+from services.exports import schedules as export_schedules
+from services.platform import access
+from services.platform.audit import acting_as
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000
@@ -212,3 +214,21 @@ def send_due_export_emails(now=None):
     if failed:
         raise RuntimeError(_("Scheduled exports failed: %(ids)s", ids=", ".join(map(str, failed))))
     return sent
+
+
+PERIODIC = (
+    {
+        "id": "send-due-export-emails",
+        "func": "jobs.exports.send_due_export_emails",
+        "interval_seconds": 60,
+        "queue": "exports",
+        "timeout": 600,
+    },
+    {"id": "purge-old-exports", "func": "jobs.exports.purge_old_exports", "interval_seconds": 3600, "queue": "exports"},
+)
+
+
+def init_app(app):
+    from jobs import schedule
+
+    schedule.register(*PERIODIC)

@@ -1,4 +1,5 @@
-"""Periodic jobs as data: one list, read by the scheduler (embedded thread or `flask scheduler`).
+"""Periodic jobs as data, read by the scheduler (embedded thread or `flask scheduler`). Each domain's
+jobs module (jobs/<domain>.py) registers its own from its init_app.
 
 Each entry: a fixed `id`, the job's dotted `func`, `interval_seconds`, optionally `queue`,
 `timeout` (seconds) and `retry` (back-off in seconds before each retry of a failed run)."""
@@ -6,27 +7,11 @@ Each entry: a fixed `id`, the job's dotted `func`, `interval_seconds`, optionall
 # A failed run is tried again after 10 s, 1 min and 5 min, then stays in the failed list.
 RETRY_INTERVALS = (10, 60, 300)
 
-PERIODIC_JOBS = [
-    {"id": "end-idle-sessions", "func": "jobs.maintenance.end_idle_sessions", "interval_seconds": 300},
-    {"id": "purge-old-login-attempts", "func": "jobs.maintenance.purge_old_login_attempts", "interval_seconds": 86400},
-    {
-        "id": "open-periodic-stage-tasks",
-        "func": "jobs.pipeline_jobs.open_periodic_stage_tasks",
-        "interval_seconds": 3600,
-        "timeout": 1800,
-    },
-    {
-        "id": "roll-bank-check-deadlines",
-        "func": "jobs.pipeline_jobs.roll_bank_check_deadlines",
-        "interval_seconds": 900,
-        "timeout": 900,
-    },
-    {
-        "id": "send-due-export-emails",
-        "func": "jobs.exports.send_due_export_emails",
-        "interval_seconds": 60,
-        "queue": "exports",
-        "timeout": 600,
-    },
-    {"id": "purge-old-exports", "func": "jobs.exports.purge_old_exports", "interval_seconds": 3600, "queue": "exports"},
-]
+PERIODIC_JOBS = []
+
+
+def register(*specs):
+    """Add periodic jobs; an id registered again replaces its entry (an app created twice)."""
+    for spec in specs:
+        PERIODIC_JOBS[:] = [known for known in PERIODIC_JOBS if known["id"] != spec["id"]]
+        PERIODIC_JOBS.append(spec)

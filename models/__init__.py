@@ -1,44 +1,10 @@
-"""All models, imported once so that metadata and mappers are complete."""
+"""Every domain's models, imported once so that metadata and mappers are complete: each sub-package
+of models/ is a domain and exposes its models in its __init__."""
 
-from models.audit import ChangeLog
-from models.card import Card, CardResponsible, CardStageCount, Transaction
-from models.directory import Bank, Contractor
-from models.export import ExportDelivery, ExportJob, ExportSchedule
-from models.finance import FinanceDaily, FinanceMonthly
-from models.org import Department, Membership, Office, Position
-from models.pipeline import Pipeline, Stage, StageField, StageMove, StageTask
-from models.task import Task, TaskComment
-from models.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
+import importlib
+import pkgutil
 
-__all__ = [
-    "Bank",
-    "CacheSignal",
-    "Card",
-    "CardResponsible",
-    "CardStageCount",
-    "ChangeLog",
-    "Contractor",
-    "Department",
-    "ExportDelivery",
-    "ExportJob",
-    "ExportSchedule",
-    "FinanceDaily",
-    "FinanceMonthly",
-    "LoginAttempt",
-    "Membership",
-    "Office",
-    "Pipeline",
-    "Position",
-    "RecoveryCode",
-    "Role",
-    "RolePermission",
-    "Stage",
-    "StageField",
-    "StageMove",
-    "StageTask",
-    "Task",
-    "TaskComment",
-    "Transaction",
-    "User",
-    "UserSession",
-]
+DOMAINS = tuple(sorted(module.name for module in pkgutil.iter_modules(__path__) if module.ispkg))
+
+for _domain in DOMAINS:
+    importlib.import_module(f"{__name__}.{_domain}")

@@ -8,7 +8,8 @@ def init_app(app):
     from realtime.notify import board_changed, close_session_sockets
     from realtime.origins import origin_check
     from realtime.queue import SessionClosingRedisManager
-    from services import pipeline, sessions
+    from services import pipeline
+    from services.platform import sessions
 
     options = {"async_mode": "threading", "cors_allowed_origins": origin_check(app.config), "client_manager": None}
     if app.config.get("REDIS_URL") and not app.config.get("TESTING"):

@@ -3,7 +3,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from extensions import socketio
 from realtime.rooms import may_join, rooms_to_join, session_room, user_room
-from services import sessions, totp
+from services.platform import sessions, totp
 
 
 @socketio.on("connect")

@@ -2,7 +2,7 @@
 
 from extensions import socketio
 from realtime.rooms import all_seeing_room, columns_room, session_room, viewer_room
-from services import access
+from services.platform import access
 
 SESSION_ENDED = "session_ended"
 
@@ -34,7 +34,7 @@ def board_changed(result):
     """After a committed move: the ids to the boards of those whose scope shows the card, and the new
     counts to the all-seeing one. Everything comes from the result as committed (no reload of the
     expired card and stages); the counts are the kept counters' SUM per stage."""
-    from services import card_board
+    from services.cards import board as card_board
 
     code = result.pipeline_code
     payload = {

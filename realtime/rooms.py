@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from extensions import db
 from models.pipeline import Pipeline
-from services.access import can, scope_level
+from services.platform.access import can, scope_level
 
-# room prefix → permission needed; later areas (chats) add their rooms here.
-ROOM_PERMISSIONS = {
-    "dashboard": "dashboard.view",
-    "board": "cards.view",
-}
+# room prefix → permission needed to join; each domain registers its own (admin_views/<domain>).
+ROOM_PERMISSIONS = {}
+
+
+def register(prefix, permission):
+    """A kind of room: `<prefix>` or `<prefix>:…`, joined by those with `permission` (and, for a
+    board, only its own room of the board)."""
+    ROOM_PERMISSIONS[prefix] = permission
 
 
 def user_room(user_id):

@@ -5,10 +5,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from extensions import db
-from models.directory import Bank, Contractor
-from models.org import Department, Membership, Office, Position
-from models.user import Role, User
-from services import hierarchy, staff
+from models.cards.directory import Bank, Contractor
+from models.platform.org import Department, Membership, Office, Position
+from models.platform.user import Role, User
+from services.platform import hierarchy, staff
 
 DEMO_PASSWORD = "kartoteka"
 

@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models.base import utcnow
-from models.card import Card
-from models.directory import Bank, Contractor
+from models.cards.card import Card
+from models.cards.directory import Bank, Contractor
 from models.pipeline import StageTask
-from models.user import User
-from services import cards, pipeline
-from services.card_board import cards_pipeline
+from models.platform.user import User
+from services import pipeline
+from services.cards import operations as cards
+from services.cards.board import cards_pipeline
 
 CONTACTS = [
     "Іван Петренко",

@@ -6,10 +6,10 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models.base import utcnow
-from models.card import Card
-from models.task import Task
-from models.user import User
-from services import tasks
+from models.cards.card import Card
+from models.platform.user import User
+from models.tasks.task import Task
+from services.tasks import operations as tasks
 
 # (author, assignee, title, deadline in days from now, status path, card index or None, comment)
 TASKS = [

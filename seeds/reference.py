@@ -6,10 +6,10 @@ import yaml
 from sqlalchemy import select
 
 from extensions import db
-from models.org import Position
-from models.user import Role, RolePermission
-from services import access
-from services.access import PERMISSIONS
+from models.platform.org import Position
+from models.platform.user import Role, RolePermission
+from services.platform import access
+from services.platform.access import PERMISSIONS
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 

@@ -3,9 +3,9 @@
 from sqlalchemy import select
 
 from extensions import db
-from models.org import Department, Membership, Office, Position
-from models.user import Role
-from services import hierarchy, staff
+from models.platform.org import Department, Membership, Office, Position
+from models.platform.user import Role
+from services.platform import hierarchy, staff
 
 PASSWORD = "correct-horse-42"
 _counter = {"n": 0}

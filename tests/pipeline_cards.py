@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models.card import Card
+from models.cards.card import Card
 from models.pipeline import Stage, StageTask
 from seeds.demo_cards import sample_values
 from services import pipeline
-from services.card_board import cards_pipeline
+from services.cards.board import cards_pipeline
 from tests import factories
 from tests.factories import make_user, place
 

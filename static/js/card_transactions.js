@@ -1,5 +1,5 @@
 /* Card transactions: add and remove without reloading, totals previewed live.
-   Money is integer cents (BigInt), never floats, by the server's rule (services/money.py):
+   Money is integer cents (BigInt), never floats, by the server's rule (services/platform/money.py):
    total = signed sum (top-up, work-off +; fee, refund −); commission per row = amount × rate / 100
    rounded half up for a percent, or the fixed rate; profit = total − commission.
    The server's figures replace the preview after every save. */

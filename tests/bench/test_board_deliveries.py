@@ -4,7 +4,7 @@ whose scope shows the card, as the app sends it; a receipt anywhere else is a le
 from bench.common import board_watchers, hears
 from bench.load_test import deliveries
 from realtime.rooms import board_room
-from services import access
+from services.platform import access
 from tests import factories
 from tests.pipeline_cards import make_card
 

@@ -6,9 +6,9 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from models.directory import Bank, Contractor
-from models.org import Office
-from models.user import User
+from models.cards.directory import Bank, Contractor
+from models.platform.org import Office
+from models.platform.user import User
 from seeds.demo import DEMO_PASSWORD, PEOPLE
 from tests.e2e.live import PHONE
 

@@ -8,7 +8,7 @@ import pytest
 from extensions import db
 from models.pipeline import Stage
 from seeds.demo import DEMO_PASSWORD, load_demo
-from services.card_board import cards_pipeline
+from services.cards.board import cards_pipeline
 from tests.e2e.test_login_dashboard import t
 
 pytestmark = pytest.mark.e2e

@@ -4,9 +4,9 @@ comes into sight, by the column's own scroll on a desktop and by the page's on a
 import pytest
 
 from extensions import db
-from models.user import User
+from models.platform.user import User
 from seeds.demo import DEMO_PASSWORD
-from services.card_board import FIRST_PAGE_SIZE, PAGE_SIZE
+from services.cards.board import FIRST_PAGE_SIZE, PAGE_SIZE
 from tests.e2e.live import DESKTOP, PHONE
 from tests.pipeline_cards import make_card, stage_of
 

@@ -129,7 +129,10 @@ class Browser:
         from move_form, made beforehand where no app context is at hand)."""
         data = dict(form or move_form(card_id), csrf_token=self.csrf)
         return self.http.post(
-            f"{self.url}/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": self.csrf}, timeout=30
+            f"{self.url}/admin/tracker/card/{card_id}/move",
+            data=data,
+            headers={"X-CSRFToken": self.csrf},
+            timeout=30,
         )
 
     def close(self):
@@ -144,7 +147,7 @@ def move_form(card_id):
     from datetime import date
 
     from extensions import db
-    from models.card import Card
+    from models.cards.card import Card
     from seeds.demo_cards import sample_values
 
     db.session.remove()
@@ -173,7 +176,7 @@ def movable_cards(count):
     from sqlalchemy import select
 
     from extensions import db
-    from models.card import Card
+    from models.cards.card import Card
     from models.pipeline import Stage
 
     db.session.remove()

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from deploy.cluster import ROOT
-from services.backup import fingerprint
+from services.platform.backup import fingerprint
 from tests.faults.conftest import needs_services
 from tests.services_setup import drop_database
 

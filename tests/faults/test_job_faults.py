@@ -19,7 +19,7 @@ from tests.factories import make_user
 from tests.faults.conftest import needs_services, wait_for
 from tests.faults.hooks import ENQUEUED_KEY
 from tests.jobs import hooks
-from tests.jobs.test_pipeline_jobs import card_in, periodic_stage, tasks_of
+from tests.pipeline.test_stage_jobs import card_in, periodic_stage, tasks_of
 
 pytestmark = [pytest.mark.faults, needs_services]
 DAY = 86400
@@ -71,7 +71,7 @@ def test_a_killed_job_without_retries_is_reported_failed_with_its_error(make_clu
     os.kill(int(queues.connection.get(hooks.STARTED_KEY)), signal.SIGKILL)  # the work-horse only
     # The worker sees its work-horse die and fails the job with the reason.
     assert wait_for(lambda: job.get_status(refresh=True) == JobStatus.FAILED, 60), job.get_status(refresh=True)
-    from services import job_monitor
+    from jobs import monitor as job_monitor
 
     row = next((row for row in job_monitor.list_jobs("failed") if row.id == job.id), None)
     assert row is not None and row.error, row  # on the owner's jobs page, with the reason

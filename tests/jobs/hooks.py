@@ -4,7 +4,7 @@ import os
 import time
 
 from extensions import queues
-from jobs.pipeline_jobs import open_periodic_stage_tasks
+from jobs.pipeline import open_periodic_stage_tasks
 
 STARTED_KEY = "test:blocking-job:started"
 BLOCKED_ONCE_KEY = "test:blocking-job:blocked-once"

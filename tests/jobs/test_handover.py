@@ -9,7 +9,7 @@ from rq.job import JobStatus
 from extensions import queues
 from jobs.runner import EmbeddedWorker, make_worker
 
-JOB = "jobs.maintenance.purge_old_login_attempts"
+JOB = "jobs.platform.purge_old_login_attempts"
 
 
 def take_one(app):

@@ -13,7 +13,7 @@ from rq.job import JobStatus
 from sqlalchemy import func, select
 
 from extensions import db, queues
-from jobs import maintenance
+from jobs import platform as maintenance
 from jobs.runner import (
     EmbeddedScheduler,
     EmbeddedWorker,
@@ -24,7 +24,7 @@ from jobs.runner import (
 )
 from jobs.schedule import PERIODIC_JOBS
 from models.base import utcnow
-from models.user import LoginAttempt, UserSession
+from models.platform.user import LoginAttempt, UserSession
 from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_user
 
@@ -91,9 +91,7 @@ def test_periodic_jobs_register_once_however_often_the_scheduler_starts():
 
 def test_a_periodic_job_dropped_from_the_list_is_unscheduled():
     scheduler = make_scheduler(EmbeddedScheduler)
-    scheduler.schedule(
-        scheduled_time=utcnow(), func="jobs.maintenance.end_idle_sessions", interval=60, id="retired-job"
-    )
+    scheduler.schedule(scheduled_time=utcnow(), func="jobs.platform.end_idle_sessions", interval=60, id="retired-job")
     retired = scheduler.job_class.fetch("retired-job", connection=queues.connection)
     retired.meta["periodic"] = True
     retired.save_meta()
@@ -133,7 +131,7 @@ def test_purge_old_login_attempts_keeps_the_last_thirty_days_and_runs_twice_safe
 
 
 def test_an_enqueued_job_is_run_by_a_burst_worker_in_an_app_context(app, sessions):
-    job = queues.enqueue("jobs.maintenance.end_idle_sessions")
+    job = queues.enqueue("jobs.platform.end_idle_sessions")
     assert job.get_status() == JobStatus.QUEUED
 
     worker = make_worker(app, EmbeddedWorker)
@@ -147,8 +145,8 @@ def test_an_enqueued_job_is_run_by_a_burst_worker_in_an_app_context(app, session
 
 
 def test_a_failing_job_is_marked_failed_and_the_worker_goes_on(app):
-    broken = queues.enqueue("jobs.maintenance.no_such_job")
-    fine = queues.enqueue("jobs.maintenance.purge_old_login_attempts")
+    broken = queues.enqueue("jobs.platform.no_such_job")
+    fine = queues.enqueue("jobs.platform.purge_old_login_attempts")
     make_worker(app, EmbeddedWorker).work(burst=True)
     assert broken.get_status(refresh=True) == JobStatus.FAILED
     assert fine.get_status(refresh=True) == JobStatus.FINISHED
@@ -162,7 +160,7 @@ def _stop_embedded(worker, scheduler):
 
     scheduler.heartbeat = _leave  # the scheduler loop calls it first thing every few seconds
     worker._stop_requested = True
-    queues.enqueue("jobs.maintenance.purge_old_login_attempts")
+    queues.enqueue("jobs.platform.purge_old_login_attempts")
     for name in ("rq-worker", "rq-scheduler"):
         for thread in [t for t in threading.enumerate() if t.name == name]:
             thread.join(timeout=WAIT_SECONDS)

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from jobs.maintenance import end_idle_sessions
+from jobs.platform import end_idle_sessions
 from models.base import utcnow
-from models.org import Membership, Position
-from models.user import User, UserSession
-from services import staff
-from tests.admin_views.helpers import assert_signed_in, assert_signed_out, fresh, post_form, sign_in
+from models.platform.org import Membership, Position
+from models.platform.user import User, UserSession
+from services.platform import staff
 from tests.factories import make_office, make_user, place, role
+from tests.view_helpers import assert_signed_in, assert_signed_out, fresh, post_form, sign_in
 
 NEW_PASSWORD = "brand-new-secret-7"
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from services import card_board
+from services.cards import board as card_board
 from tests import factories
-from tests.admin_views.test_tracker import signed_in
+from tests.cards.test_tracker import signed_in
 from tests.conftest import csrf_token
 from tests.pipeline_cards import make_card, stage_of
 

@@ -3,8 +3,8 @@
 import pytest
 
 from extensions import db
-from models.user import User
-from tests.admin_views.test_tracker import RequestClient, signed_in
+from models.platform.user import User
+from tests.cards.test_tracker import RequestClient, signed_in
 from tests.conftest import csrf_token
 from tests.factories import make_office, make_user, place
 
@@ -107,7 +107,7 @@ def test_a_refused_block_ends_no_socket(browser_of, sockets, people):
 
 
 def test_a_block_rolled_back_ends_no_socket_when_the_session_commits_later(browser_of, sockets, people):
-    from services import staff
+    from services.platform import staff
 
     victim = sockets(browser_of("agent"))
     staff.block(db.session.get(User, people["agent"].id))

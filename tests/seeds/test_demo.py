@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models.directory import Bank, Contractor
-from models.user import User
+from models.cards.directory import Bank, Contractor
+from models.platform.user import User
 from seeds.demo import DEMO_PASSWORD, PEOPLE, load_demo
-from services import hierarchy
-from tests.admin_views.test_tracker import RequestClient
+from services.platform import hierarchy
+from tests.cards.test_tracker import RequestClient
 
 EXPECTED_LOGINS = {
     "owner",
@@ -62,8 +62,9 @@ def test_managers_team_is_his_agents_and_accountant_but_not_the_other_office(dem
 
 
 def test_a_manager_sees_only_his_teams_cards_and_may_move_his_accountants_stage(demo):
-    from models.card import Card
-    from services import access, pipeline
+    from models.cards.card import Card
+    from services import pipeline
+    from services.platform import access
 
     manager = user("manager")
     visible = db.session.scalars(access.scope(manager, select(Card), Card)).all()

@@ -1,0 +1,132 @@
+"""Home page: the key figures of what the user may see. The owner (reports.finance) also gets
+cards per stage, overdue stage tasks by person, this month's money against last month's and the
+jobs' health, refreshed live (static/js/dashboard.js re-fetches /admin/figures on board events)."""
+
+from flask import jsonify, url_for
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from admin_views.base import SecuredMixin
+from admin_views.cards.transactions import money_text
+from extensions import db
+from models.base import utcnow
+from models.cards.directory import Bank, Contractor
+from models.pipeline import StageTask
+from models.platform.org import Office
+from models.platform.user import User
+from realtime.rooms import board_room
+from services.analytics import dashboard
+from services.platform import access
+from services.platform.timezones import now_utc, to_local
+
+
+class DashboardView(SecuredMixin, AdminIndexView):
+    permission = "dashboard.view"
+
+    def _count(self, query):
+        return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+    def figures(self):
+        user = current_user
+        figures = []
+        if access.can(user, "cards.view"):
+            mine = select(StageTask.id).where(StageTask.assignee_id == user.id, StageTask.closed_at.is_(None))
+            figures.append(("my_tasks", self._count(mine), "tracker.index", {"mine": "1"}))
+            overdue = mine.where(StageTask.deadline < utcnow())
+            figures.append(("my_overdue", self._count(overdue), "tracker.index", {"mine": "1"}))
+        if access.can(user, "team.view"):
+            team = select(User.id).where(User.deleted_at.is_(None), access.team_clause(user))
+            figures.append(("team", self._count(team), "team.index_view", {}))
+        if access.can(user, "staff.view"):
+            figures.append(
+                ("staff", self._count(select(User.id).where(User.deleted_at.is_(None))), "staff.index_view", {})
+            )
+        if access.can(user, "org.manage"):
+            figures.append(("offices", self._count(select(Office.id)), "offices.index_view", {}))
+        if access.can(user, "banks.view"):
+            figures.append(("banks", self._count(select(Bank.id).where(Bank.is_active)), "banks.index_view", {}))
+        if access.can(user, "contractors.view"):
+            figures.append(
+                (
+                    "contractors",
+                    self._count(select(Contractor.id).where(Contractor.is_active)),
+                    "contractors.index_view",
+                    {},
+                )
+            )
+        return figures
+
+    def owner_figures(self):
+        """None unless the user is the owner (reports.finance); every figure with its link."""
+        if not access.can(current_user, "reports.finance"):
+            return None
+        stages = [
+            {
+                "id": stage.id,
+                "label": stage.label,
+                "count": n,
+                "url": url_for("tracker.index", _anchor=f"stage-{stage.id}"),
+            }
+            for stage, n in dashboard.stage_counts()
+        ]
+        overdue = [
+            {
+                "id": user_id,
+                "name": name,
+                "count": n,
+                "url": url_for("tasks.auto", state="overdue", responsible=user_id),
+            }
+            for user_id, name, n in dashboard.overdue_by_person()
+        ]
+        months = dashboard.money_months(to_local(now_utc()).date())
+        money = {}
+        for when in ("this", "last"):
+            start, end = months[f"{when}_period"]
+            link = url_for("finance_report.index", **{"from": start.isoformat(), "to": end.isoformat()})
+            for kind in ("work_off", "profit"):
+                money[f"{kind}_{when}"] = {"value": money_text(getattr(months[when], kind)), "url": link}
+        for kind in ("work_off", "profit"):
+            money[f"{kind}_change"] = dashboard.change(getattr(months["this"], kind), getattr(months["last"], kind))
+        health = dashboard.jobs_health()
+        jobs = None
+        if health is not None:
+            jobs = {
+                "queued": health.get("queued", 0),
+                "failed": health.get("failed", 0),
+                "workers": len(health.get("workers") or []),
+                "scheduler_alive": bool(health.get("scheduler_alive")),
+                "url": url_for("jobs.index"),
+            }
+        return {
+            "stages": stages,
+            "archive_url": url_for("cards.index_view", tab="archive"),
+            "overdue": overdue,
+            "money": money,
+            "jobs": jobs,
+        }
+
+    @expose("/")
+    def index(self):
+        recent = []
+        if access.can(current_user, "audit.view"):
+            from models.platform.audit import ChangeLog
+
+            recent = db.session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc()).limit(10)).all()
+        return self.render(
+            "admin/analytics/dashboard.html",
+            figures=self.figures(),
+            owner=self.owner_figures(),
+            recent=recent,
+            board_room=board_room(current_user, "cards") if access.can(current_user, "cards.view") else "",
+        )
+
+    @expose("/figures")
+    def figures_json(self):
+        """The numbers of the page, for the live refresh: small, no rendering."""
+        return jsonify(
+            {
+                "figures": {key: value for key, value, _endpoint, _args in self.figures()},
+                "owner": self.owner_figures(),
+            }
+        )

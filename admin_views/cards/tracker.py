@@ -1,0 +1,207 @@
+"""The task tracker: one column per stage, modal moves, live counts."""
+
+import html
+
+from flask import abort, jsonify, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+from admin_views.base import SecuredView, parse_id
+from extensions import db
+from models.cards.card import Card, CardResponsible
+from models.pipeline import Stage, StageMove, StageTask
+from realtime.rooms import board_room
+from services import pipeline
+from services.cards import board as card_board
+from services.cards import choices as card_choices
+from services.cards import operations as cards
+from services.platform.timezones import format_local, user_zone
+
+
+def _row_json(row, zone=None, now=None):
+    """One task for the board; pass the zone and now when doing many rows (one look-up each). The
+    row's columns are unpacked in their order (services.cards.board_statements.ROW_FIELDS): reading them
+    by name cost more than the rest of the row's work."""
+    task_id, _stage_id, deadline, _assignee_id, card_id, number, contact, phone, version, full_name, username = row
+    return {
+        "task_id": task_id,
+        "card_id": card_id,
+        "number": number,
+        "contact": contact,
+        "phone": phone,
+        "assignee": full_name or username or "",
+        "deadline": format_local(deadline, zone),
+        "overdue": deadline < (now or _now()),
+        "version": version,
+        "cursor": card_board.cursor_text(deadline, task_id),
+    }
+
+
+# One task on the board. The page shows a first page of every column, and a Jinja macro call for
+# each task cost more than the rest of the page together; the browser's `#task-template` is this
+# same markup.
+TASK_ITEM = (
+    '<li class="task{overdue}" draggable="true" data-card-id="{card_id}" data-task-id="{task_id}" tabindex="0">\n'
+    '  <div class="task-number">{number}</div>\n'
+    '  <div class="task-contact">{contact}</div>\n'
+    '  <div class="task-meta"><span class="task-assignee">{assignee}</span> · '
+    '<span class="task-deadline">{deadline}</span></div>\n'
+    "</li>"
+)
+EMPTY_TASK = dict.fromkeys(("card_id", "task_id", "number", "contact", "assignee", "deadline"), "")
+
+
+def task_items(rows):
+    # Markup of escaped values only: the texts go through html.escape (plain strings: markupsafe's
+    # escape makes a Markup object of each value); the ids are numbers and the deadline is the
+    # panel's own digits, or all of them "" (EMPTY_TASK).
+    escape = html.escape
+    return Markup(  # noqa: S704
+        "".join(
+            TASK_ITEM.format(
+                overdue=" task-overdue" if row.get("overdue") else "",
+                card_id=int(row["card_id"]) if row["card_id"] != "" else "",
+                task_id=int(row["task_id"]) if row["task_id"] != "" else "",
+                deadline=escape(row["deadline"]),
+                number=escape(str(row["number"])),
+                contact=escape(str(row["contact"])),
+                assignee=escape(str(row["assignee"])),
+            )
+            for row in rows
+        )
+    )
+
+
+MOVE_LOADS = (
+    *(
+        lazyload(relation)
+        for relation in (Card.agent, Card.manager, Card.accountant, Card.bank, Card.contractor, Card.transactions)
+    ),
+    # The responsible people by id only; the stage with its fields and moves, the targets bare.
+    selectinload(Card.responsibles).options(lazyload(CardResponsible.stage), lazyload(CardResponsible.user)),
+    joinedload(Card.stage).options(
+        selectinload(Stage.fields),
+        selectinload(Stage.moves).joinedload(StageMove.to_stage).options(*pipeline.STAGE_ONLY),
+    ),
+)
+
+
+def _now():
+    from models.base import utcnow
+
+    return utcnow()
+
+
+class TrackerView(SecuredView):
+    permission = "cards.view"
+
+    def _filters(self):
+        return card_board.BoardFilters.from_args(request.args)
+
+    def _scoped_card(self, card_id, *options):
+        card = cards.visible_card(current_user, card_id, *options)
+        if card is None:
+            abort(404)
+        return card
+
+    @expose("/")
+    def index(self):
+        filters = self._filters()
+        stages = [s for s in pipeline.stage_labels().values() if not s.is_final]
+        stage_ids = [stage.id for stage in stages]
+        counts = card_board.counts(current_user, filters, stage_ids)
+        zone, now = user_zone(), _now()
+        limit = card_board.page_limit(None)
+        pages = card_board.first_pages(current_user, stage_ids, filters, limit=limit, seen_counts=counts)
+        columns = [
+            (stage, [_row_json(r, zone, now) for r in pages[stage.id]], card_board.next_cursor(pages[stage.id], limit))
+            for stage in stages
+        ]
+        return self.render(
+            "admin/cards/tracker/board.html",
+            columns=columns,
+            counts=counts,
+            filters=filters,
+            room=board_room(current_user, pipeline.CARDS),
+            agents=card_choices.board_people("agent"),
+            managers=card_choices.board_people("manager"),
+            banks=card_choices.all_banks(),
+            task_items=task_items,
+            empty_task=EMPTY_TASK,
+        )
+
+    @expose("/counts")
+    def counts(self):
+        counts = card_board.counts(current_user, self._filters())
+        return jsonify({str(k): v for k, v in counts.items()})
+
+    @expose("/column/<id:stage_id>")
+    def column(self, stage_id):
+        after = card_board.parse_cursor(request.args["after"]) if request.args.get("after") else None
+        if request.args.get("after") and after is None:
+            return jsonify({"error": _("Bad page cursor.")}), 400
+        limit = card_board.page_limit(after)
+        rows = card_board.column(current_user, stage_id, self._filters(), after=after, limit=limit)
+        zone, now = user_zone(), _now()
+        return jsonify({"rows": [_row_json(r, zone, now) for r in rows], "next": card_board.next_cursor(rows, limit)})
+
+    @expose("/card/<id:card_id>/modal")
+    def modal(self, card_id):
+        card = self._scoped_card(card_id)
+        to_id = parse_id(request.args.get("to"))
+        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
+        task = pipeline.open_task(card)
+        targets = card.stage.allowed_targets
+        # The select shows the target asked for, else the first one: its people are offered.
+        target = to_stage if to_stage in targets else next(iter(targets), None)
+        has_person_field = any(spec.type == "user" for spec in card.stage.fields)
+        return self.render(
+            "admin/cards/tracker/modal.html",
+            card=card,
+            stage=card.stage,
+            task=task,
+            targets=targets,
+            to_stage=to_stage,
+            may_move=pipeline.may_move(current_user, card, task),
+            people=pipeline.people_for(card, target) if target is not None and has_person_field else [],
+            values=request.args,
+            errors={},
+        )
+
+    @expose("/card/<id:card_id>/move", methods=["POST"])
+    def move(self, card_id):
+        # A move reads the card's own columns, stage and responsibles: not its people (each with
+        # their role and memberships), directories or transactions, before or after the commit.
+        card = self._scoped_card(card_id, *MOVE_LOADS)
+        to_id = parse_id(request.form.get("to_stage"))
+        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
+        try:
+            values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
+            result = pipeline.move(
+                card, to_stage, values, by=current_user, expected_version=parse_id(request.form.get("version"))
+            )
+        except pipeline.MoveError as error:
+            return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
+        return jsonify(
+            {
+                "ok": True,
+                "card_id": result.subject_id,
+                "from": result.from_stage_id,
+                "to": result.to_stage_id,
+                "version": result.version,
+            }
+        )
+
+    @expose("/history/<id:card_id>")
+    def history(self, card_id):
+        card = self._scoped_card(card_id)
+        tasks = db.session.scalars(
+            select(StageTask)
+            .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
+            .order_by(StageTask.seq)
+        ).all()
+        return self.render("admin/cards/tracker/history.html", card=card, tasks=tasks)

@@ -1,0 +1,73 @@
+"""The platform's pages: sign-in, profile, staff and team, the org structure and roles, the change log,
+the jobs page; and what every request gets (security headers, language, errors, its log line)."""
+
+from flask_babel import lazy_gettext as _l
+
+from admin_views import DIRECTORIES, ORGANISATION, add_page
+from admin_views.exports.model_lists import view_rows
+from services.exports import registry as exports
+
+
+def init_app(app):
+    from admin_views.platform import audit, auth, errors, health, i18n, jobs, org, profile, request_log, security, staff
+    from models.platform import ChangeLog, Department, Membership, Office, Position, Role, User
+
+    app.register_blueprint(auth.bp)
+    request_log.init_app(app)
+    health.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    add_page(40, "team", lambda: staff.TeamView(User, name=_l("My team"), endpoint="team", url="team"))
+    add_page(
+        50,
+        "staff",
+        lambda: staff.StaffView(User, name=_l("Staff"), endpoint="staff", url="staff", category=DIRECTORIES),
+    )
+    for order, view, model, name, endpoint in (
+        (80, org.OfficeView, Office, _l("Offices"), "offices"),
+        (90, org.DepartmentView, Department, _l("Departments"), "departments"),
+        (100, org.PositionView, Position, _l("Positions"), "positions"),
+        (110, org.MembershipView, Membership, _l("Memberships"), "memberships"),
+        (120, org.RoleView, Role, _l("Roles and access"), "roles"),
+        (150, audit.ChangeLogView, ChangeLog, _l("Change log"), "changelog"),
+    ):
+        add_page(order, endpoint, _model_page(view, model, name, endpoint))
+    add_page(
+        160,
+        "jobs",
+        lambda: jobs.JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=ORGANISATION),
+    )
+    add_page(200, "profile", lambda: profile.ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
+    _register_export_lists(staff, audit)
+
+
+def _model_page(view, model, name, endpoint):
+    return lambda: view(model, name=name, endpoint=endpoint, url=endpoint, category=ORGANISATION)
+
+
+def _memberships(staff):
+    return lambda record: staff._positions(None, None, record, "memberships")
+
+
+def _register_export_lists(staff, audit):
+    labels = staff.STAFF_LABELS
+    exports.register(
+        "staff",
+        _l("Staff"),
+        "staff.view",
+        [labels[k] for k in ("username", "full_name", "email", "phone", "role", "memberships", "language",
+                             "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")],
+        view_rows("staff", ("username", "full_name", "email", "phone", "role", _memberships(staff), "language",
+                            "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")),
+    )  # fmt: skip
+    action_labels = audit.ACTION_LABELS
+    exports.register(
+        "changelog",
+        _l("Change log"),
+        "audit.view",
+        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record id"), _l("Field"), _l("Was"),
+         _l("Became")),
+        view_rows("changelog", ("at", "user", lambda r: str(action_labels.get(r.action, r.action)), "entity",
+                                "entity_id", "field", "old_value", "new_value"), large=True),
+    )  # fmt: skip

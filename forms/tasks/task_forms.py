@@ -1,0 +1,28 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from services.platform.dates import DateInRange
+from services.platform.errors import parse_id
+from services.tasks.operations import TEXT_MAX, TITLE_MAX
+
+
+class TaskForm(FlaskForm):
+    """Create or edit an ordinary task. `assignee_id` choices are the people the user may assign to;
+    the deadline is entered in the user's own time zone."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=TEXT_MAX)])
+    assignee_id = SelectField(_l("Responsible"), coerce=parse_id, validators=[InputRequired()])
+    deadline = DateTimeLocalField(
+        _l("Deadline"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message=_l("Enter the deadline.")), DateInRange()],
+    )
+    card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=32)])
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=TEXT_MAX)])

@@ -1,0 +1,8 @@
+"""The financial report's kept totals."""
+
+from models.finance.totals import FinanceDaily, FinanceMonthly
+
+__all__ = [
+    "FinanceDaily",
+    "FinanceMonthly",
+]

@@ -1,0 +1,20 @@
+"""People and the organisation: users, roles and sessions, the org tree, the change log."""
+
+from models.platform.audit import ChangeLog
+from models.platform.org import Department, Membership, Office, Position
+from models.platform.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
+
+__all__ = [
+    "CacheSignal",
+    "ChangeLog",
+    "Department",
+    "LoginAttempt",
+    "Membership",
+    "Office",
+    "Position",
+    "RecoveryCode",
+    "Role",
+    "RolePermission",
+    "User",
+    "UserSession",
+]

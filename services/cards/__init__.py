@@ -1,0 +1,25 @@
+"""Payment cards on the cards pipeline: their people, transactions, board, lists and directories."""
+
+from flask_babel import lazy_gettext as _l
+
+PERMISSIONS = {
+    "cards.view": _l("See cards and the task tracker"),
+    "cards.create": _l("Add cards"),
+    "cards.edit": _l("Edit cards"),
+    "cards.move": _l("Move own and subordinates' cards between stages"),
+    "cards.move_any": _l("Move any card"),
+    "transactions.edit": _l("Add and remove card transactions"),
+    "contractors.view": _l("See contractors"),
+    "contractors.manage": _l("Manage contractors"),
+    "banks.view": _l("See banks"),
+    "banks.manage": _l("Manage banks"),
+}
+
+
+def init_app(app):
+    from services.cards import counts, export_lists
+    from services.platform import access
+
+    access.register_permissions(PERMISSIONS)
+    export_lists.register()
+    counts.init_app(app)

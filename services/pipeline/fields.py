@@ -1,0 +1,64 @@
+"""The values of a stage's modal fields: each parsed by its type, checked against its spec."""
+
+from sqlalchemy.orm import lazyload
+
+from extensions import db
+from models.platform.user import User
+from services.pipeline.people import may_take
+from services.platform import dates, money
+from services.platform.errors import parse_id
+
+TRUE_WORDS = {"1", "true", "on", "yes", "y"}
+
+
+def _parse(spec, raw, subject, to_stage):
+    """(value for JSON, error message or None) for one field of the spec, in a move of `subject`
+    to `to_stage`."""
+    from flask_babel import gettext as _
+
+    text = "" if raw is None else str(raw).strip()
+    if spec.type == "bool":
+        value = text.lower() in TRUE_WORDS
+        if spec.required and not value:
+            return None, _("Confirm this step.")
+        return value, None
+    if not text:
+        return None, (_("Required.") if spec.required else None)
+    if len(text) > 2000:
+        return None, _("Too long.")
+    if spec.type == "text":
+        return text, None
+    if spec.type in ("number", "money"):
+        try:
+            return format(money.parse_money(text), "f"), None
+        except money.MoneyError:
+            return None, _("Enter an amount, e.g. 1250.50.")
+    if spec.type == "date":
+        try:
+            return dates.parse_date(text).isoformat(), None
+        except dates.DateError as error:
+            return None, str(error.message)
+    if spec.type == "choice":
+        allowed = {value for value, _label in spec.choice_list()}
+        return (text, None) if text in allowed else (None, _("Choose one of the options."))
+    if spec.type == "user":
+        person_id = parse_id(text)
+        user = db.session.get(User, person_id, options=[lazyload("*")]) if person_id else None
+        if user is None or not user.is_active:
+            return None, _("Choose an active person.")
+        if not may_take(user, subject, to_stage):
+            return None, _("Choose one of the people offered for the next stage.")
+        return user.id, None
+    return None, _("Unknown field type.")
+
+
+def validate(stage, raw_values, subject, to_stage):
+    """The values of `stage`'s modal fields for a move of `subject` to `to_stage`: (clean, errors)."""
+    clean, errors = {}, {}
+    for spec in stage.fields:
+        value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage)
+        if error:
+            errors[spec.name] = error
+        elif value is not None:
+            clean[spec.name] = value
+    return clean, errors

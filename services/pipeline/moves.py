@@ -1,0 +1,181 @@
+"""A subject's way through its pipeline: its first stage, and every move after.
+
+A move is one transaction: allowed move? policy? fresh version? values valid for the stage's
+field spec? → close the open stage task with the values, open the next one, audit, commit, then
+one small realtime event.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from models.base import utcnow
+from models.pipeline import Pipeline, Stage, StageTask
+from services.pipeline.fields import validate
+from services.pipeline.people import may_move
+
+
+class MoveError(Exception):
+    """A refused move; `errors` maps field names to messages for the modal."""
+
+    def __init__(self, message, errors=None, status=400):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+        self.status = status
+
+
+@dataclass
+class MoveResult:
+    subject: object
+    from_stage: Stage
+    to_stage: Stage
+    closed: StageTask
+    opened: StageTask | None
+    values: dict = field(default_factory=dict)
+    # As committed, read before the commit expired the objects above: what the realtime event and
+    # the answer need, without reloading the subject, its stages and the pipeline.
+    subject_id: int | None = None
+    version: int | None = None
+    from_stage_id: int | None = None
+    to_stage_id: int | None = None
+    pipeline_code: str | None = None
+    # The ids of the subject's people whose visibility makes it visible: who may hear of the move.
+    people: frozenset = frozenset()
+
+
+def open_task(subject, *options):
+    return db.session.scalar(
+        select(StageTask)
+        .where(
+            StageTask.subject_type == subject.__subject_type__,
+            StageTask.subject_id == subject.id,
+            StageTask.closed_at.is_(None),
+        )
+        .options(*options)
+    )
+
+
+def deadline_after(stage, start=None):
+    return (start or utcnow()) + timedelta(days=max(stage.deadline_days, 0))
+
+
+def start(subject, stage, by=None):
+    """Put a new subject on its first stage with its first task."""
+    subject.stage = stage
+    subject.stage_id = stage.id
+    subject.bucket = stage.bucket
+    subject.stage_entered_at = utcnow()
+    db.session.flush()
+    task = StageTask(
+        subject_type=subject.__subject_type__,
+        subject_id=subject.id,
+        seq=1,
+        stage_id=stage.id,
+        assignee_id=subject.responsible_for(stage),
+        deadline=deadline_after(stage),
+    )
+    db.session.add(task)
+    return task
+
+
+def move(subject, to_stage, values, by, expected_version):
+    """Move `subject` to `to_stage` with the modal's `values`. Raises MoveError; commits on success."""
+    from flask_babel import gettext as _
+
+    from_stage = subject.stage
+    if expected_version is None or int(expected_version) != subject.version:
+        raise MoveError(_("This card was changed by someone else — reload."), status=409)
+    if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
+        raise MoveError(_("This move is not allowed from the current stage."), status=400)
+    # The move reads the task's own columns, not its stage and person (with their eager relations).
+    task = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
+    if task is not None and task.stage_id != from_stage.id:
+        # Moved by someone else since this subject was loaded: the open task is already the next one.
+        raise MoveError(_("This card was changed by someone else — reload."), status=409)
+    if not may_move(by, subject, task):
+        raise MoveError(_("You may not move this card."), status=403)
+    clean, errors = validate(from_stage, values, subject, to_stage)
+    if errors:
+        raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
+    now = utcnow()
+    if task is not None:
+        task.closed_at = now
+        task.closed_by_id = by.id
+        task.values = clean
+        task.moved_to_stage_id = to_stage.id
+    subject.stage = to_stage
+    subject.stage_id = to_stage.id
+    subject.bucket = to_stage.bucket
+    subject.stage_entered_at = now
+    if hasattr(subject, "apply_stage_values"):
+        subject.apply_stage_values(from_stage, clean)
+    opened = None
+    if not to_stage.is_final:
+        opened = StageTask(
+            subject_type=subject.__subject_type__,
+            subject_id=subject.id,
+            seq=(task.seq + 1) if task else 1,
+            stage_id=to_stage.id,
+            # A "next responsible" entered in the modal takes the next task.
+            assignee_id=clean.get("next_responsible") or subject.responsible_for(to_stage),
+            deadline=deadline_after(to_stage, now),
+        )
+        db.session.add(opened)
+    try:
+        db.session.flush()
+        committed = {
+            "subject_id": subject.id,
+            "version": getattr(subject, "version", None),
+            "from_stage_id": from_stage.id,
+            "to_stage_id": to_stage.id,
+            "pipeline_code": db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
+            "people": subject.scope_people_ids(),
+        }
+        _commit_keeping(by)
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise MoveError(_("This card was changed by someone else — reload."), status=409) from None
+    result = MoveResult(
+        subject=subject,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        closed=task,
+        opened=opened,
+        values=clean,
+        **committed,
+    )
+    for listener in _listeners:
+        listener(result)
+    return result
+
+
+def _commit_keeping(user):
+    """Commit, expiring every object as usual except the acting user: the move changed nothing of
+    his, and the rest of the request (the log line, the headers) would otherwise reload him with
+    his role, permissions and memberships."""
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    for obj in list(session.identity_map.values()):
+        if obj is not user:
+            session.expire(obj)
+
+
+_listeners = []
+
+
+def on_move(listener):
+    """Register a callable run after every committed move (realtime events, caches)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener

@@ -1,0 +1,287 @@
+"""The access policy: one vocabulary of permissions, granted to roles; deny by default.
+
+`can(user, perm, obj)` answers yes/no; `scope(user, query, model)` narrows a query to the records
+the user may see: own, subordinates (down the org tree), office, or all.
+"""
+
+import secrets
+from typing import NamedTuple
+
+from flask import g, has_request_context
+from sqlalchemy import literal, select, union
+
+from extensions import db
+from models.platform.org import Membership, Position
+from models.platform.user import CacheSignal, RolePermission
+from services.platform import hierarchy
+
+# permission → its description: each domain registers its own (services/<domain>/__init__.py).
+PERMISSIONS = {}
+
+
+def register_permissions(permissions):
+    """Add a domain's permissions to the vocabulary; a name means one thing only."""
+    for name, description in permissions.items():
+        if PERMISSIONS.get(name, description) is not description:
+            raise ValueError(f"permission {name!r} registered twice with different meanings")
+        PERMISSIONS[name] = description
+
+
+def _cache():
+    if has_request_context():
+        if not hasattr(g, "_access_cache"):
+            g._access_cache = {}
+        return g._access_cache
+    return {}
+
+
+def _usable(user):
+    return bool(user) and getattr(user, "is_authenticated", False) and user.is_active
+
+
+class AccessSnapshot(NamedTuple):
+    """What the policy reads of a person, as of one version of the 'access' signal."""
+
+    permissions: frozenset
+    office_ids: tuple  # offices where one of his positions grants scope.office
+    require_2fa: bool
+
+
+# user id → (access version, AccessSnapshot), shared by the process's threads: the values are
+# immutable and a stale entry is replaced, never edited. The triggers of migration b1c2d3e4f507
+# bump the version with every change of roles, grants, memberships or positions.
+_snapshots = {}
+SNAPSHOTS_KEPT = 10_000
+
+
+def compute_snapshot(user):
+    roles = [user.role] if user.role else []
+    office_ids = []
+    for membership in user.memberships:
+        if membership.position and membership.position.role:
+            roles.append(membership.position.role)
+            if "scope.office" in membership.position.role.permissions:
+                office_ids.append(membership.office_id)
+    return AccessSnapshot(
+        permissions=frozenset().union(*(role.permissions for role in roles)),
+        office_ids=tuple(office_ids),
+        require_2fa=any(role.require_2fa for role in roles),
+    )
+
+
+def attach_snapshot(user, version):
+    """Give the request's user his access as of `version`: kept by this process, or read once."""
+    kept = _snapshots.get(user.id) if version is not None else None
+    if kept is not None and kept[0] == version:
+        snapshot = kept[1]
+    else:
+        snapshot = compute_snapshot(user)
+        if version is not None:  # None: the signal row is missing, nothing may be kept
+            if len(_snapshots) >= SNAPSHOTS_KEPT:
+                _snapshots.clear()
+            _snapshots[user.id] = (version, snapshot)
+    user.access_snapshot = snapshot
+    user.access_version = version
+    return snapshot
+
+
+def ensure_signal():
+    """The 'access' and 'directories' signal rows, with a random start (see migrations b1c2d3e4f507
+    and b1c2d3e4f510), if they are missing."""
+    for name in ("access", "directories"):
+        if db.session.get(CacheSignal, name) is None:
+            db.session.add(CacheSignal(name=name, version=secrets.randbits(48)))
+
+
+def snapshot_of(user):
+    """The user's access snapshot: the one his request was signed in with, else read now."""
+    snapshot = getattr(user, "access_snapshot", None)
+    if snapshot is None:
+        cache = _cache()
+        key = ("snapshot", user.id)
+        if key not in cache:
+            cache[key] = compute_snapshot(user)
+        snapshot = cache[key]
+    return snapshot
+
+
+def permissions_of(user):
+    """The union of the user's own role and the access profiles of his positions."""
+    if not _usable(user):
+        return frozenset()
+    return snapshot_of(user).permissions
+
+
+def can(user, perm, obj=None):
+    if perm not in PERMISSIONS:
+        raise ValueError(f"unknown permission {perm!r}")
+    if perm not in permissions_of(user):
+        return False
+    if obj is None:
+        return True
+    return in_scope(user, obj)
+
+
+def scope_kind(user):
+    """ "none" (signed out, blocked or deleted), "all", or "narrow": his people's records only."""
+    if not _usable(user):
+        return "none"
+    return "all" if scope_level(user) == "all" else "narrow"
+
+
+def has_narrow_scope(user):
+    """A signed-in, active person who does not see every record (scope below "all")."""
+    return scope_kind(user) == "narrow"
+
+
+def scope_level(user):
+    perms = permissions_of(user)
+    if "scope.all" in perms:
+        return "all"
+    if "scope.office" in perms:
+        return "office"
+    return "subordinates"
+
+
+def visible_user_ids(user):
+    """A SELECT of the ids of the people whose records the user may see (himself included)."""
+    parts = [select(literal(user.id).label("user_id")), hierarchy.subordinate_ids(user.id)]
+    office_ids = list(snapshot_of(user).office_ids)
+    if office_ids:
+        parts.append(hierarchy.office_member_ids(office_ids))
+    return union(*parts)
+
+
+def scope_clause(user, model):
+    """The WHERE clause limiting `model` to the user's scope, or None for everything."""
+
+    def of_visible(visible):
+        if hasattr(model, "scope_clause"):
+            return model.scope_clause(visible)
+        name = getattr(model, "__scope_owner__", None)
+        if name is None:
+            raise ValueError(f"{model.__name__} declares no scope")
+        return getattr(model, name).in_(visible)
+
+    return scope_clause_of(user, of_visible)
+
+
+def scope_clause_of(user, of_visible):
+    """`of_visible(ids)`, a clause of the SELECT of the ids of the people the user may see, when his
+    scope is narrow; None for everything, false for nobody (signed out, blocked)."""
+    if not _usable(user):
+        return literal(False)
+    if scope_level(user) == "all":
+        return None
+    return of_visible(visible_user_ids(user).scalar_subquery())
+
+
+def scope(user, query, model):
+    """Narrow `query` over `model` to what `user` may see. Deny by default."""
+    clause = scope_clause(user, model)
+    return query if clause is None else query.filter(clause)
+
+
+def in_scope(user, obj):
+    """Whether the user may see this loaded record: a model with its own `scope_clause` answers the
+    same question of the loaded record in `seen_among`; any other by its `__scope_owner__`."""
+    if not _usable(user):
+        return False
+    if scope_level(user) == "all":
+        return True
+    if hasattr(obj, "seen_among"):
+        return obj.seen_among(_visible_set(user))
+    model = type(obj)
+    owner_id = getattr(obj, getattr(model, "__scope_owner__", "") or "", None)
+    if owner_id is None:
+        return False
+    return owner_id == user.id or owner_id in _visible_set(user)
+
+
+def visible_set(user):
+    """The ids of visible_user_ids(user) as a frozenset: once per request, and kept by the process
+    for the access version the request signed in with."""
+    return _visible_set(user)
+
+
+def _visible_set(user):
+    cache = _cache()
+    key = ("visible", user.id)
+    if key not in cache:
+        cache[key] = _kept_visible(user)
+    return cache[key]
+
+
+# user id → (access version, the ids of visible_user_ids): like the snapshots, for the version the
+# request signed in with. They come from memberships only, whose every change bumps the version.
+_visible_kept = {}
+
+
+def _kept_visible(user):
+    version = getattr(user, "access_version", None)
+    kept = _visible_kept.get(user.id) if version is not None else None
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    visible = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
+    if version is not None:
+        if len(_visible_kept) >= SNAPSHOTS_KEPT:
+            _visible_kept.clear()
+        _visible_kept[user.id] = (version, visible)
+    return visible
+
+
+def can_manage_person(user, target):
+    """Leaders act on subordinates only; nobody acts on himself or on an owner this way."""
+    if target is None or not _usable(user) or target.id == user.id:
+        return False
+    if target.role and target.role.code == "owner":
+        return False
+    if can(user, "staff.manage"):
+        return True
+    return can(user, "team.manage", target) and target.id in subordinate_set(user)
+
+
+def subordinate_set(user):
+    cache = _cache()
+    key = ("subordinates", user.id)
+    if key not in cache:
+        cache[key] = frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
+    return cache[key]
+
+
+def team_clause(user):
+    """The WHERE clause on users for the user's team: his subordinates in the org tree, whatever his
+    scope (seeing everyone's cards is not seeing everyone's staff record), and never an owner."""
+    from models.platform.user import Role, User
+
+    owners = select(Role.id).where(Role.code == "owner")
+    return User.id.in_(hierarchy.subordinate_ids(user.id).scalar_subquery()) & (
+        User.role_id.is_(None) | User.role_id.not_in(owners)
+    )
+
+
+def watchers_of(people_ids):
+    """The ids of everyone whose narrow scope shows a record of these people: the people themselves,
+    everyone above them in the org tree, and those who see everyone in one of their offices — the
+    inverse of visible_user_ids. (Who sees everything sees it anyway.)"""
+    people = {person for person in people_ids if person is not None}
+    if not people:
+        return frozenset()
+    rows = db.session.execute(select(Membership.path, Membership.office_id).where(Membership.user_id.in_(people))).all()
+    above = {int(part) for path, _ in rows for part in path.strip("/").split("/")[:-1] if part}
+    offices = {office_id for _, office_id in rows}
+    parts = []
+    if above:
+        parts.append(select(Membership.user_id).where(Membership.id.in_(above)))
+    if offices:
+        office_viewers = (
+            select(Membership.user_id)
+            .join(Position, Position.id == Membership.position_id)
+            .join(RolePermission, RolePermission.role_id == Position.role_id)
+            .where(Membership.office_id.in_(offices), RolePermission.permission == "scope.office")
+        )
+        parts.append(office_viewers)
+    if not parts:
+        return frozenset(people)
+    statement = union(*parts) if len(parts) > 1 else parts[0]
+    return frozenset(people | set(db.session.scalars(statement)))

@@ -1,0 +1,50 @@
+"""What a load balancer asks before sending traffic: database, Redis and migrations."""
+
+from pathlib import Path
+
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from extensions import db, queues
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+_heads = None
+
+
+def migration_heads():
+    global _heads
+    if _heads is None:
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        _heads = frozenset(ScriptDirectory.from_config(config).get_heads())
+    return _heads
+
+
+def _database():
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        applied = frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return applied
+
+
+def checks():
+    """{check: "ok" or the reason it failed}; never raises."""
+    result = {}
+    try:
+        applied = _database()
+        result["database"] = "ok"
+        result["migrations"] = "ok" if applied == migration_heads() else "pending"
+    except Exception as error:
+        result["database"] = f"unreachable: {type(error).__name__}"
+        result["migrations"] = "unknown"
+    try:
+        queues.connection.ping()
+        result["redis"] = "ok"
+    except Exception as error:
+        result["redis"] = f"unreachable: {type(error).__name__}"
+    return result
+
+
+def is_ready(result):
+    return all(value == "ok" for value in result.values())

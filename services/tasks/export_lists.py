@@ -1,0 +1,122 @@
+"""The tasks' exportable lists: incoming, outgoing and all tasks, and the auto-tasks history."""
+
+from flask_babel import lazy_gettext as _l
+
+from services.exports import registry as exports
+from services.exports.registry import localized
+
+TASK_COLUMNS = (
+    _l("Task number"),
+    _l("Title"),
+    _l("Status"),
+    _l("Author"),
+    _l("Responsible"),
+    _l("Deadline"),
+    _l("Created"),
+    _l("Closed"),
+)
+AUTO_COLUMNS = (
+    _l("Card number"),
+    _l("Step"),
+    _l("Stage"),
+    _l("Responsible"),
+    _l("Opened"),
+    _l("Deadline"),
+    _l("Closed"),
+    _l("Closed by"),
+    _l("Entered values"),
+)
+
+
+def _without(args, *names):
+    return {k: v for k, v in args.items() if k not in names}
+
+
+def _task_error(error):
+    return exports.ExportError(error.message, status=error.status)
+
+
+def task_rows(tab):
+    def rows(user, args):
+        from models.tasks.task import Task
+        from services.tasks import operations as tasks
+
+        try:
+            query = tasks.task_query(user, tab, _without(args, "before", "tab"))
+        except tasks.TaskError as error:
+            raise _task_error(error) from error
+
+        def convert(task):
+            return (
+                task.id,
+                task.title,
+                str(tasks.STATUS_LABELS.get(task.status, task.status)),
+                task.author.display_name if task.author else "",
+                task.assignee.display_name if task.assignee else "",
+                task.deadline,
+                task.created_at,
+                task.closed_at,
+            )
+
+        return exports.keyset(query, Task.id, convert=convert, entities=True)
+
+    return rows
+
+
+def task_check(args):
+    from services.tasks import operations as tasks
+
+    return tasks.TaskFilters.from_args(args).errors
+
+
+def auto_check(args):
+    from services.tasks import auto_tasks
+
+    return auto_tasks.AutoFilters.from_args(args).errors
+
+
+def auto_rows(user, args):
+    """The stage-task history with the page's filters, read page after page by its own cursor."""
+    from services import pipeline
+    from services.tasks import auto_tasks
+    from services.tasks import operations as tasks
+
+    filters = auto_tasks.AutoFilters.from_args(_without(args, "after"))
+    stages, fields = pipeline.stage_labels(), pipeline.stage_fields()
+    while True:
+        try:
+            page, cursor = auto_tasks.auto_task_page(user, filters, page_size=exports.BATCH)
+        except tasks.TaskError as error:
+            raise _task_error(error) from error
+        people = auto_tasks.people_names(page, fields)
+        converted = [
+            (
+                step.number,
+                step.seq,
+                localized(stages.get(step.stage_id)),
+                people.get(step.assignee_id, ""),
+                step.opened_at,
+                step.deadline,
+                step.closed_at,
+                people.get(step.closed_by_id, ""),
+                "; ".join(
+                    f"{label}: {text}"
+                    for label, text in auto_tasks.entered_values(step, fields.get(step.stage_id, ()), people)
+                ),
+            )
+            for step in page
+        ]
+        yield from converted
+        if cursor is None:
+            return
+        filters.after = auto_tasks.parse_cursor(cursor)
+
+
+def register():
+    for tab, title, permission in (
+        ("incoming", _l("Incoming tasks"), "tasks.view"),
+        ("outgoing", _l("Outgoing tasks"), "tasks.view"),
+        ("all", _l("All tasks"), "tasks.view_all"),
+    ):
+        exports.register(f"tasks.{tab}", title, permission, TASK_COLUMNS, task_rows(tab), task_check)
+    exports.register("tasks.auto", _l("Auto-tasks"), "cards.view", AUTO_COLUMNS, auto_rows, auto_check)

@@ -1,0 +1,132 @@
+"""The cards section's lists over HTTP: the tabs and their scope, the archive's filters and keyset
+pages. The fixtures are the cards section's (test_cards.py)."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from extensions import db
+from tests.cards.test_card_pages import bank, client_of, team, two_cards  # noqa: F401 (fixtures)
+from tests.cards.test_cards import new_card, put_on, stage
+
+# --- tabs ----------------------------------------------------------------------------------------
+
+
+def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two_cards):  # noqa: F811
+    page = client_of("owner").get("/admin/cards/")
+    assert page.status_code == 200
+    assert "MINE-1" in page.text and "THEIRS-1" in page.text
+    assert "vendor/datatables/dataTables.min.js" in page.text and "js/cards.js" in page.text
+    card_id = two_cards["mine"].id
+    assert f'href="/admin/tasks/auto/?card={card_id}"' in page.text
+    assert f"/admin/cards/edit/?id={card_id}" in page.text
+    assert stage("linking_access").color in page.text
+    assert "<script>" not in page.text  # CSP: no inline scripts
+
+
+def test_each_tab_holds_its_bucket(client_of, team):  # noqa: F811
+    new, working = new_card(team, number="N-1"), put_on(new_card(team, number="W-1"), "work_off")
+    done, old = put_on(new_card(team, number="D-1"), "bank_check"), put_on(new_card(team, number="A-1"), "archived")
+    owner = client_of("owner")
+    for tab, card in (("new", new), ("in_work", working), ("worked_off", done), ("archive", old)):
+        page = owner.get(f"/admin/cards/?tab={tab}")
+        assert page.status_code == 200
+        found = set(re.findall(r'data-card-id="(\d+)"', page.text))
+        assert found == {str(card.id)}, tab
+
+
+def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):  # noqa: F811
+    page = client_of("agent").get("/admin/cards/")
+    assert "MINE-1" in page.text and "THEIRS-1" not in page.text
+    assert "/admin/cards/edit/" not in page.text  # no edit right: rows open the details page
+    assert f"/admin/cards/details/?id={two_cards['mine'].id}" in page.text
+    assert "Add a card" not in page.text
+
+
+def test_the_tables_escape_what_people_typed_and_name_each_column(client_of, team, bank):  # noqa: F811
+    bank.name = "<i>Bank</i>"
+    odd = new_card(
+        team, number="<b>N&1</b>", contact_name="O'Neil <script>x</script>", contact_phone='"+380"', bank=bank
+    )
+    archived = put_on(new_card(team, number="<u>A-1</u>", contact_name="Old <em>one</em>"), "archived")
+    owner = client_of("owner")
+    for tab, card, typed, shown in (
+        ("new", odd, ("<b>N&1</b>", "<script>x</script>", '"+380"', "<i>Bank</i>"), ("&lt;b&gt;N&amp;1&lt;/b&gt;", "Neil &lt;script&gt;x&lt;/script&gt;", "+380&", "&lt;i&gt;Bank&lt;/i&gt;")),
+        ("archive", archived, ("<u>A-1</u>", "<em>one</em>"), ("&lt;u&gt;A-1&lt;/u&gt;", "Old &lt;em&gt;one&lt;/em&gt;")),
+    ):  # fmt: skip
+        page = owner.get(f"/admin/cards/?tab={tab}")
+        assert page.status_code == 200
+        assert not [text for text in typed if text in page.text], tab
+        assert all(text in page.text for text in shown), tab
+        headings = re.findall(r"<th[^>]*>([^<]+)</th>", page.text)
+        assert headings[:3] == ["Card number", "Contact name", "Phone"], tab
+        assert ("Accountant" in headings) == (tab == "archive")
+        assert f'data-card-id="{card.id}"' in page.text and f'href="/admin/tasks/auto/?card={card.id}"' in page.text
+
+
+def test_an_unknown_tab_is_a_400(client_of):  # noqa: F811
+    assert client_of("owner").get("/admin/cards/?tab=everything").status_code == 400
+
+
+def test_anonymous_visitors_go_to_sign_in(client):  # noqa: F811
+    response = client.get("/admin/cards/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- archive -------------------------------------------------------------------------------------
+
+
+def test_archive_filters_over_http(client_of, team, bank):  # noqa: F811
+    put_on(new_card(team, number="7777 0001", contact_name="Ivan Petrenko", bank=bank), "archived")
+    put_on(new_card(team, number="7777 0002", contact_name="Olga", contact_phone="+380501234567"), "archived")
+    put_on(new_card(team, number="8888 0003", agent="agent2", manager="none"), "archived")
+    owner = client_of("owner")
+
+    def numbers(query):
+        page = owner.get("/admin/cards/?tab=archive&" + query)
+        assert page.status_code == 200, page.text
+        return set(re.findall(r'class="card-open">([^<]+)<', page.text))
+
+    assert numbers("") == {"7777 0001", "7777 0002", "8888 0003"}
+    assert numbers("number=7777") == {"7777 0001", "7777 0002"}
+    assert numbers("contact=petr") == {"7777 0001"}
+    assert numbers("contact=50123") == {"7777 0002"}
+    assert numbers(f"bank={bank.id}") == {"7777 0001"}
+    assert numbers(f"agent={team['agent2'].id}") == {"8888 0003"}
+    assert numbers(f"manager={team['manager'].id}&accountant={team['accountant'].id}") == {"7777 0001", "7777 0002"}
+
+
+@pytest.mark.parametrize(
+    "query", ["bank=abc", "agent=-3", "after=1e3", "supplier=" + "9" * 40, "number=" + "1" * 40, "contact=" + "x" * 200]
+)
+def test_bad_archive_filters_are_a_400_with_a_message(client_of, query):  # noqa: F811
+    page = client_of("owner").get("/admin/cards/?tab=archive&" + query)
+    assert page.status_code == 400
+    assert "The filter was not understood" in page.text
+
+
+def test_archive_pages_by_the_last_id_and_never_counts(app, client_of, team):  # noqa: F811
+    made = [put_on(new_card(team), "archived").id for _ in range(53)]
+    owner = client_of("owner")
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        first = owner.get("/admin/cards/?tab=archive")
+        next_url = re.search(
+            r'id="archive-next" rel="next" href="([^"]+)"|href="([^"]+)" id="archive-next"', first.text
+        )
+        assert next_url, first.text
+        url = next(g for g in next_url.groups() if g).replace("&amp;", "&")
+        assert f"after={sorted(made)[-50]}" in url
+        second = owner.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(re.findall(r'data-card-id="', first.text)) == 50
+    assert set(map(int, re.findall(r'data-card-id="(\d+)"', second.text))) == set(sorted(made)[:3])
+    assert 'id="archive-next"' not in second.text and 'id="archive-first"' in second.text
+    assert not any("count(" in statement for statement in seen)

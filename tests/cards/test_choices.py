@@ -1,0 +1,167 @@
+"""Each process keeps the select lists (banks, suppliers, people by role) per version of the
+'directories' signal: a signed-in page reads them once a version, and a change from anywhere — the
+panel, another process, psql — shows at the next request."""
+
+import pytest
+from sqlalchemy import text
+
+from extensions import db
+from models.cards.directory import Bank, Contractor
+from tests.factories import make_user
+from tests.pipeline_cards import make_card, stage_of, walk_to
+from tests.platform.test_access_snapshot import raw, statements_of
+from tests.view_helpers import sign_in
+
+
+def version():
+    with db.engine.connect() as connection:
+        return connection.scalar(text("SELECT version FROM cache_signals WHERE name = 'directories'"))
+
+
+def reads_of(seen, table):
+    return [s for s in seen if f"FROM {table}" in s]
+
+
+@pytest.fixture
+def owner():
+    return make_user("kept_owner", "owner", language="en")
+
+
+@pytest.fixture
+def bank():
+    bank = Bank(name="Kept Bank")
+    db.session.add(bank)
+    db.session.add(Contractor(name="Kept Supplier"))
+    db.session.commit()
+    return bank
+
+
+def test_the_tracker_and_the_archive_read_their_lists_once_a_version(app, owner, bank):
+    agent = make_user("kept_agent", "agent", full_name="Kept Agent")
+    client = sign_in(app, owner)
+    first, seen = statements_of(client, "/admin/tracker/")
+    assert first.status_code == 200 and reads_of(seen, "banks")
+    assert "Kept Bank" in first.text and "Kept Agent" in first.text
+    again, seen = statements_of(client, "/admin/tracker/")
+    assert again.status_code == 200 and not reads_of(seen, "banks")
+    assert not [s for s in seen if "roles.code" in s]  # the agents and managers are kept too
+    assert "Kept Bank" in again.text and f'value="{agent.id}"' in again.text
+    client.get("/admin/cards/?tab=archive")
+    archive, seen = statements_of(client, "/admin/cards/?tab=archive")
+    assert archive.status_code == 200 and "Kept Supplier" in archive.text
+    assert not reads_of(seen, "banks") and not reads_of(seen, "contractors")
+
+
+def test_a_change_from_outside_the_app_shows_at_the_next_request(app, owner, bank):
+    client = sign_in(app, owner)
+    assert "Kept Bank" in client.get("/admin/tracker/").text
+    raw("UPDATE banks SET name = 'Renamed Bank' WHERE id = :id", id=bank.id)
+    response, seen = statements_of(client, "/admin/tracker/")
+    assert len(reads_of(seen, "banks")) == 1
+    assert "Renamed Bank" in response.text and "Kept Bank" not in response.text
+    raw("INSERT INTO contractors (name, is_active, created_at, updated_at) VALUES ('New Supplier', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")  # fmt: skip
+    assert "New Supplier" in client.get("/admin/cards/?tab=archive").text
+
+
+def test_a_person_blocked_or_renamed_in_the_panel_shows_at_once(app, owner):
+    agent = make_user("kept_agent2", "agent", full_name="Blockable Agent")
+    client = sign_in(app, owner)
+    client.get("/admin/tracker/")
+    assert "Blockable Agent" in client.get("/admin/cards/?tab=archive").text
+    agent.full_name = "Renamed Agent"
+    db.session.commit()
+    assert "Renamed Agent" in client.get("/admin/tracker/").text
+    agent.is_blocked = True
+    db.session.commit()
+    assert "Renamed Agent" not in client.get("/admin/cards/?tab=archive").text  # the active people only
+    assert "Renamed Agent" in client.get("/admin/tracker/").text  # his cards are still on the board
+
+
+def test_the_stages_names_are_kept_until_a_stage_changes(app, owner):
+    card = make_card()
+    client = sign_in(app, owner)
+    for url in ("/admin/tracker/", f"/admin/cards/details/?id={card.id}", "/admin/cards/?tab=new"):
+        client.get(url)
+        response, seen = statements_of(client, url)
+        assert response.status_code == 200 and not [s for s in seen if "stages.name_en" in s], url
+    stage_id = card.stage_id
+    raw("UPDATE stages SET name_en = 'Freshly renamed' WHERE id = :id", id=stage_id)
+    for url in ("/admin/tracker/", f"/admin/cards/details/?id={card.id}", "/admin/cards/?tab=new"):
+        assert "Freshly renamed" in client.get(url).text, url
+
+
+def test_the_auto_tasks_tab_keeps_the_stages_fields_until_a_field_changes(app, owner):
+    card = make_card(number="KEPT-FIELDS")
+    walk_to(card, "promo_top_up", owner)  # the first step closed with its modal's values
+    field = stage_of("linking_access").fields[0]
+    url = f"/admin/tasks/auto/?card={card.id}"
+    client = sign_in(app, owner)
+    first = client.get(url)
+    assert first.status_code == 200 and f"{field.label_en}:" in first.text
+    response, seen = statements_of(client, url)
+    assert response.status_code == 200 and f"{field.label_en}:" in response.text
+    assert not reads_of(seen, "stage_fields") and not [s for s in seen if "stages.name_en" in s]
+    raw("UPDATE stage_fields SET label_en = 'Relabelled from outside' WHERE id = :id", id=field.id)
+    response, seen = statements_of(client, url)
+    assert "Relabelled from outside:" in response.text and len(reads_of(seen, "stage_fields")) == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO banks (name, commission_percent, commission_fixed, is_active, created_at, updated_at)"
+        " VALUES ('Other', 0, 0, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "UPDATE banks SET is_active = false",
+        "DELETE FROM banks",
+        "UPDATE contractors SET name = 'Another'",
+        "DELETE FROM contractors",
+        "UPDATE users SET full_name = 'Someone Else' WHERE username = 'kept_owner'",
+        "UPDATE users SET username = 'kept_owner2' WHERE username = 'kept_owner'",
+        "UPDATE users SET is_blocked = true WHERE username = 'kept_owner'",
+        "UPDATE users SET deleted_at = CURRENT_TIMESTAMP WHERE username = 'kept_owner'",
+        "UPDATE users SET role_id = (SELECT id FROM roles WHERE code = 'agent') WHERE username = 'kept_owner'",
+        "UPDATE roles SET code = 'field_agent' WHERE code = 'agent'",
+        "UPDATE stages SET color = '#000000'",
+        "UPDATE stages SET name_en = 'Renamed' WHERE position = 1",
+        "DELETE FROM stage_fields; DELETE FROM stage_moves; DELETE FROM stages WHERE is_final",
+        "UPDATE pipelines SET code = code",
+        "UPDATE stage_fields SET label_en = 'Relabelled'",
+        "UPDATE stage_fields SET position = position + 1",
+        "DELETE FROM stage_fields",
+        "INSERT INTO stage_fields (stage_id, position, name, label_uk, label_ru, label_en, type, required)"
+        " SELECT id, 99, 'extra', 'Додаткове', 'Дополнительное', 'Extra', 'text', false FROM stages WHERE position = 1",
+    ],
+)
+def test_every_change_to_a_list_bumps_the_version(app, owner, bank, statement):
+    before = version()
+    for part in statement.split("; "):
+        raw(part)
+    assert version() != before
+
+
+def test_other_changes_leave_the_version_alone(app, owner, bank):
+    before = version()
+    raw("UPDATE users SET language = 'uk', last_login_at = NULL WHERE username = 'kept_owner'")
+    raw("UPDATE roles SET name_en = 'Field agent' WHERE code = 'agent'")
+    raw("UPDATE pipelines SET name_en = 'Cards board'")
+    assert version() == before
+
+
+def test_the_migration_reverts_and_applies_again(app, owner, bank):
+    from flask_migrate import downgrade, upgrade
+
+    client = sign_in(app, owner)
+    db.session.remove()
+    downgrade(directory="migrations", revision="b1c2d3e4f509")
+    try:
+        assert version() is None
+        raw("UPDATE banks SET name = 'Unwatched Bank'")  # no trigger left to bump a missing row
+        response, seen = statements_of(client, "/admin/tracker/")
+        assert "Unwatched Bank" in response.text and reads_of(seen, "banks")  # no version: read each request
+    finally:
+        upgrade(directory="migrations")
+    before = version()
+    assert before is not None
+    raw("UPDATE banks SET name = 'Watched Bank'")
+    assert version() != before
+    assert "Watched Bank" in client.get("/admin/tracker/").text

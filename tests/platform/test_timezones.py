@@ -1,0 +1,33 @@
+"""The user's zone and language as the pages read them, many times a request."""
+
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_login import login_user
+
+from models.base import current_language
+from services.platform.timezones import format_local, user_zone
+
+
+def test_the_zone_follows_the_users_setting_within_a_request(app, make_user):
+    user = make_user(role_code="agent")
+    with app.test_request_context("/"):
+        login_user(user)
+        user.timezone = "Asia/Tokyo"
+        assert str(user_zone()) == "Asia/Tokyo"
+        assert format_local(datetime(2026, 11, 29, 22, 0)) == "2026-11-30 07:00"
+        user.timezone = "Europe/Kyiv"
+        assert str(user_zone()) == "Europe/Kyiv"
+        assert format_local(datetime(2026, 11, 29, 22, 0)) == "2026-11-30 00:00"
+        user.timezone = "Not/A_Zone"
+        assert str(user_zone()) == "Europe/Kyiv"
+    assert str(user_zone()) == "Europe/Kyiv"  # outside a request
+
+
+def test_the_language_is_the_requests_and_follows_a_forced_one(app):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert current_language() == "en"
+        with force_locale("ru"):
+            assert current_language() == "ru"
+        assert current_language() == "en"
+    assert current_language() == "uk"  # outside a request
