@@ -110,9 +110,7 @@ def test_filters_apply_to_the_page_counts_and_columns(client_of, cards, team):
         str(stage_of("linking_access").id): 1
     }
     assert owner.get("/admin/tracker/counts?mine=1").json == {}
-    column = owner.get(
-        f"/admin/tracker/column/{stage_of('linking_access').id}?manager={team['manager2'].id}"
-    ).json
+    column = owner.get(f"/admin/tracker/column/{stage_of('linking_access').id}?manager={team['manager2'].id}").json
     assert [row["number"] for row in column["rows"]] == ["THEIRS-1"]
 
 

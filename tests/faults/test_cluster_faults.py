@@ -110,9 +110,7 @@ def test_redis_restarted_under_load_loses_no_page_event_or_job(demo, make_cluste
     try:
         for board in boards:
             board.connect_board(reconnection=True)
-        with Load(
-            reader, ["/admin/tracker/", "/admin/tracker/counts", "/admin/cards/?tab=archive"]
-        ) as load:
+        with Load(reader, ["/admin/tracker/", "/admin/tracker/counts", "/admin/cards/?tab=archive"]) as load:
             time.sleep(1)
             private_redis.stop()
             down_at = time.monotonic()
