@@ -32,7 +32,7 @@ FAULTS_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/0
 faults: translations
 	TEST_DATABASE_URL=$(FAULTS_DATABASE_URL) TEST_REDIS_URL=$(FAULTS_REDIS_URL) \
-		$(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
+		$(BIN)/pytest -n0 -m faults tests/faults $(PYTEST_ARGS)
 
 # nginx + 2 gunicorn webs + 2 workers + 1 scheduler on this machine's PostgreSQL and Redis.
 cluster: translations
@@ -45,11 +45,12 @@ cluster-status: install
 	$(BIN)/python -m deploy.cluster status
 
 e2e: translations
-	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest -n0 -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.cards import choices as card_choices
 from services.cards import lists as card_lists
+from services.platform import people_choices
 
 FILTER_LABELS = {
     "number": _l("Card number"),
@@ -21,7 +22,7 @@ def _options():
     """The choices of the filter's selects: (arg name, [(id, label)])."""
     options = {"bank": card_choices.all_banks(), "supplier": card_choices.all_suppliers()}
     for role in ("agent", "manager", "accountant"):
-        options[role] = card_choices.people_with_role(role)
+        options[role] = people_choices.people_with_role(role)
     return options
 
 

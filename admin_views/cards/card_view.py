@@ -29,7 +29,7 @@ from services import pipeline
 from services.cards import choices as card_choices
 from services.cards import lists as card_lists
 from services.cards import operations as cards
-from services.platform import access
+from services.platform import access, people_choices
 
 TABS = (
     ("new", _l("New cards")),
@@ -72,7 +72,7 @@ def _strip(value):
 
 
 def _people(role_code):
-    return lambda: card_choices.people_with_role(role_code)
+    return lambda: people_choices.people_with_role(role_code)
 
 
 def badge_text_colour(colour):
@@ -266,7 +266,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def people_options(self, chosen):
         """The <option>s of everyone who may be made responsible, the `chosen` NamedPerson selected
         (listed too if he has been blocked since: the panel's next save keeps him)."""
-        people = card_choices.active_people()
+        people = people_choices.active_people()
         if chosen is not None and all(person_id != chosen.id for person_id, _name in people):
             people = [chosen, *people]
         return Markup(options_html(people, chosen.id if chosen else None))  # noqa: S704

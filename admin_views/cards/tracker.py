@@ -19,6 +19,7 @@ from services import pipeline
 from services.cards import board as card_board
 from services.cards import choices as card_choices
 from services.cards import operations as cards
+from services.platform import people_choices
 from services.platform.timezones import format_local, user_zone
 
 
@@ -127,8 +128,8 @@ class TrackerView(SecuredView):
             counts=counts,
             filters=filters,
             room=board_room(current_user, pipeline.CARDS),
-            agents=card_choices.board_people("agent"),
-            managers=card_choices.board_people("manager"),
+            agents=people_choices.board_people("agent"),
+            managers=people_choices.board_people("manager"),
             banks=card_choices.all_banks(),
             task_items=task_items,
             empty_task=EMPTY_TASK,

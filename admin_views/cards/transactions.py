@@ -12,6 +12,7 @@ from models.base import utcnow
 from models.cards.card import COMMISSION_KINDS, TRANSACTION_TYPES
 from services.cards import operations as cards
 from services.platform import money
+from services.platform.money import money_text
 from services.platform.timezones import to_local
 
 
@@ -28,11 +29,6 @@ def refusal(error):
         ), error.status
     details = [str(error.message)] + [str(v) for v in error.errors.values()]
     return render_template("errors/error.html", status=error.status, message=" ".join(details)), error.status
-
-
-def money_text(value):
-    """1234567.5 → '1 234 567.50' (narrow no-break spaces), as static/js/card_transactions.js does."""
-    return f"{money.round_money(value):,.2f}".replace(",", "\u202f")
 
 
 def figures_json(card):

@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from admin_views import REPORTS, add_page
+from admin_views.exports.model_lists import view_rows
+from services.exports import registry as exports
 
 
 def init_app(app):
@@ -17,4 +19,35 @@ def init_app(app):
             category=REPORTS,
         ),
     )  # fmt: skip
+    _register_platform_lists()
     add_page(190, "exports", lambda: export_views.ExportsView(name=_l("My exports"), endpoint="exports", url="exports"))
+
+
+def _memberships(staff):
+    return lambda record: staff._positions(None, None, record, "memberships")
+
+
+def _register_platform_lists():
+    """The platform's lists: the staff directory and the change log."""
+    from admin_views.platform import audit, staff
+
+    labels = staff.STAFF_LABELS
+    exports.register(
+        "staff",
+        _l("Staff"),
+        "staff.view",
+        [labels[k] for k in ("username", "full_name", "email", "phone", "role", "memberships", "language",
+                             "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")],
+        view_rows("staff", ("username", "full_name", "email", "phone", "role", _memberships(staff), "language",
+                            "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")),
+    )  # fmt: skip
+    action_labels = audit.ACTION_LABELS
+    exports.register(
+        "changelog",
+        _l("Change log"),
+        "audit.view",
+        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record id"), _l("Field"), _l("Was"),
+         _l("Became")),
+        view_rows("changelog", ("at", "user", lambda r: str(action_labels.get(r.action, r.action)), "entity",
+                                "entity_id", "field", "old_value", "new_value"), large=True),
+    )  # fmt: skip

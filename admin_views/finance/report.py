@@ -6,8 +6,8 @@ from flask import jsonify, request
 from flask_admin import expose
 
 from admin_views.base import SecuredView
-from admin_views.cards.transactions import money_text
 from services.finance import report as finance
+from services.platform.money import money_text
 from services.platform.timezones import now_utc, to_local
 
 

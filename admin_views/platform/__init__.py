@@ -4,8 +4,6 @@ the jobs page; and what every request gets (security headers, language, errors, 
 from flask_babel import lazy_gettext as _l
 
 from admin_views import DIRECTORIES, ORGANISATION, add_page
-from admin_views.exports.model_lists import view_rows
-from services.exports import registry as exports
 
 
 def init_app(app):
@@ -39,35 +37,7 @@ def init_app(app):
         lambda: jobs.JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=ORGANISATION),
     )
     add_page(200, "profile", lambda: profile.ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
-    _register_export_lists(staff, audit)
 
 
 def _model_page(view, model, name, endpoint):
     return lambda: view(model, name=name, endpoint=endpoint, url=endpoint, category=ORGANISATION)
-
-
-def _memberships(staff):
-    return lambda record: staff._positions(None, None, record, "memberships")
-
-
-def _register_export_lists(staff, audit):
-    labels = staff.STAFF_LABELS
-    exports.register(
-        "staff",
-        _l("Staff"),
-        "staff.view",
-        [labels[k] for k in ("username", "full_name", "email", "phone", "role", "memberships", "language",
-                             "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")],
-        view_rows("staff", ("username", "full_name", "email", "phone", "role", _memberships(staff), "language",
-                            "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")),
-    )  # fmt: skip
-    action_labels = audit.ACTION_LABELS
-    exports.register(
-        "changelog",
-        _l("Change log"),
-        "audit.view",
-        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record id"), _l("Field"), _l("Was"),
-         _l("Became")),
-        view_rows("changelog", ("at", "user", lambda r: str(action_labels.get(r.action, r.action)), "entity",
-                                "entity_id", "field", "old_value", "new_value"), large=True),
-    )  # fmt: skip

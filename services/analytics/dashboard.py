@@ -53,18 +53,6 @@ def money_months(today):
     }
 
 
-def jobs_health():
-    """The job monitor's summary, or None when it is not there or Redis does not answer."""
-    try:
-        from jobs import monitor as job_monitor
-    except ImportError:
-        return None
-    try:
-        return job_monitor.summary(None)
-    except Exception:  # noqa: BLE001 — a dashboard tile must not take the page down with it
-        return None
-
-
 def change(this, last):
     """Percent change from last to this, or None when last is zero."""
     if not last:

@@ -60,3 +60,8 @@ def card_figures(transactions):
     return CardFigures(
         total=round_money(total), commission=round_money(commission), profit=round_money(total - commission)
     )
+
+
+def money_text(value):
+    """1234567.5 → '1 234 567.50' (narrow no-break spaces), as static/js/card_transactions.js does."""
+    return f"{round_money(value):,.2f}".replace(",", "\u202f")

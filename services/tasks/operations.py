@@ -19,8 +19,7 @@ from models.base import utcnow
 from models.cards.card import Card
 from models.platform.user import User
 from models.tasks.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
-from services.cards import choices as card_choices
-from services.platform import access, dates
+from services.platform import access, dates, people_choices
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import user_zone
 
@@ -348,7 +347,7 @@ def task_page(user, tab, filters, page_size=PAGE_SIZE):
 def filter_people(user):
     """The people offered in the author/responsible filters: those whose records the user sees, from
     the lists and the visible people the process keeps (services.cards.choices, access.visible_set)."""
-    people = card_choices.all_people()
+    people = people_choices.all_people()
     if access.scope_level(user) == "all" or access.can(user, "tasks.view_all"):
         return people
     visible = access.visible_set(user)
