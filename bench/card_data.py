@@ -176,8 +176,8 @@ FROM (
 """
 
 RESPONSIBLES_SQL = """
-INSERT INTO card_responsibles (card_id, stage_id, user_id)
-SELECT id, :stage_id, (CAST(:agents AS int[]))[1 + floor(random() * :n_agents)::int]
+INSERT INTO stage_responsibles (subject_type, subject_id, stage_id, user_id)
+SELECT 'card', id, :stage_id, (CAST(:agents AS int[]))[1 + floor(random() * :n_agents)::int]
 FROM cards WHERE random() < :share
 """
 
@@ -187,7 +187,7 @@ FROM cards WHERE random() < :share
 TASKS_SQL = """
 INSERT INTO stage_tasks (subject_type, subject_id, seq, stage_id, assignee_id, opened_at, deadline,
                          closed_at, closed_by_id, "values", moved_to_stage_id,
-                         card_agent_id, card_manager_id, card_accountant_id)
+                         person_1_id, person_2_id, person_3_id)
 SELECT 'card', c.id, st.pos, st.id, t.assignee,
        t.opened, t.opened + st.days * interval '1 day',
        CASE WHEN st.pos < cs.position THEN t.closed END,
@@ -198,7 +198,7 @@ SELECT 'card', c.id, st.pos, st.id, t.assignee,
 FROM cards c
 JOIN stages cs ON cs.id = c.stage_id
 JOIN bench_stages st ON st.pos <= cs.position
-LEFT JOIN card_responsibles cr ON cr.card_id = c.id AND cr.stage_id = st.id
+LEFT JOIN stage_responsibles cr ON cr.subject_type = 'card' AND cr.subject_id = c.id AND cr.stage_id = st.id
 CROSS JOIN LATERAL (
     SELECT COALESCE(cr.user_id, CASE st.role WHEN 'agent' THEN c.agent_id WHEN 'manager' THEN c.manager_id
                                              WHEN 'accountant' THEN c.accountant_id END) AS assignee,

@@ -9,7 +9,7 @@ and random Ukrainian mobile numbers, so a substring filter is selective.
 History: every archived card has 9 closed stage tasks (one per stage it went through); an active
 card has a closed task for each earlier stage and one open task on its stage, whose deadline is
 spread around now (about a quarter overdue). 2% of cards name their own person for the work-off
-stage (card_responsibles), and that person holds that stage's task.
+stage (stage_responsibles), and that person holds that stage's task.
 
     PYTHONPATH=. .venv/bin/python bench/generate_cards.py                 # full size, then drop
     PYTHONPATH=. .venv/bin/python bench/generate_cards.py --scale 0.01    # 10,000 + 1,000 cards
@@ -53,8 +53,8 @@ def _log(message):
 def generate(scale=1.0, log=_log):
     """Fill the (migrated, reference-loaded, empty) database of the current app context."""
     from extensions import db
-    from models.cards.card import Card, CardResponsible
-    from models.pipeline import StageTask
+    from models.cards.card import Card
+    from models.pipeline import StageResponsible, StageTask
     from services.cards import counts as card_counts
     from services.cards.board import cards_pipeline
 
@@ -85,7 +85,7 @@ def generate(scale=1.0, log=_log):
     for setting in settings:
         connection.execute(sa.text(f"SET LOCAL {setting}"))
     connection.execute(sa.text("SELECT setseed(0.42)"))  # the same data at every run of a scale
-    indexes = [index for table in (Card, StageTask, CardResponsible) for index in table.__table__.indexes]
+    indexes = [index for table in (Card, StageTask, StageResponsible) for index in table.__table__.indexes]
     for index in indexes:
         connection.execute(sa.text(f'DROP INDEX IF EXISTS "{index.name}"'))
 
@@ -177,7 +177,7 @@ def print_sizes(log=_log):
                    (SELECT count(*) FROM stage_tasks WHERE closed_at IS NULL),
                    (SELECT count(*) FROM stage_tasks WHERE closed_at IS NULL AND deadline < timezone('UTC', now())),
                    (SELECT count(*) FROM stage_tasks WHERE closed_at IS NOT NULL),
-                   (SELECT count(*) FROM card_responsibles),
+                   (SELECT count(*) FROM stage_responsibles),
                    (SELECT count(*) FROM users), (SELECT count(*) FROM memberships),
                    pg_size_pretty(pg_total_relation_size('cards')),
                    pg_size_pretty(pg_total_relation_size('stage_tasks')),
@@ -188,7 +188,7 @@ def print_sizes(log=_log):
     log(
         f"cards: {counts[0]:,} archived + {counts[1]:,} active ({counts[2]:,} soft-deleted); "
         f"stage tasks: {counts[3]:,} open ({counts[4]:,} overdue) + {counts[5]:,} closed; "
-        f"card_responsibles: {counts[6]:,}; users: {counts[7]}, memberships: {counts[8]}"
+        f"stage_responsibles: {counts[6]:,}; users: {counts[7]}, memberships: {counts[8]}"
     )
     log(f"sizes: cards {counts[9]}, stage_tasks {counts[10]}, database {counts[11]}")
     per_stage = db.session.execute(

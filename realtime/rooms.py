@@ -5,10 +5,7 @@ counts); anyone else has his own `board:<code>:viewer:<id>`, which gets the even
 his scope only. `board:<code>:columns` carries what concerns a whole column (no card ids) to every
 viewer of the board; the server puts a board's viewers in it, nobody asks for it."""
 
-from sqlalchemy import select
-
-from extensions import db
-from models.pipeline import Pipeline
+from services.pipeline import pipeline_rules
 from services.platform.access import can, scope_level
 
 # room prefix → permission needed to join; each domain registers its own (admin_views/<domain>).
@@ -16,8 +13,8 @@ ROOM_PERMISSIONS = {}
 
 
 def register(prefix, permission):
-    """A kind of room: `<prefix>` or `<prefix>:…`, joined by those with `permission` (and, for a
-    board, only its own room of the board)."""
+    """A kind of room: `<prefix>` or `<prefix>:…`, joined by those with `permission` — a permission,
+    or a function of the room name's parts giving one (None: nobody)."""
     ROOM_PERMISSIONS[prefix] = permission
 
 
@@ -48,8 +45,10 @@ def columns_room(pipeline_code):
     return f"board:{pipeline_code}:columns"
 
 
-def _pipeline_exists(code):
-    return db.session.scalar(select(Pipeline.id).where(Pipeline.code == code)) is not None
+def board_permission(parts):
+    """A board's room is joined with its pipeline's view permission (data); no pipeline, no room."""
+    rules = pipeline_rules(code=parts[1]) if len(parts) >= 3 else None
+    return rules.view_permission if rules else None
 
 
 def may_join(user, room):
@@ -57,10 +56,12 @@ def may_join(user, room):
         return False
     parts = room.split(":")
     permission = ROOM_PERMISSIONS.get(parts[0])
+    if callable(permission):
+        permission = permission(parts)
     if permission is None or not can(user, permission):
         return False
     if parts[0] == "board":
-        return len(parts) >= 3 and room == board_room(user, parts[1]) and _pipeline_exists(parts[1])
+        return room == board_room(user, parts[1])
     return len(parts) == 1
 
 

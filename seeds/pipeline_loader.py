@@ -18,7 +18,15 @@ def _names(names):
 def load_pipeline(data):
     if db.session.scalar(select(Pipeline).where(Pipeline.code == data["code"])) is not None:
         return None
-    pipeline = Pipeline(code=data["code"], **_names(data["names"]))
+    permissions = data["permissions"]
+    pipeline = Pipeline(
+        code=data["code"],
+        subject_type=data["subject"],
+        view_permission=permissions["view"],
+        move_permission=permissions["move"],
+        move_any_permission=permissions["move_any"],
+        **_names(data["names"]),
+    )
     db.session.add(pipeline)
     stages = {}
     for position, spec in enumerate(data["stages"], start=1):

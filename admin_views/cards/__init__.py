@@ -10,9 +10,7 @@ from services.exports import registry as exports
 def init_app(app):
     from admin_views.cards import card_view, directories, tracker
     from models.cards import Bank, Card, Contractor
-    from realtime import rooms
 
-    rooms.register("board", "cards.view")
     add_page(10, "tracker", lambda: tracker.TrackerView(name=_l("Task tracker"), endpoint="tracker", url="tracker"))
     add_page(30, "cards", lambda: card_view.CardView(Card, name=_l("Cards"), endpoint="cards", url="cards"))
     add_page(

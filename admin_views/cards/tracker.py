@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_views.base import SecuredView, parse_id
 from extensions import db
-from models.cards.card import Card, CardResponsible
-from models.pipeline import Stage, StageMove, StageTask
+from models.cards.card import CARDS_PIPELINE, Card
+from models.pipeline import Stage, StageMove, StageResponsible, StageTask
 from realtime.rooms import board_room
 from services import pipeline
 from services.cards import board as card_board
@@ -83,7 +83,7 @@ MOVE_LOADS = (
         for relation in (Card.agent, Card.manager, Card.accountant, Card.bank, Card.contractor, Card.transactions)
     ),
     # The responsible people by id only; the stage with its fields and moves, the targets bare.
-    selectinload(Card.responsibles).options(lazyload(CardResponsible.stage), lazyload(CardResponsible.user)),
+    selectinload(Card.responsibles).options(lazyload(StageResponsible.stage), lazyload(StageResponsible.user)),
     joinedload(Card.stage).options(
         selectinload(Stage.fields),
         selectinload(Stage.moves).joinedload(StageMove.to_stage).options(*pipeline.STAGE_ONLY),
@@ -112,7 +112,7 @@ class TrackerView(SecuredView):
     @expose("/")
     def index(self):
         filters = self._filters()
-        stages = [s for s in pipeline.stage_labels().values() if not s.is_final]
+        stages = [s for s in pipeline.stage_labels(CARDS_PIPELINE).values() if not s.is_final]
         stage_ids = [stage.id for stage in stages]
         counts = card_board.counts(current_user, filters, stage_ids)
         zone, now = user_zone(), _now()
@@ -127,7 +127,7 @@ class TrackerView(SecuredView):
             columns=columns,
             counts=counts,
             filters=filters,
-            room=board_room(current_user, pipeline.CARDS),
+            room=board_room(current_user, CARDS_PIPELINE),
             agents=people_choices.board_people("agent"),
             managers=people_choices.board_people("manager"),
             banks=card_choices.all_banks(),

@@ -8,6 +8,9 @@ from admin_views import ORGANISATION, add_page
 def init_app(app):
     from admin_views.pipeline import editor
     from models.pipeline import Pipeline, Stage
+    from realtime import rooms
+
+    rooms.register("board", rooms.board_permission)
 
     add_page(
         130,

@@ -8,16 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import Audited, SoftDeleteMixin, VersionMixin, utcnow
+from models.pipeline.subject import PipelineSubject
 
 TRANSACTION_TYPES = ("top_up", "work_off", "fee", "refund")
 COMMISSION_KINDS = ("percent", "fixed")
-# Which card field holds the default responsible person for a stage's role.
+CARDS_PIPELINE = "cards"  # the code of the pipeline cards travel through (seeds/pipelines/cards.yaml)
+# Which card field holds the person of a stage's role (the card's people, in the engine's slot order).
 ROLE_FIELDS = {"agent": "agent_id", "manager": "manager_id", "accountant": "accountant_id"}
 
 
-class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
+class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __tablename__ = "cards"
     __subject_type__ = "card"
+    __people__ = ROLE_FIELDS
     __table_args__ = (
         sa.Index("ix_cards_bucket_id", "bucket", "id"),
         # The archive, newest first: without it the planner walks the primary key backwards through
@@ -90,91 +93,22 @@ class Card(Audited, SoftDeleteMixin, VersionMixin, db.Model):
     stage_entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow, nullable=False)
     bank_answer_date: Mapped[dt.date | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(sa.Text)
-    responsibles = relationship("CardResponsible", cascade="all, delete-orphan", lazy="selectin")
     transactions = relationship(
         "Transaction", back_populates="card", cascade="all, delete-orphan", order_by="Transaction.id", lazy="selectin"
     )
 
-    def responsible_for(self, stage):
-        """The person for a stage: the card's own choice, else by the stage's role."""
-        for item in self.responsibles:
-            if item.stage_id == stage.id:
-                return item.user_id
-        field = ROLE_FIELDS.get(stage.responsible_role)
-        return getattr(self, field) if field else None
+    @classmethod
+    def waiting_clause(cls):
+        """In the bank check, a card waits until the bank's answer has a date."""
+        return (cls.bank_answer_date.is_(None),)
 
     def apply_stage_values(self, stage, values):
         """The bank's positive answer date is what the profit report counts by."""
         if values.get("answer_received") == "yes" and values.get("answer_date"):
             self.bank_answer_date = dt.date.fromisoformat(values["answer_date"])
 
-    @classmethod
-    def scope_people(cls):
-        """The card's people whose visibility makes the card visible (besides its responsibles)."""
-        return (cls.agent_id, cls.manager_id, cls.accountant_id)
-
-    @classmethod
-    def scope_clause(cls, visible_ids):
-        """Cards whose agent, manager, accountant or a stage's responsible person is visible."""
-        return sa.or_(
-            *(column.in_(visible_ids) for column in cls.scope_people()),
-            cls.id.in_(sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))),
-        )
-
-    def scope_people_ids(self):
-        """The ids of the people seen_among asks about: whoever sees one of them sees the card."""
-        ids = {getattr(self, column.key) for column in self.scope_people()}
-        ids.update(responsible.user_id for responsible in self.responsibles)
-        return frozenset(ids - {None})
-
-    def seen_among(self, people):
-        """What scope_clause asks in SQL, asked of this loaded card: `people` a set of user ids."""
-        return any(getattr(self, column.key) in people for column in self.scope_people()) or any(
-            responsible.user_id in people for responsible in self.responsibles
-        )
-
     def __str__(self):
         return self.number
-
-
-class CardStageCount(db.Model):
-    """Live cards per (stage, agent, manager, accountant); no person is id 0.
-
-    Kept by database triggers on `cards` (migration b1c2d3e4f505), in the transaction of whatever
-    changes a card — a move, an edit, a soft delete, a bulk statement — so the tracker's counts are
-    a SUM over a few thousand rows instead of a scan of every active card. A user's scope is an OR
-    over these three columns, so a scoped count is a SUM too (plus the cards he sees only as a
-    stage's responsible person, counted live: services/cards/board.py). `flask rebuild-card-counts`
-    recomputes the table (after a bulk load that bypassed the triggers).
-    """
-
-    __tablename__ = "card_stage_counts"
-
-    stage_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    agent_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    manager_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    accountant_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    cards: Mapped[int] = mapped_column(nullable=False, default=0)
-
-
-class CardResponsible(db.Model):
-    __tablename__ = "card_responsibles"
-    __table_args__ = (
-        sa.Index("ix_card_responsibles_user", "user_id", "card_id"),
-        sa.Index("ix_card_responsibles_user_card_stage", "user_id", "card_stage_id", "card_id"),
-    )
-
-    card_id: Mapped[int] = mapped_column(sa.ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), primary_key=True)
-    stage = relationship("Stage", lazy="joined")
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
-    user = relationship("User", lazy="joined")
-    # The card's current stage while the card is live (NULL once deleted), kept by the triggers of
-    # migration b1c2d3e4f505 — never set it here. The tracker's scoped counts find the cards a person
-    # is responsible for on the board by it, without visiting his archived cards.
-    card_stage_id: Mapped[int | None] = mapped_column(
-        server_default=sa.FetchedValue(), server_onupdate=sa.FetchedValue()
-    )
 
 
 class Transaction(Audited, db.Model):

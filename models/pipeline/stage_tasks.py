@@ -7,16 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import utcnow
-from models.cards.card import CardResponsible
 from models.pipeline.stages import Stage
 
-CARD_TASK = "subject_type = 'card'"
-OPEN_CARD_TASK = "closed_at IS NULL AND subject_type = 'card'"
+OPEN_TASK = "closed_at IS NULL"
 
 
 class StageTask(db.Model):
     """One step of one subject through one stage. Closed tasks are history: only their copy of the
-    card's people (below) still follows the card."""
+    subject's people (below) still follows the subject."""
 
     __tablename__ = "stage_tasks"
     __table_args__ = (
@@ -47,28 +45,27 @@ class StageTask(db.Model):
             postgresql_where=sa.text("closed_at IS NULL"),
             sqlite_where=sa.text("closed_at IS NULL"),
         ),
-        # The auto-tasks tab: newest first, by period, responsible person or stage (keyset pages).
-        # Its walk reads the card and its people from the index (services/tasks/auto_tasks.py).
+        # The auto-tasks tab: a subject type's steps newest first (keyset pages). Its walk reads the
+        # subject and its people from the index (services/tasks/auto_tasks.py).
         sa.Index(
-            "ix_stage_tasks_card_opened",
+            "ix_stage_tasks_subject_opened",
+            "subject_type",
             "opened_at",
             "id",
-            postgresql_include=["subject_id", "card_agent_id", "card_manager_id", "card_accountant_id"],
-            postgresql_where=sa.text(CARD_TASK),
-            sqlite_where=sa.text(CARD_TASK),
+            postgresql_include=["subject_id", "person_1_id", "person_2_id", "person_3_id"],
         ),
         sa.Index("ix_stage_tasks_assignee_opened", "assignee_id", "opened_at", "id"),
         sa.Index("ix_stage_tasks_stage_opened", "stage_id", "opened_at", "id"),
-        # A scoped board column's walk (services/cards/board_statements.py) reads only this index: the
-        # order, the card and assignee for the page, and the card's people for the scope.
+        # A scoped board column's walk reads only this index: the order, the subject and assignee for
+        # the page, and the subject's people for the scope (services/cards/board_statements.py).
         sa.Index(
             "ix_stage_tasks_open_people",
             "stage_id",
             "deadline",
             "id",
-            postgresql_include=["subject_id", "assignee_id", "card_agent_id", "card_manager_id", "card_accountant_id"],
-            postgresql_where=sa.text(OPEN_CARD_TASK),
-            sqlite_where=sa.text(OPEN_CARD_TASK),
+            postgresql_include=["subject_id", "assignee_id", "person_1_id", "person_2_id", "person_3_id"],
+            postgresql_where=sa.text(OPEN_TASK),
+            sqlite_where=sa.text(OPEN_TASK),
         ),
     )
 
@@ -89,29 +86,32 @@ class StageTask(db.Model):
     moved_to_stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stages.id"))
     moved_to_stage = relationship(Stage, foreign_keys=[moved_to_stage_id])
     period_key: Mapped[str | None] = mapped_column(sa.String(40))
-    # A card task's copy of its card's people, kept by database triggers (migrations b1c2d3e4f509,
-    # b1c2d3e4f512) on every task of the card, closed ones too; never set by the application.
-    card_agent_id: Mapped[int | None] = mapped_column(deferred=True)
-    card_manager_id: Mapped[int | None] = mapped_column(deferred=True)
-    card_accountant_id: Mapped[int | None] = mapped_column(deferred=True)
+    # The task's copy of its subject's people in the subject's slot order (PipelineSubject.__people__),
+    # kept by the subject's triggers (subject_ddl) on every task of the subject, closed ones too;
+    # never set by the application.
+    person_1_id: Mapped[int | None] = mapped_column(deferred=True)
+    person_2_id: Mapped[int | None] = mapped_column(deferred=True)
+    person_3_id: Mapped[int | None] = mapped_column(deferred=True)
 
     @classmethod
-    def card_people(cls):
-        """The task's copy of Card.scope_people(), in the same order."""
-        return (cls.card_agent_id, cls.card_manager_id, cls.card_accountant_id)
+    def people(cls):
+        """The task's copy of its subject's people, slot by slot."""
+        return (cls.person_1_id, cls.person_2_id, cls.person_3_id)
 
     @classmethod
-    def of_cards(cls):
-        """The card tasks. 'card' as a literal: a prepared statement's generic plan can then use the
-        partial indexes (ix_stage_tasks_card_opened, ix_stage_tasks_open_people)."""
-        return cls.subject_type == sa.literal_column("'card'")
+    def of_subject(cls, subject_type):
+        """The tasks of one subject type. The type as a literal: a prepared statement's generic plan
+        can then use the indexes that lead with it."""
+        return cls.subject_type == sa.literal_column(f"'{subject_type}'")
 
     @classmethod
-    def card_scope_clause(cls, visible_ids):
-        """Card tasks whose card the viewer may see (Card.scope_clause), asked of the task's copy of
-        its card's people: a walk over an index that holds them looks up no card."""
-        responsible = sa.select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible_ids))
-        return sa.or_(*(column.in_(visible_ids) for column in cls.card_people()), cls.subject_id.in_(responsible))
+    def scope_clause_for(cls, subject_model, visible_ids):
+        """Tasks of `subject_model` whose subject the viewer may see (its scope_clause), asked of the
+        task's copy of its subject's people: a walk over an index that holds them looks up no subject."""
+        slots = cls.people()[: len(subject_model.__people__)]
+        return sa.or_(
+            *(slot.in_(visible_ids) for slot in slots), cls.subject_id.in_(subject_model.responsible_ids(visible_ids))
+        )
 
     @property
     def is_open(self):

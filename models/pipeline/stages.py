@@ -15,6 +15,12 @@ class Pipeline(Audited, LocalizedLabel, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
+    # What travels through it (a PipelineSubject's type), and the permissions that open its board and
+    # move its subjects: their own, or anyone's (the policy's vocabulary, services/platform/access.py).
+    subject_type: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    view_permission: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    move_permission: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    move_any_permission: Mapped[str] = mapped_column(sa.String(60), nullable=False)
     stages = relationship("Stage", back_populates="pipeline", order_by="Stage.position", lazy="selectin")
 
 

@@ -7,6 +7,7 @@ from time import monotonic
 from sqlalchemy import select
 
 from extensions import db
+from models.cards.card import CARDS_PIPELINE
 from models.pipeline import Pipeline
 from services.cards import board_statements as statements
 from services.platform import access, database
@@ -46,7 +47,7 @@ class BoardFilters:
 
 
 def cards_pipeline(*options):
-    return db.session.scalar(select(Pipeline).where(Pipeline.code == "cards").options(*options))
+    return db.session.scalar(select(Pipeline).where(Pipeline.code == CARDS_PIPELINE).options(*options))
 
 
 def counts(user, filters=BoardFilters(), stage_ids=None):
@@ -55,7 +56,7 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
 
     A card on a non-final stage has exactly one open task, on that stage (the engine closes one
     and opens the next in the same transaction), so cards are counted by their stage. Without a
-    bank filter the count is a SUM over the trigger-kept counters (models.cards.card.CardStageCount);
+    bank filter the count is a SUM over the trigger-kept counters (models.pipeline.subject.StageCount);
     "mine" joins the open tasks; a bank filter counts the cards (services.cards.board_statements)."""
     shape = statements.shape_of(user, filters)
     listed = stage_ids is not None

@@ -23,8 +23,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from models.cards.card import Card, CardResponsible, CardStageCount
-from models.pipeline import Pipeline, Stage, StageTask
+from models.cards.card import CARDS_PIPELINE, Card
+from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
 from services.platform import access
 
@@ -79,8 +79,12 @@ def _after():
     )
 
 
+def _task_in_scope(visible):
+    return StageTask.scope_clause_for(Card, visible)
+
+
 def board_stages():
-    return select(Stage.id).join(Pipeline).where(Pipeline.code == "cards", Stage.is_final.is_(False))
+    return select(Stage.id).join(Pipeline).where(Pipeline.code == CARDS_PIPELINE, Stage.is_final.is_(False))
 
 
 def _scope_and_people(shape, in_scope, agent, manager):
@@ -112,9 +116,12 @@ def card_conditions(shape):
 def open_tasks(shape):
     """FROM/WHERE shared by counts and pages: open card tasks the viewer may see. The scope and the
     people filters read the task's copy of its card's people; the rest reads the card."""
-    joined = StageTask.__table__.join(Card.__table__, and_(Card.id == StageTask.subject_id, StageTask.of_cards()))
+    joined = StageTask.__table__.join(
+        Card.__table__, and_(Card.id == StageTask.subject_id, StageTask.of_subject(Card.__subject_type__))
+    )
     # The walk filters ix_stage_tasks_open_people's entries without looking up their cards.
-    people = _scope_and_people(shape, StageTask.card_scope_clause, StageTask.card_agent_id, StageTask.card_manager_id)
+    agent, manager = StageTask.person_1_id, StageTask.person_2_id  # the card's slots: agent, manager, accountant
+    people = _scope_and_people(shape, _task_in_scope, agent, manager)
     conditions = [StageTask.closed_at.is_(None), *_live_card(shape), *people]
     if shape.mine:
         conditions.append(StageTask.assignee_id == bindparam("viewer_id"))
@@ -143,21 +150,21 @@ def counter_counts(shape, listed, on_postgres):
     visible people, or a visible person responsible for a stage of the card. The first three are
     columns of the counters, so that part is a SUM; the cards seen only through a responsible
     person (none of the three visible) are counted live and added: few, found from the visible
-    people's card_responsibles rows whose card is on the board (card_stage_id), then by id."""
+    people's stage_responsibles rows whose card is on the board (subject_stage_id), then by id."""
     on_board = bindparam("stage_ids", expanding=True) if listed else board_stages()
-    counter = CardStageCount
+    counter = StageCount
+    agent, manager, accountant = counter.people()  # the card's slots
     conditions = [counter.stage_id.in_(on_board)]
     if shape.agent:
-        conditions.append(counter.agent_id == bindparam("agent_id"))
+        conditions.append(agent == bindparam("agent_id"))
     if shape.manager:
-        conditions.append(counter.manager_id == bindparam("manager_id"))
+        conditions.append(manager == bindparam("manager_id"))
     if shape.scope == "all":
-        return select(counter.stage_id, func.sum(counter.cards)).where(*conditions).group_by(counter.stage_id)
+        return select(counter.stage_id, func.sum(counter.subjects)).where(*conditions).group_by(counter.stage_id)
     # The people as values, not a subquery: index conditions for the responsibles, plain filters here.
     visible = _visible()
-    people = (counter.agent_id, counter.manager_id, counter.accountant_id)
-    conditions.append(or_(*(column.in_(visible) for column in people)))
-    by_columns = select(counter.stage_id, func.sum(counter.cards)).where(*conditions).group_by(counter.stage_id)
+    conditions.append(or_(*(column.in_(visible) for column in (agent, manager, accountant))))
+    by_columns = select(counter.stage_id, func.sum(counter.subjects)).where(*conditions).group_by(counter.stage_id)
     live = [
         Card.deleted_at.is_(None),
         Card.stage_id.in_(on_board),
@@ -167,11 +174,11 @@ def counter_counts(shape, listed, on_postgres):
         live.append(Card.agent_id == bindparam("agent_id"))
     if shape.manager:
         live.append(Card.manager_id == bindparam("manager_id"))
-    # From the visible people's responsibles for cards now on the board (card_stage_id, kept by
+    # From the visible people's responsibles for cards now on the board (subject_stage_id, kept by
     # triggers, skips their archived cards) to those cards by id; a card may name several of them.
     named = (
-        select(CardResponsible.card_id)
-        .where(CardResponsible.user_id.in_(visible), CardResponsible.card_stage_id.in_(on_board))
+        select(StageResponsible.subject_id.label("card_id"))
+        .where(StageResponsible.user_id.in_(visible), StageResponsible.subject_stage_id.in_(on_board))
         .distinct()
         .subquery("named")
     )
@@ -234,7 +241,7 @@ def walked_page(shape, stage_id, after, limit):
 
 def driven_page(shape, stage_id, after, limit, on_postgres):
     """The page from the viewer's cards on the stage: found by (stage, person) in ix_cards_board and
-    by card_stage_id among the responsibles, narrowed by the filters there; then their open tasks (a
+    by subject_stage_id among the responsibles, narrowed by the filters there; then their open tasks (a
     live card on a working stage has exactly one, on that stage), sorted; only the page's cards and
     assignees are read in full. As many rows as he has cards on the stage. For a narrow scope only."""
     visible = _visible()
@@ -247,10 +254,10 @@ def driven_page(shape, stage_id, after, limit, on_postgres):
             select(Card.id.label("card_id")).where(*wanted, column.in_(visible)).correlate_except(Card)
             for column in Card.scope_people()
         ),
-        select(CardResponsible.card_id)
-        .join(Card, Card.id == CardResponsible.card_id)
-        .where(CardResponsible.user_id.in_(visible), CardResponsible.card_stage_id == stage_id, *wanted)
-        .correlate_except(CardResponsible, Card),
+        select(StageResponsible.subject_id)
+        .join(Card, Card.id == StageResponsible.subject_id)
+        .where(StageResponsible.user_id.in_(visible), StageResponsible.subject_stage_id == stage_id, *wanted)
+        .correlate_except(StageResponsible, Card),
     )
     # Inside the board's LATERAL (PostgreSQL) the stage is the outer row's: LATERAL lets the union see it.
     seen = seen.lateral("seen") if on_postgres else seen.subquery("seen")
@@ -262,7 +269,10 @@ def driven_page(shape, stage_id, after, limit, on_postgres):
     top = (
         select(*TASK_COLUMNS, StageTask.subject_id.label("subject_id"))
         .select_from(
-            seen.join(StageTask, and_(StageTask.subject_id == seen.c.card_id, StageTask.subject_type == "card"))
+            seen.join(
+                StageTask,
+                and_(StageTask.subject_id == seen.c.card_id, StageTask.subject_type == Card.__subject_type__),
+            )
         )
         .where(*conditions)
         .order_by(StageTask.deadline, StageTask.id)

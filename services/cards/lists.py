@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from extensions import db
 from models.base import utcnow
-from models.cards.card import Card, CardResponsible
+from models.cards.card import Card
 from models.cards.directory import Bank, Contractor
 from models.platform.user import User
 from services import pipeline
@@ -296,7 +296,7 @@ def _scope_branch_rows(user, filters, query, limit):
         for attr, column in _PEOPLE_FILTERS.items()
         if getattr(filters, attr) is None  # the filtered person is not one of his people
     ]
-    responsible = select(CardResponsible.card_id).where(CardResponsible.user_id.in_(visible))
+    responsible = Card.responsible_ids(visible)
     branches.append(query.where(Card.id.in_(responsible)))
     # "id + 0": no branch walks an id index; each takes its rows from bitmaps and sorts them.
     pages = [select(b.order_by((Card.id + 0).desc()).limit(limit).subquery()) for b in branches]

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from extensions import db
-from models.cards.card import COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, CardResponsible, Transaction
-from models.pipeline import Pipeline
+from models.cards.card import CARDS_PIPELINE, COMMISSION_KINDS, ROLE_FIELDS, TRANSACTION_TYPES, Card, Transaction
+from models.pipeline import Pipeline, StageResponsible
 from models.platform.user import NamedPerson, User
 from services import pipeline
 from services.platform import access, dates, money
@@ -26,7 +26,7 @@ class CardError(RefusedChange):
 
 
 def cards_pipeline():
-    return db.session.scalar(select(Pipeline).where(Pipeline.code == "cards"))
+    return db.session.scalar(select(Pipeline).where(Pipeline.code == CARDS_PIPELINE))
 
 
 def visible_card(user, card_id, *options):
@@ -69,9 +69,9 @@ def chosen_responsibles(card_id):
     """{stage id: NamedPerson} of the card's own choices: one query of names, not the card's
     responsibles with their users and stages as objects."""
     rows = db.session.execute(
-        select(CardResponsible.stage_id, User.id, User.full_name, User.username)
-        .join(User, User.id == CardResponsible.user_id)
-        .where(CardResponsible.card_id == card_id)
+        select(StageResponsible.stage_id, User.id, User.full_name, User.username)
+        .join(User, User.id == StageResponsible.user_id)
+        .where(StageResponsible.subject_type == Card.__subject_type__, StageResponsible.subject_id == card_id)
     )
     return {row.stage_id: NamedPerson.of(row.id, row.full_name, row.username) for row in rows}
 
@@ -80,7 +80,7 @@ def responsible_rows(card):
     """Every working stage with the person by the stage's role and the card's own choice, if any."""
     chosen = chosen_responsibles(card.id)
     rows = []
-    for stage in pipeline.stage_labels(card.pipeline_id).values():
+    for stage in pipeline.stage_labels(CARDS_PIPELINE).values():
         if stage.is_final:
             continue
         field_name = ROLE_FIELDS.get(stage.responsible_role)
@@ -123,7 +123,7 @@ def set_responsibles(card, raw, by, expected_version):
         elif user_id is not None and stage_id in current:
             current[stage_id].user_id = user_id
         elif user_id is not None:
-            card.responsibles.append(CardResponsible(stage_id=stage_id, user_id=user_id))
+            card.choose_responsible(stage_id, user_id)
     db.session.flush()
     task = pipeline.open_task(card)
     if task is not None and task.stage_id in wanted:

@@ -1,20 +1,30 @@
-"""The pipeline engine. Nothing here knows about cards: a subject is any model with `id`,
-`version`, `stage`/`stage_id`, `stage_entered_at`, `bucket`, `__subject_type__` and
-`responsible_for(stage)`. The engine's API, for every other domain, is what this module exposes."""
+"""The pipeline engine. Nothing here knows a subject: a subject is any model that declares itself
+(models/pipeline/subject.py: its type, its people, the role each stands for; from these its scope
+rule and a stage's responsible person), and a pipeline says in data which subject travels through
+it and which permissions open its board and move its subjects. The engine's API, for every other
+domain, is what this module exposes."""
 
 from flask_babel import lazy_gettext as _l
 
 from services.pipeline.fields import validate
 from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, on_move, open_task, start
 from services.pipeline.people import holds_role, may_move, may_take, people_for
-from services.pipeline.stages import CARDS, STAGE_ONLY, FieldLabel, StageLabel, stage_fields, stage_labels
+from services.pipeline.stages import (
+    STAGE_ONLY,
+    FieldLabel,
+    PipelineRules,
+    StageLabel,
+    pipeline_rules,
+    stage_fields,
+    stage_labels,
+)
 
 __all__ = [
-    "CARDS",
     "STAGE_ONLY",
     "FieldLabel",
     "MoveError",
     "MoveResult",
+    "PipelineRules",
     "StageLabel",
     "deadline_after",
     "holds_role",
@@ -24,6 +34,7 @@ __all__ = [
     "on_move",
     "open_task",
     "people_for",
+    "pipeline_rules",
     "stage_fields",
     "stage_labels",
     "start",

@@ -90,16 +90,16 @@ def move(subject, to_stage, values, by, expected_version):
 
     from_stage = subject.stage
     if expected_version is None or int(expected_version) != subject.version:
-        raise MoveError(_("This card was changed by someone else — reload."), status=409)
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
     if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
         raise MoveError(_("This move is not allowed from the current stage."), status=400)
     # The move reads the task's own columns, not its stage and person (with their eager relations).
     task = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
     if task is not None and task.stage_id != from_stage.id:
         # Moved by someone else since this subject was loaded: the open task is already the next one.
-        raise MoveError(_("This card was changed by someone else — reload."), status=409)
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
     if not may_move(by, subject, task):
-        raise MoveError(_("You may not move this card."), status=403)
+        raise MoveError(_("You may not make this move."), status=403)
     clean, errors = validate(from_stage, values, subject, to_stage)
     if errors:
         raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
@@ -140,7 +140,7 @@ def move(subject, to_stage, values, by, expected_version):
         _commit_keeping(by)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise MoveError(_("This card was changed by someone else — reload."), status=409) from None
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409) from None
     result = MoveResult(
         subject=subject,
         from_stage=from_stage,

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from extensions import db
 from models.platform.org import Membership, Position
 from models.platform.user import Role, User
+from services.pipeline.stages import pipeline_rules
 from services.platform import access
 
 
@@ -23,14 +24,15 @@ def may_take(person, subject, stage, watchers=None):
     `watchers`: access.watchers_of the subject's people, when the caller has them already."""
     if person is None or stage is None or not person.is_active:
         return False
-    if not holds_role(person, stage.responsible_role) or not access.can(person, "cards.view"):
+    rules = pipeline_rules(stage.pipeline_id)
+    if not holds_role(person, stage.responsible_role) or not access.can(person, rules.view_permission):
         return False
     if access.scope_level(person) != "all":
         if watchers is None:
             watchers = access.watchers_of(subject.scope_people_ids())
         if person.id not in watchers:
             return False
-    return access.can(person, "cards.move") or access.can(person, "cards.move_any")
+    return access.can(person, rules.move_permission) or access.can(person, rules.move_any_permission)
 
 
 def people_for(subject, stage):
@@ -51,10 +53,11 @@ def people_for(subject, stage):
 
 
 def may_move(user, subject, task):
-    """The task's person, a leader above him, or whoever may move any card (owner, admin)."""
-    if access.can(user, "cards.move_any"):
+    """The task's person, a leader above him, or whoever may move any of the pipeline's subjects."""
+    rules = pipeline_rules(subject.pipeline_id)
+    if access.can(user, rules.move_any_permission):
         return True
-    if not access.can(user, "cards.move"):
+    if not access.can(user, rules.move_permission):
         return False
     assignee = task.assignee_id if task else None
     if assignee == user.id:

@@ -16,12 +16,35 @@ from services.platform.cache import per_version
 # two queries, more through the moves' target stages) are left to load if something reads them.
 STAGE_ONLY = (lazyload(Stage.fields), lazyload(Stage.moves))
 
-CARDS = "cards"  # the cards pipeline's code
+
+def _of(pipeline_code):
+    """The condition for a pipeline's stages, or every pipeline's (stage ids are unique across them)."""
+    return Pipeline.code == pipeline_code if pipeline_code else Pipeline.id.is_not(None)
 
 
-def _board(pipeline_id):
-    """The condition for a pipeline's stages: the given one, or the cards pipeline."""
-    return Stage.pipeline_id == pipeline_id if pipeline_id else Pipeline.code == CARDS
+class PipelineRules(NamedTuple):
+    """What the engine reads of a pipeline itself: its subject and its permissions."""
+
+    id: int
+    code: str
+    subject_type: str
+    view_permission: str
+    move_permission: str
+    move_any_permission: str
+
+
+def pipeline_rules(pipeline_id=None, code=None):
+    """A pipeline's PipelineRules by id or code (None when there is none), kept per version of the
+    'directories' signal like stage_labels."""
+
+    def load():
+        columns = [getattr(Pipeline, name) for name in PipelineRules._fields]
+        return MappingProxyType({row.id: PipelineRules(*row) for row in db.session.execute(select(*columns))})
+
+    pipelines = per_version("pipeline rules", load)
+    if pipeline_id is not None:
+        return pipelines.get(pipeline_id)
+    return next((rules for rules in pipelines.values() if rules.code == code), None)
 
 
 class StageLabel(NamedTuple):
@@ -47,16 +70,18 @@ class StageLabel(NamedTuple):
         return self.label
 
 
-def stage_labels(pipeline_id=None):
-    """{stage id: StageLabel} of a pipeline (by default the cards pipeline) in position order, kept
+def stage_labels(pipeline_code=None):
+    """{stage id: StageLabel} of a pipeline (by default of every pipeline) in position order, kept
     per version of the 'directories' signal (services.platform.cache): no query once kept."""
 
     def load():
         columns = [getattr(Stage, name) for name in StageLabel._fields]
-        rows = db.session.execute(select(*columns).join(Pipeline).where(_board(pipeline_id)).order_by(Stage.position))
+        rows = db.session.execute(
+            select(*columns).join(Pipeline).where(_of(pipeline_code)).order_by(Stage.pipeline_id, Stage.position)
+        )
         return MappingProxyType({row.id: StageLabel(*row) for row in rows})
 
-    return per_version(f"stages of {pipeline_id or CARDS}", load)
+    return per_version(f"stages of {pipeline_code or 'every pipeline'}", load)
 
 
 class FieldLabel(NamedTuple):
@@ -77,9 +102,9 @@ class FieldLabel(NamedTuple):
         return choice_pairs(self.choices)
 
 
-def stage_fields(pipeline_id=None):
+def stage_fields(pipeline_code=None):
     """{stage id: (FieldLabel, …) in the modal's order} of a pipeline's stages that have fields (by
-    default the cards pipeline), kept per version of the 'directories' signal like stage_labels."""
+    default of every pipeline), kept per version of the 'directories' signal like stage_labels."""
 
     def load():
         columns = [getattr(StageField, name) for name in FieldLabel._fields]
@@ -87,7 +112,7 @@ def stage_fields(pipeline_id=None):
             select(StageField.stage_id, *columns)
             .join(Stage, Stage.id == StageField.stage_id)
             .join(Pipeline)
-            .where(_board(pipeline_id))
+            .where(_of(pipeline_code))
             .order_by(StageField.stage_id, StageField.position, StageField.id)
         )
         fields = {}
@@ -95,4 +120,4 @@ def stage_fields(pipeline_id=None):
             fields.setdefault(stage_id, []).append(FieldLabel(*values))
         return MappingProxyType({stage_id: tuple(specs) for stage_id, specs in fields.items()})
 
-    return per_version(f"stage fields of {pipeline_id or CARDS}", load)
+    return per_version(f"stage fields of {pipeline_code or 'every pipeline'}", load)

@@ -133,12 +133,12 @@ def auto_task_query(user, args, columns=None):
     query = (
         select(*(columns or (StageTask,)))
         .select_from(StageTask)
-        .join(Card, and_(StageTask.of_cards(), Card.id == StageTask.subject_id))
+        .join(Card, and_(StageTask.of_subject(Card.__subject_type__), Card.id == StageTask.subject_id))
         .where(Card.deleted_at.is_(None))
     )
     # The scope from the task's copy of its card's people: the newest-first walk reads them from
     # ix_stage_tasks_card_opened and looks up only the cards it keeps.
-    clause = access.scope_clause_of(user, StageTask.card_scope_clause)
+    clause = access.scope_clause_of(user, lambda visible: StageTask.scope_clause_for(Card, visible))
     if clause is not None:
         query = query.where(clause)
     if filters.card_id:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from extensions import db
-from models.cards.card import CardResponsible
+from models.pipeline import StageResponsible
 from services.cards import operations as cards
 from tests.cards.test_card_pages import _card_form, bank, client_of, fresh, team, two_cards  # noqa: F401 (fixtures)
 from tests.conftest import csrf_token
@@ -22,7 +22,7 @@ def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_card
     response = owner.post(url, data=dict(data, csrf_token=csrf_token(owner, "/admin/cards/")))
     assert response.status_code == 302
     assert (
-        db.session.scalar(select(CardResponsible.user_id).where(CardResponsible.card_id == card.id))
+        db.session.scalar(select(StageResponsible.user_id).where(StageResponsible.subject_id == card.id))
         == team["agent2"].id
     )
     bad = dict(data, **{f"stage_{card.stage_id}": "nobody"})
@@ -174,7 +174,7 @@ def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, tw
     assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
     kept = {stage_key: str(team["agent2"].id), "version": str(fresh(card).version)}
     assert owner.post(url, data=dict(kept, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 302
-    chosen = select(CardResponsible.user_id).where(CardResponsible.card_id == card.id)
+    chosen = select(StageResponsible.user_id).where(StageResponsible.subject_id == card.id)
     assert db.session.scalar(chosen) == team["agent2"].id
     other = _select(page, f"stage_{[s for s in cards.cards_pipeline().stages if s.id != card.stage_id][0].id}")
     assert f'value="{team["agent2"].id}"' not in other  # not offered where he is not the choice

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from extensions import db
-from models.cards.card import Card, CardResponsible
+from models.cards.card import Card
 from services.cards import lists as card_lists
 from tests.cards.test_cards import directory, new_card, put_on, stage, team  # noqa: F401 (fixtures)
 
@@ -112,10 +112,10 @@ def test_a_filter_on_one_of_the_users_own_people_needs_no_scope_and_finds_the_sa
     with statements() as seen:
         assert _found(agent, agent=agent.id) == {"5168 0001", "5168 0002"}
     # His own card is his by its agent: the page query carries no scope subquery.
-    assert not [statement for statement in seen if "from cards" in statement and "card_responsibles" in statement]
+    assert not [statement for statement in seen if "from cards" in statement and "stage_responsibles" in statement]
     with statements() as seen:
         assert _found(agent, agent=other.id) == set()  # another agent's: the scope still decides
-    assert [statement for statement in seen if "from cards" in statement and "card_responsibles" in statement]
+    assert [statement for statement in seen if "from cards" in statement and "stage_responsibles" in statement]
     assert _found(agent, manager=team["manager"].id) == {"5168 0001", "5168 0002"}
 
 
@@ -130,7 +130,7 @@ def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(team,
         "live": new_card(team, agent="agent2", manager="manager", accountant="accountant", bank=bank1),
     }  # fmt: skip
     named = archived["named"]
-    db.session.add(CardResponsible(card_id=named.id, stage_id=stage("bank_check").id, user_id=team["agent"].id))
+    named.choose_responsible(stage("bank_check").id, team["agent"].id)
     archived["gone"].deleted_at = named.created_at
     db.session.commit()
 
@@ -186,7 +186,7 @@ def test_a_contact_search_by_someone_who_sees_little_takes_the_branches_and_find
         put_on(new_card(team, agent=a, manager=m, accountant=c, contact_name=f"Іван {n}"), "archived")
         for n, (a, m, c) in enumerate(cards_by)
     ]
-    db.session.add(CardResponsible(card_id=made[3].id, stage_id=stage("bank_check").id, user_id=team["agent"].id))
+    made[3].choose_responsible(stage("bank_check").id, team["agent"].id)
     db.session.commit()
 
     def pages(user):

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from extensions import db
-from models.cards.card import Card, CardResponsible, CardStageCount
+from models.cards.card import Card
+from models.pipeline import StageCount, StageResponsible
 from models.platform.user import User
 from services import pipeline
 from services.cards import board as card_board
@@ -93,13 +94,13 @@ def test_counters_stay_exact_through_a_mix_of_changes(people, spread, banks):  #
         sa.text("UPDATE cards SET manager_id = :m WHERE id = :id"), {"m": p["manager"].id, "id": stray.id}
     )
     db.session.execute(
-        sa.insert(CardResponsible).values(
-            card_id=spread["c2"].id, stage_id=spread["c2"].stage_id, user_id=p["agent"].id
+        sa.insert(StageResponsible).values(
+            subject_type="card", subject_id=spread["c2"].id, stage_id=spread["c2"].stage_id, user_id=p["agent"].id
         )
     )
     db.session.commit()
     assert_exact(p)
-    db.session.execute(sa.delete(CardResponsible).where(CardResponsible.card_id == spread["c2"].id))
+    db.session.execute(sa.delete(StageResponsible).where(StageResponsible.subject_id == spread["c2"].id))
     db.session.execute(sa.update(Card).where(Card.id == spread["b1"].id).values(deleted_at=datetime(2026, 2, 1)))
     db.session.commit()
     assert_exact(p)
@@ -117,8 +118,8 @@ def test_a_scoped_count_counts_a_card_once_whatever_makes_it_visible(people, spr
 def test_the_command_finds_and_repairs_wrong_counters(app, people, spread):  # noqa: F811
     runner = app.test_cli_runner()
     assert runner.invoke(args=["rebuild-card-counts", "--check"]).exit_code == 0
-    db.session.execute(sa.update(CardStageCount).values(cards=CardStageCount.cards + 2))
-    db.session.execute(sa.update(CardResponsible.__table__).values(card_stage_id=None))
+    db.session.execute(sa.update(StageCount).values(subjects=StageCount.subjects + 2))
+    db.session.execute(sa.update(StageResponsible.__table__).values(subject_stage_id=None))
     db.session.commit()
     checked = runner.invoke(args=["rebuild-card-counts", "--check"])
     assert checked.exit_code != 0 and "differ" in checked.output
@@ -135,9 +136,7 @@ def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(ap
         pytest.skip("statement_timeout is a PostgreSQL setting")
     sleep = "BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END"
     db.session.execute(sa.text(f"CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ {sleep} $$"))
-    db.session.execute(
-        sa.text("CREATE TRIGGER test_slow AFTER INSERT ON card_stage_counts EXECUTE FUNCTION test_slow()")
-    )
+    db.session.execute(sa.text("CREATE TRIGGER test_slow AFTER INSERT ON stage_counts EXECUTE FUNCTION test_slow()"))
     db.session.commit()
     try:
         with db.engine.connect() as connection:
@@ -154,7 +153,7 @@ def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(ap
             connection.exec_driver_sql("RESET statement_timeout")
             connection.commit()
     finally:
-        db.session.execute(sa.text("DROP TRIGGER test_slow ON card_stage_counts"))
+        db.session.execute(sa.text("DROP TRIGGER test_slow ON stage_counts"))
         db.session.execute(sa.text("DROP FUNCTION test_slow()"))
         db.session.commit()
 

@@ -13,7 +13,7 @@ from tests.faults.conftest import needs_services
 from tests.services_setup import drop_database
 
 pytestmark = [pytest.mark.faults, needs_services]
-KEY_TABLES = ["users", "cards", "stage_tasks", "transactions", "card_responsibles", "memberships", "change_log"]
+KEY_TABLES = ["users", "cards", "stage_tasks", "transactions", "stage_responsibles", "memberships", "change_log"]
 
 
 def flask(app, *args):

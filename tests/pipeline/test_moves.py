@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.base import utcnow
-from models.cards.card import Card, CardResponsible
+from models.cards.card import Card
 from models.pipeline import Stage, StageField, StageMove
 from models.platform.audit import ChangeLog
 from models.platform.user import User
@@ -135,7 +135,7 @@ def test_a_move_closes_the_task_and_opens_the_next_for_the_stage_role(team, card
 
 def test_a_per_card_responsible_overrides_the_role(team, card):
     substitute = make_user(role_code="accountant")
-    db.session.add(CardResponsible(card_id=card.id, stage_id=stage_of("promo_top_up").id, user_id=substitute.id))
+    card.choose_responsible(stage_of("promo_top_up").id, substitute.id)
     db.session.commit()
     result = pipeline.move(card, stage_of("promo_top_up"), sample_values(card.stage), team["agent"], card.version)
     assert result.opened.assignee_id == substitute.id

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from extensions import db
-from jobs import pipeline as pipeline_jobs
 from jobs.pipeline import next_deadline, open_periodic_stage_tasks, roll_bank_check_deadlines
 from models.base import utcnow
 from models.cards.card import Card
 from models.pipeline import Stage, StageTask
 from services import pipeline
 from services.cards.board import cards_pipeline
+from services.pipeline import periodic
 from tests.conftest import SERVICES_MODE
 from tests.factories import make_user
 
@@ -195,8 +195,8 @@ def test_the_period_key_refuses_a_second_task_for_the_same_period(people):
     opened = [task for task in tasks_of(card.id) if task.closed_at is None][0]
     # Another run that read the card before the first committed: closes nothing, adds nothing.
     fetched = db.session.get(Card, card.id)
-    assert pipeline_jobs._renew(fetched, stage, tasks_of(card.id)[0].id, 1, now) is False
-    assert pipeline_jobs._renew(fetched, stage, opened.id, opened.seq - 1, now) is False
+    assert periodic.renew(fetched, stage, tasks_of(card.id)[0].id, 1, now) is False
+    assert periodic.renew(fetched, stage, opened.id, opened.seq - 1, now) is False
     db.session.commit()
     assert len(tasks_of(card.id)) == 2 and tasks_of(card.id)[1].closed_at is None
 
