@@ -6,9 +6,11 @@ request, is kept as a placeholder and put back in."""
 from flask import g, request
 from markupsafe import Markup
 
+from services.platform import cache
+
 NONCE_SLOT = "\x00nonce\x00"
-_kept = {}
 KEPT_MAX = 1_000
+_kept = cache.keyed("layout links", limit=KEPT_MAX)
 
 
 def _key(block, admin_view):
@@ -24,11 +26,9 @@ def kept_assets(block, admin_view):
 
 
 def keep_assets(block, admin_view, html):
-    if len(_kept) >= KEPT_MAX:
-        _kept.clear()
     nonce = g.get("csp_nonce")
     if nonce:
-        _kept[_key(block, admin_view)] = str(html).replace(nonce, NONCE_SLOT)
+        _kept.keep(_key(block, admin_view), str(html).replace(nonce, NONCE_SLOT))
     return html
 
 

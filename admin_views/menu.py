@@ -7,10 +7,10 @@ from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from services.platform import access
+from services.platform import access, cache
 
-_kept = {}
 KEPT_MAX = 2_000
+_kept = cache.keyed("main menus", limit=KEPT_MAX)
 
 
 def _key(admin_view):
@@ -23,10 +23,7 @@ def kept_menu(admin_view):
 
 
 def keep_menu(admin_view, html):
-    if len(_kept) >= KEPT_MAX:
-        _kept.clear()
-    _kept[_key(admin_view)] = html
-    return html
+    return _kept.keep(_key(admin_view), html)
 
 
 def init_app(app):

@@ -65,6 +65,14 @@ def app():
 
 
 @pytest.fixture(autouse=True)
+def fresh_process_cache():
+    """Every test starts as a process that has kept nothing (services.platform.cache)."""
+    from services.platform import cache
+
+    cache.reset_all()
+
+
+@pytest.fixture(autouse=True)
 def db(app):
     """A clean database with reference data (roles, positions) for every test."""
     from extensions import db as database

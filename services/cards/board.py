@@ -2,7 +2,6 @@
 narrowed by the access scope and the board's filters. No query per card."""
 
 from dataclasses import dataclass
-from time import monotonic
 
 from sqlalchemy import select
 
@@ -10,7 +9,7 @@ from extensions import db
 from models.cards.card import CARDS_PIPELINE
 from models.pipeline import Pipeline
 from services.cards import board_statements as statements
-from services.platform import access, database
+from services.platform import access, cache, database
 from services.platform.cursors import cursor_text, parse_cursor  # noqa: F401 (the column's `after=`, for the view)
 from services.platform.errors import parse_id
 
@@ -89,36 +88,28 @@ def _drives(seen, total, limit):
 
 
 _TOTALS_TTL = 30.0
-_totals = {"at": float("-inf"), "counts": {}}
 
 
 def _stage_totals():
     """Live cards per stage, everyone's, for the choice of plan only: kept for _TOTALS_TTL seconds."""
-    now = monotonic()
-    if now - _totals["at"] > _TOTALS_TTL:
-        _totals.update(at=now, counts=counts(None))
-    return _totals["counts"]
+    return cache.per_time("live cards per stage", _TOTALS_TTL, lambda: counts(None))
 
 
 # (user id, filters, stage id) → (when, the viewer's count of the column), from his last counts in
 # this process (the board page and its counts refresh): the column pages that follow pick their
 # plan by it without counting again. Only the plan depends on it, never the rows.
-_seen = {}
 SEEN_TTL = 60.0
 SEEN_KEPT = 50_000
+_seen = cache.timed("viewers' column counts", limit=SEEN_KEPT)
 
 
 def _remember_seen(user, filters, stage_ids, found):
-    if len(_seen) > SEEN_KEPT:
-        _seen.clear()
-    now = monotonic()
     for stage_id in stage_ids:
-        _seen[(user.id, filters, stage_id)] = (now, found.get(stage_id, 0))
+        _seen.keep((user.id, filters, stage_id), found.get(stage_id, 0))
 
 
 def _remembered_seen(user, filters, stage_id):
-    when, number = _seen.get((user.id, filters, stage_id), (float("-inf"), None))
-    return number if monotonic() - when <= SEEN_TTL else None
+    return _seen.recent((user.id, filters, stage_id), SEEN_TTL)
 
 
 def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE, seen_count=None):

@@ -26,9 +26,9 @@ from sqlalchemy import (
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
-from services.platform import access
+from services.platform import access, cache
 
-_kept = {}
+_kept = cache.keyed("tracker statements by shape")  # a few hundred shapes at most: unbounded
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,7 @@ def kept(build, *args):
     """build(*args), built on its first use in the process; `args` are the statement's shape."""
     key = (build.__name__, *args)
     statement = _kept.get(key)
-    if statement is None:
-        statement = _kept.setdefault(key, build(*args))
-    return statement
+    return statement if statement is not None else _kept.value_of(key, lambda: build(*args))
 
 
 def _visible():

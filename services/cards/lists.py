@@ -3,7 +3,6 @@ server-filtered archive — never a COUNT."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from time import monotonic
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, null, select, text, union, union_all
@@ -16,7 +15,7 @@ from models.cards.directory import Bank, Contractor
 from models.platform.user import User
 from services import pipeline
 from services.cards import board as card_board
-from services.platform import access, database
+from services.platform import access, cache, database
 from services.platform.errors import parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
@@ -266,20 +265,18 @@ def _contact_in_narrow_scope(user, filters):
 
 NARROW_ARCHIVE_SHARE = 0.10
 _SHARE_TTL = 60.0
-_shares = {}  # user id → (when, his share of the archive): only the plan depends on it, never the rows
+_shares = cache.timed("viewers' shares of the archive", limit=10_000)  # only the plan depends on them
 
 
 def _archive_share(user):
     """The viewer's archived cards over everyone's, from the trigger-kept counters; kept a minute."""
-    when, share = _shares.get(user.id, (float("-inf"), None))
-    if monotonic() - when > _SHARE_TTL:
+
+    def load():
         archive = [stage.id for stage in pipeline.stage_labels().values() if stage.bucket == "archive"]
         everyone = sum(card_board.counts(None, stage_ids=archive).values())
-        share = sum(card_board.counts(user, stage_ids=archive).values()) / max(everyone, 1)
-        if len(_shares) > 10_000:
-            _shares.clear()
-        _shares[user.id] = (monotonic(), share)
-    return share
+        return sum(card_board.counts(user, stage_ids=archive).values()) / max(everyone, 1)
+
+    return _shares.recent_or_load(user.id, _SHARE_TTL, load)
 
 
 def _scope_branch_rows(user, filters, query, limit):

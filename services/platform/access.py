@@ -13,7 +13,7 @@ from sqlalchemy import literal, select, union
 from extensions import db
 from models.platform.org import Membership, Position
 from models.platform.user import CacheSignal, RolePermission
-from services.platform import hierarchy
+from services.platform import cache, hierarchy
 
 # permission → its description: each domain registers its own (services/<domain>/__init__.py).
 PERMISSIONS = {}
@@ -27,7 +27,8 @@ def register_permissions(permissions):
         PERMISSIONS[name] = description
 
 
-def _cache():
+def _per_request():
+    """What the policy reads once a request (the request's g), or nothing kept outside a request."""
     if has_request_context():
         if not hasattr(g, "_access_cache"):
             g._access_cache = {}
@@ -47,10 +48,8 @@ class AccessSnapshot(NamedTuple):
     require_2fa: bool
 
 
-# user id → (access version, AccessSnapshot), shared by the process's threads: the values are
-# immutable and a stale entry is replaced, never edited. The triggers of migration b1c2d3e4f507
-# bump the version with every change of roles, grants, memberships or positions.
-_snapshots = {}
+# Kept by the process per user and 'access' version (services.platform.cache): the triggers of
+# migration b1c2d3e4f507 bump the version with every change of roles, grants, memberships or positions.
 SNAPSHOTS_KEPT = 10_000
 
 
@@ -70,16 +69,11 @@ def compute_snapshot(user):
 
 
 def attach_snapshot(user, version):
-    """Give the request's user his access as of `version`: kept by this process, or read once."""
-    kept = _snapshots.get(user.id) if version is not None else None
-    if kept is not None and kept[0] == version:
-        snapshot = kept[1]
-    else:
-        snapshot = compute_snapshot(user)
-        if version is not None:  # None: the signal row is missing, nothing may be kept
-            if len(_snapshots) >= SNAPSHOTS_KEPT:
-                _snapshots.clear()
-            _snapshots[user.id] = (version, snapshot)
+    """Give the request's user his access as of `version`: kept by this process, or read once (version
+    None: the signal row is missing, nothing may be kept)."""
+    snapshot = cache.per_user_version(
+        "access snapshots", user.id, version, lambda: compute_snapshot(user), limit=SNAPSHOTS_KEPT
+    )
     user.access_snapshot = snapshot
     user.access_version = version
     return snapshot
@@ -97,11 +91,11 @@ def snapshot_of(user):
     """The user's access snapshot: the one his request was signed in with, else read now."""
     snapshot = getattr(user, "access_snapshot", None)
     if snapshot is None:
-        cache = _cache()
+        per_request = _per_request()
         key = ("snapshot", user.id)
-        if key not in cache:
-            cache[key] = compute_snapshot(user)
-        snapshot = cache[key]
+        if key not in per_request:
+            per_request[key] = compute_snapshot(user)
+        snapshot = per_request[key]
     return snapshot
 
 
@@ -205,29 +199,22 @@ def visible_set(user):
 
 
 def _visible_set(user):
-    cache = _cache()
+    per_request = _per_request()
     key = ("visible", user.id)
-    if key not in cache:
-        cache[key] = _kept_visible(user)
-    return cache[key]
-
-
-# user id → (access version, the ids of visible_user_ids): like the snapshots, for the version the
-# request signed in with. They come from memberships only, whose every change bumps the version.
-_visible_kept = {}
+    if key not in per_request:
+        per_request[key] = _kept_visible(user)
+    return per_request[key]
 
 
 def _kept_visible(user):
+    """Like the snapshots, kept for the access version the request signed in with: the ids come from
+    memberships only, whose every change bumps the version."""
+
+    def load():
+        return frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
+
     version = getattr(user, "access_version", None)
-    kept = _visible_kept.get(user.id) if version is not None else None
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    visible = frozenset(db.session.scalars(select(visible_user_ids(user).subquery().c.user_id)))
-    if version is not None:
-        if len(_visible_kept) >= SNAPSHOTS_KEPT:
-            _visible_kept.clear()
-        _visible_kept[user.id] = (version, visible)
-    return visible
+    return cache.per_user_version("visible people", user.id, version, load, limit=SNAPSHOTS_KEPT)
 
 
 def can_manage_person(user, target):
@@ -242,11 +229,11 @@ def can_manage_person(user, target):
 
 
 def subordinate_set(user):
-    cache = _cache()
+    per_request = _per_request()
     key = ("subordinates", user.id)
-    if key not in cache:
-        cache[key] = frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
-    return cache[key]
+    if key not in per_request:
+        per_request[key] = frozenset(db.session.scalars(hierarchy.subordinate_ids(user.id)))
+    return per_request[key]
 
 
 def team_clause(user):

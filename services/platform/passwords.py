@@ -2,6 +2,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from services.platform import cache
+
 MIN_LENGTH = 8
 
 
@@ -21,12 +23,10 @@ def verify_password(password_hash, password):
         return False
 
 
-_DUMMY = {}
+_dummy_hashes = cache.keyed("dummy password hashes")  # by the hasher's costs
 
 
 def burn_time(password):
     """Spend the same effort as a real check, so timing does not tell unknown users apart."""
     key = current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
-    if key not in _DUMMY:
-        _DUMMY[key] = hash_password("not-a-real-password")
-    verify_password(_DUMMY[key], password)
+    verify_password(_dummy_hashes.value_of(key, lambda: hash_password("not-a-real-password")), password)

@@ -7,18 +7,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from extensions import db, queues
+from services.platform import cache
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
-_heads = None
+_heads = cache.keyed("migration heads")  # by the migrations' directory
 
 
 def migration_heads():
-    global _heads
-    if _heads is None:
+    def read():
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        _heads = frozenset(ScriptDirectory.from_config(config).get_heads())
-    return _heads
+        return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+    return _heads.value_of(str(MIGRATIONS_DIR), read)
 
 
 def _database():

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.platform import cache
+
 DEFAULT_ZONE = "Europe/Kyiv"
 SHOWN = "%Y-%m-%d %H:%M"  # how the panel shows a time
 
@@ -38,8 +40,8 @@ def to_local(value, zone=None):
 # and strftime. Days, not hours: ten years of dates are ~3,650 keys a zone, where keys by the hour
 # grew a web process by 14 MB before their bound. A change of offset and a change back inside one
 # day would go unseen; no zone of the tz database has two changes within 48 hours since 1970.
-_offsets = {}
 OFFSETS_KEPT = 20_000
+_offsets = cache.keyed("offsets of a zone through a day", limit=OFFSETS_KEPT)
 
 
 def _offset_through_day(zone, value):
@@ -49,10 +51,7 @@ def _offset_through_day(zone, value):
         start = datetime(value.year, value.month, value.day, tzinfo=UTC)
         first = start.astimezone(zone).utcoffset()
         last = (start + timedelta(days=1, microseconds=-1)).astimezone(zone).utcoffset()
-        offset = first if first == last else None
-        if len(_offsets) >= OFFSETS_KEPT:
-            _offsets.clear()
-        _offsets[key] = offset
+        offset = _offsets.keep(key, first if first == last else None)
     return offset
 
 

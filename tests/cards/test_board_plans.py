@@ -18,12 +18,6 @@ from tests.factories import make_user
 from tests.pipeline_cards import make_card, stage_of, walk_to
 
 
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    """Counts remembered by another test (whose people had the same ids) must not pick a plan here."""
-    card_board._seen.clear()
-
-
 @pytest.fixture
 def board(people, spread, banks):  # noqa: F811
     """The spread, plus: a card seen only through a responsible person, a deleted card, a card

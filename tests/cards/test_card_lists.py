@@ -201,7 +201,6 @@ def test_a_contact_search_by_someone_who_sees_little_takes_the_branches_and_find
                 return found
 
     viewers = ("agent", "agent2", "manager", "accountant2")
-    card_lists._shares.clear()
     monkeypatch.setattr(card_lists, "RARE_CONTACT_ROWS", -1)  # "Іван" is a common name here
     monkeypatch.setattr(card_lists, "NARROW_ARCHIVE_SHARE", 1.01)  # every narrow viewer sees "little"
     branches = []

@@ -16,10 +16,9 @@ def assets(page):
     return header, SCRIPT.findall(page.text), STYLESHEET.findall(page.text)
 
 
-def test_kept_links_carry_each_requests_nonce(app, monkeypatch):
+def test_kept_links_carry_each_requests_nonce(app):
     from admin_views import assets as kept_assets
 
-    monkeypatch.setattr(kept_assets, "_kept", {})  # as in a process that has served no page yet
     client = sign_in(app, make_user("assets_manager", "manager", language="en"))
     first_nonce, first_scripts, first_sheets = assets(client.get("/admin/tasks/"))
     assert len(kept_assets._kept) == 2  # the header's links and the scripts, for this page
@@ -34,10 +33,9 @@ def test_kept_links_carry_each_requests_nonce(app, monkeypatch):
     assert kept_assets.NONCE_SLOT not in second.text
 
 
-def test_each_page_keeps_its_own_links(app, monkeypatch):
+def test_each_page_keeps_its_own_links(app):
     from admin_views import assets as kept_assets
 
-    monkeypatch.setattr(kept_assets, "_kept", {})
     client = sign_in(app, make_user("assets_owner", "owner", language="en"))
     client.get("/admin/tasks/")
     client.get("/admin/tracker/")

@@ -14,20 +14,12 @@ from extensions import db
 from models.cards.card import Card
 from models.pipeline import StageTask
 from models.platform.user import User
-from services.cards import board as card_board
 from services.cards import counts as card_counts
 from services.cards.board import BoardFilters
 from services.tasks import auto_tasks
 from tests.cards.test_board import _cards_on_board, banks, people, spread  # noqa: F401 (fixtures)
 from tests.factories import make_user
 from tests.pipeline_cards import tasks_of, walk_to
-
-
-@pytest.fixture(autouse=True)
-def walked_columns():
-    """Counts remembered by another test (whose people had the same ids) would pick the drive, which
-    reads the cards, not the tasks' copy of their people: these tests are about the walk."""
-    card_board._seen.clear()
 
 
 def kept_people(task_id):
