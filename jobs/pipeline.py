@@ -9,17 +9,12 @@ retry or worker runs it.
   (business) day.
 """
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import current_app
-
 from extensions import db
 from models.base import utcnow
 from services.pipeline import periodic
+from services.pipeline.calendar import business_rules, next_deadline  # noqa: F401 (next_deadline: the jobs' rule)
 
 BATCH_SIZE = 500
-SATURDAY = 5
 period_key = periodic.period_key
 
 
@@ -45,28 +40,9 @@ def open_periodic_stage_tasks(now=None, batch_size=BATCH_SIZE, after_batch=None)
     return opened
 
 
-def next_deadline(now, zone_name, skip_weekends):
-    """(cut-off, new deadline) as naive UTC: tasks due before the cut-off (the start of tomorrow in
-    the business zone) move to the start of the next day, or of Monday when weekends are skipped."""
-    zone = ZoneInfo(zone_name)
-    today = now.replace(tzinfo=UTC).astimezone(zone).date()
-    tomorrow = today + timedelta(days=1)
-    target = tomorrow
-    if skip_weekends and target.weekday() >= SATURDAY:
-        target += timedelta(days=7 - target.weekday())
-
-    def start_of(day):
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
-
-    return start_of(tomorrow), start_of(target)
-
-
 def roll_bank_check_deadlines(now=None, batch_size=BATCH_SIZE * 2):
     """Returns how many tasks got the new deadline. One UPDATE per batch of task ids."""
-    config = current_app.config
-    cutoff, target = next_deadline(
-        now or utcnow(), config.get("BUSINESS_TIMEZONE", "Europe/Kyiv"), config.get("ROLLOVER_SKIP_WEEKENDS", False)
-    )
+    cutoff, target = next_deadline(now or utcnow(), *business_rules())
     stages = periodic.rollover_stages()
     moved, touched = 0, set()
     for same_subject in periodic.by_subject_type(stages):

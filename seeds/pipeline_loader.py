@@ -6,7 +6,8 @@ import yaml
 from sqlalchemy import select
 
 from extensions import db
-from models.pipeline import FIELD_TYPES, Pipeline, Stage, StageField, StageMove
+from models.pipeline import Pipeline, Stage, StageField, StageMove
+from services.pipeline import spec as pipeline_spec
 
 PIPELINES_DIR = Path(__file__).with_name("pipelines")
 
@@ -43,10 +44,14 @@ def load_pipeline(data):
             deadline_rollover=spec.get("deadline_rollover", False),
             is_final=spec.get("final", False),
             **_names(spec["names"]),
+            **_step(spec.get("step")),
         )
+        problems = pipeline_spec.check_fields(
+            [dict(field, choices="\n".join(field.get("choices", []))) for field in spec.get("fields", [])]
+        )
+        if problems:
+            raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
         for index, field in enumerate(spec.get("fields", []), start=1):
-            if field["type"] not in FIELD_TYPES:
-                raise ValueError(f"{data['code']}/{spec['code']}: unknown field type {field['type']!r}")
             labels = field["labels"]
             stage.fields.append(
                 StageField(
@@ -54,6 +59,9 @@ def load_pipeline(data):
                     name=field["name"],
                     type=field["type"],
                     required=field.get("required", False),
+                    required_if=field.get("required_if"),
+                    books=field.get("books"),
+                    books_on=field.get("books_on"),
                     choices="\n".join(field.get("choices", [])) or None,
                     label_uk=labels["uk"],
                     label_ru=labels.get("ru", ""),
@@ -63,10 +71,34 @@ def load_pipeline(data):
         stages[spec["code"]] = stage
         db.session.add(stage)
     db.session.flush()
+    ids = {stage.id for stage in stages.values()}
     for spec in data["stages"]:
-        for target in spec.get("moves", []):
-            db.session.add(StageMove(from_stage_id=stages[spec["code"]].id, to_stage_id=stages[target].id))
+        moves = [_move(move, stages) for move in spec.get("moves", [])]
+        fields = [dict(field, choices="\n".join(field.get("choices", []))) for field in spec.get("fields", [])]
+        problems = pipeline_spec.check_moves(ids, moves, fields)
+        if problems:
+            raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
+        for target, condition in moves:
+            db.session.add(StageMove(from_stage_id=stages[spec["code"]].id, to_stage_id=target, condition=condition))
     return pipeline
+
+
+def _move(move, stages):
+    """(target stage id, condition) of a move written as a code or as {to: code, when: field=value}."""
+    if isinstance(move, str):
+        move = {"to": move}
+    target = stages.get(move["to"])
+    return (target.id if target else None), move.get("when")
+
+
+def _step(labels):
+    if not labels:
+        return {}
+    return {"step_label_uk": labels["uk"], "step_label_ru": labels.get("ru"), "step_label_en": labels.get("en")}
+
+
+def _plain(problems):
+    return "; ".join(f"{name}: {message}" for name, message in problems.items())
 
 
 def load_pipelines():

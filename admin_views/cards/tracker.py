@@ -197,6 +197,27 @@ class TrackerView(SecuredView):
             }
         )
 
+    @expose("/card/<id:card_id>/step", methods=["POST"])
+    def step(self, card_id):
+        """The in-stage step of the card's stage (the bank check's "no answer yet")."""
+        card = self._scoped_card(card_id, *MOVE_LOADS)
+        try:
+            values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
+            result = pipeline.step(
+                card, values, by=current_user, expected_version=parse_id(request.form.get("version"))
+            )
+        except pipeline.MoveError as error:
+            return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
+        return jsonify(
+            {
+                "ok": True,
+                "card_id": result.subject_id,
+                "from": result.from_stage_id,
+                "to": result.to_stage_id,
+                "version": result.version,
+            }
+        )
+
     @expose("/history/<id:card_id>")
     def history(self, card_id):
         card = self._scoped_card(card_id)

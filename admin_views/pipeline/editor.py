@@ -3,12 +3,15 @@ A change applies to the next move; nothing is cached."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import ValidationError
 
 from admin_views.base import SecuredModelView
 from extensions import db
 from models.pipeline import FIELD_TYPES, Stage, StageField, StageMove
+from models.pipeline.subject import SUBJECTS
+from services.pipeline import spec
+from services.platform.access import PERMISSIONS
 
 BUCKETS = [("new", _l("New")), ("in_work", _l("In work")), ("worked_off", _l("Worked off")), ("archive", _l("Archive"))]
 RESPONSIBLE_ROLES = [
@@ -46,16 +49,53 @@ LABELS = {
     "fields": _l("Modal fields"),
     "move_targets": _l("Allowed moves to"),
     "stages": _l("Stages"),
+    "subject_type": _l("What moves through it"),
+    "view_permission": _l("Permission to open its board"),
+    "move_permission": _l("Permission to move own and the team's"),
+    "move_any_permission": _l("Permission to move any"),
+    "step_label_uk": _l("In-stage step button (Ukrainian)"),
+    "step_label_ru": _l("In-stage step button (Russian)"),
+    "step_label_en": _l("In-stage step button (English)"),
+    "move_conditions": _l("Conditions of moves: one “stage code: field=value” per line"),
 }
+
+
+def _permission_choices():
+    return [(name, f"{name} — {description}") for name, description in PERMISSIONS.items()]
+
+
+def _problems(problems):
+    return "; ".join(f"{name}: {message}" for name, message in problems.items())
 
 
 class PipelineView(SecuredModelView):
     permission = "pipelines.manage"
     manage_permission = "pipelines.manage"
     can_delete = False
-    column_list = ("code", "name_uk", "name_ru", "name_en")
-    form_columns = ("code", "name_uk", "name_ru", "name_en")
+    column_list = ("code", "name_uk", "name_ru", "name_en", "subject_type")
+    form_columns = (
+        "code",
+        "name_uk",
+        "name_ru",
+        "name_en",
+        "subject_type",
+        "view_permission",
+        "move_permission",
+        "move_any_permission",
+    )
     column_labels = LABELS
+    form_overrides = {
+        "subject_type": SelectField,
+        "view_permission": SelectField,
+        "move_permission": SelectField,
+        "move_any_permission": SelectField,
+    }
+    form_args = {
+        "subject_type": {"choices": lambda: [(code, code) for code in sorted(SUBJECTS)]},
+        "view_permission": {"choices": _permission_choices},
+        "move_permission": {"choices": _permission_choices},
+        "move_any_permission": {"choices": _permission_choices},
+    }
 
 
 class StageView(SecuredModelView):
@@ -92,11 +132,18 @@ class StageView(SecuredModelView):
         "periodic_interval_days",
         "deadline_rollover",
         "is_final",
+        "step_label_uk",
+        "step_label_ru",
+        "step_label_en",
         "move_targets",
+        "move_conditions",
         "fields",
     )
     form_choices = {"bucket": BUCKETS, "responsible_role": RESPONSIBLE_ROLES}
-    form_extra_fields = {"move_targets": SelectMultipleField(_l("Allowed moves to"), coerce=int)}
+    form_extra_fields = {
+        "move_targets": SelectMultipleField(_l("Allowed moves to"), coerce=int),
+        "move_conditions": TextAreaField(LABELS["move_conditions"]),
+    }
     inline_models = [
         (
             StageField,
@@ -110,7 +157,10 @@ class StageView(SecuredModelView):
                     "label_en",
                     "type",
                     "required",
+                    "required_if",
                     "choices",
+                    "books",
+                    "books_on",
                 ),
                 "form_choices": {"type": [(t, FIELD_TYPE_LABELS[t]) for t in FIELD_TYPES]},
                 "form_label": _l("Modal field"),
@@ -122,7 +172,10 @@ class StageView(SecuredModelView):
                     "label_en": _l("Label (English)"),
                     "type": _l("Type"),
                     "required": _l("Required"),
+                    "required_if": _l("Required when (field=value)"),
                     "choices": _l("Choices: value|uk|ru|en per line"),
+                    "books": _l("Books a transaction of type (money fields)"),
+                    "books_on": _l("Dated by the field"),
                 },
             },
         )
@@ -148,21 +201,40 @@ class StageView(SecuredModelView):
         model = self.get_one(id)
         if model is not None:
             form.move_targets.data = [move.to_stage_id for move in model.moves]
+            form.move_conditions.data = "\n".join(
+                f"{move.to_stage.code}: {move.condition}" for move in model.moves if move.condition
+            )
 
     def on_model_change(self, form, model, is_created):
-        for field in model.fields:
-            if field.type not in FIELD_TYPES:
-                raise ValidationError(_("Unknown field type: %(type)s", type=field.type))
-            if field.type == "choice" and not field.choice_list():
-                raise ValidationError(_("The choice field %(name)s needs at least one option.", name=field.name))
-        names = [f.name for f in model.fields]
-        if len(names) != len(set(names)):
-            raise ValidationError(_("Field keys must be unique within a stage."))
+        problems = spec.check_fields(spec.field_dicts(model))
+        if problems:
+            raise ValidationError(_problems(problems))
+        pipeline_stages = {s.code: s.id for s in db.session.query(Stage).filter(Stage.pipeline_id == model.pipeline_id)}
+        conditions = self._conditions(form.move_conditions.data, pipeline_stages)
         targets = set(form.move_targets.data or [])
-        valid = {s.id for s in db.session.query(Stage).filter(Stage.pipeline_id == model.pipeline_id)}
-        if targets - valid:
-            raise ValidationError(_("A stage can only move to stages of its own pipeline."))
+        if set(conditions) - targets:
+            raise ValidationError(_("A condition must belong to one of the allowed moves."))
+        moves = [(target, conditions.get(target)) for target in sorted(targets)]
+        problems = spec.check_moves(set(pipeline_stages.values()), moves, spec.field_dicts(model))
+        if problems:
+            raise ValidationError(_problems(problems))
         model.moves[:] = [m for m in model.moves if m.to_stage_id in targets]
-        have = {m.to_stage_id for m in model.moves}
-        for target in sorted(targets - have):
-            model.moves.append(StageMove(to_stage_id=target))
+        have = {m.to_stage_id: m for m in model.moves}
+        for target, condition in moves:
+            if target in have:
+                have[target].condition = condition
+            else:
+                model.moves.append(StageMove(to_stage_id=target, condition=condition))
+
+    @staticmethod
+    def _conditions(text, pipeline_stages):
+        """{target stage id: condition} of the lines "stage code: field=value"."""
+        conditions = {}
+        for line in (text or "").splitlines():
+            if not line.strip():
+                continue
+            code, _sep, condition = line.partition(":")
+            if code.strip() not in pipeline_stages or not condition.strip():
+                raise ValidationError(_("Write each condition as “stage code: field=value”."))
+            conditions[pipeline_stages[code.strip()]] = condition.strip()
+        return conditions

@@ -102,11 +102,6 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
         """In the bank check, a card waits until the bank's answer has a date."""
         return (cls.bank_answer_date.is_(None),)
 
-    def apply_stage_values(self, stage, values):
-        """The bank's positive answer date is what the profit report counts by."""
-        if values.get("answer_received") == "yes" and values.get("answer_date"):
-            self.bank_answer_date = dt.date.fromisoformat(values["answer_date"])
-
     def __str__(self):
         return self.number
 

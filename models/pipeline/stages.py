@@ -42,6 +42,11 @@ class Stage(Audited, LocalizedLabel, db.Model):
     periodic_interval_days: Mapped[int | None] = mapped_column(info={"range": (1, 3650)})
     deadline_rollover: Mapped[bool] = mapped_column(default=False, nullable=False)
     is_final: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # An in-stage step (its button's label; none without it): it records the modal's values in the
+    # history like a move, keeps the subject on the stage and gives it a task due the next day.
+    step_label_uk: Mapped[str | None] = mapped_column(sa.String(160))
+    step_label_ru: Mapped[str | None] = mapped_column(sa.String(160))
+    step_label_en: Mapped[str | None] = mapped_column(sa.String(160))
     fields = relationship(
         "StageField",
         back_populates="stage",
@@ -52,6 +57,11 @@ class Stage(Audited, LocalizedLabel, db.Model):
     moves = relationship(
         "StageMove", foreign_keys="StageMove.from_stage_id", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def step_label(self):
+        """The in-stage step's label in the language in force; None when the stage has no step."""
+        return getattr(self, f"step_label_{current_language()}", None) or self.step_label_uk
 
     @property
     def allowed_targets(self):
@@ -74,6 +84,12 @@ class StageField(db.Model):
     label_en: Mapped[str] = mapped_column(sa.String(160), nullable=False, default="")
     type: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="text")
     required: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # Required only when another field of the modal has a value: "answer_received=yes".
+    required_if: Mapped[str | None] = mapped_column(sa.String(80))
+    # A money field whose amount books an entry of this kind for the subject (a card's "top_up"),
+    # dated by the date field named in `books_on`; the subject's domain does the booking.
+    books: Mapped[str | None] = mapped_column(sa.String(20))
+    books_on: Mapped[str | None] = mapped_column(sa.String(40))
     # choice fields: one "value|uk|ru|en" per line
     choices: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -105,3 +121,5 @@ class StageMove(db.Model):
     from_stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), nullable=False)
     to_stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), nullable=False)
     to_stage = relationship(Stage, foreign_keys=[to_stage_id], lazy="joined")
+    # Allowed only when a field of the modal has a value: "answer_received=yes".
+    condition: Mapped[str | None] = mapped_column(sa.String(80))

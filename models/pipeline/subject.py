@@ -122,9 +122,6 @@ class PipelineSubject:
         to the next day); every live subject by default."""
         return ()
 
-    def apply_stage_values(self, stage, values):
-        """What a subject keeps of the values entered when it leaves `stage`; nothing by default."""
-
 
 class StageCount(db.Model):
     """Live subjects per (stage, person slots); no person is id 0.

@@ -17,9 +17,10 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.cards import counts, export_lists
+    from services.cards import counts, export_lists, stage_values
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
     export_lists.register()
     counts.init_app(app)
+    stage_values.connect()

@@ -7,7 +7,7 @@ domain, is what this module exposes."""
 from flask_babel import lazy_gettext as _l
 
 from services.pipeline.fields import validate
-from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, on_move, open_task, start
+from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, on_move, open_task, start, step
 from services.pipeline.people import holds_role, may_move, may_take, people_for
 from services.pipeline.stages import (
     STAGE_ONLY,
@@ -38,6 +38,7 @@ __all__ = [
     "stage_fields",
     "stage_labels",
     "start",
+    "step",
     "validate",
 ]
 

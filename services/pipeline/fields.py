@@ -5,13 +5,14 @@ from sqlalchemy.orm import lazyload
 from extensions import db
 from models.platform.user import User
 from services.pipeline.people import may_take
+from services.pipeline.spec import condition_holds
 from services.platform import dates, money
 from services.platform.errors import parse_id
 
 TRUE_WORDS = {"1", "true", "on", "yes", "y"}
 
 
-def _parse(spec, raw, subject, to_stage):
+def _parse(spec, raw, subject, to_stage, required):
     """(value for JSON, error message or None) for one field of the spec, in a move of `subject`
     to `to_stage`."""
     from flask_babel import gettext as _
@@ -19,11 +20,11 @@ def _parse(spec, raw, subject, to_stage):
     text = "" if raw is None else str(raw).strip()
     if spec.type == "bool":
         value = text.lower() in TRUE_WORDS
-        if spec.required and not value:
+        if required and not value:
             return None, _("Confirm this step.")
         return value, None
     if not text:
-        return None, (_("Required.") if spec.required else None)
+        return None, (_("Required.") if required else None)
     if len(text) > 2000:
         return None, _("Too long.")
     if spec.type == "text":
@@ -52,11 +53,20 @@ def _parse(spec, raw, subject, to_stage):
     return None, _("Unknown field type.")
 
 
-def validate(stage, raw_values, subject, to_stage):
-    """The values of `stage`'s modal fields for a move of `subject` to `to_stage`: (clean, errors)."""
+def is_required(spec, raw_values):
+    """A field is required always (`required`) or when another field has a value (`required_if`)."""
+    if spec.required_if:
+        return condition_holds(spec.required_if, raw_values)
+    return spec.required
+
+
+def validate(stage, raw_values, subject, to_stage, step=False):
+    """The values of `stage`'s modal fields for a move of `subject` to `to_stage`, or for an in-stage
+    `step` (which records what is entered and requires nothing): (clean, errors)."""
     clean, errors = {}, {}
     for spec in stage.fields:
-        value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage)
+        required = not step and is_required(spec, raw_values)
+        value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage, required)
         if error:
             errors[spec.name] = error
         elif value is not None:

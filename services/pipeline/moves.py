@@ -11,13 +11,17 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models.base import utcnow
 from models.pipeline import Pipeline, Stage, StageTask
+from services.pipeline import signals
+from services.pipeline.calendar import next_business_day
 from services.pipeline.fields import validate
 from services.pipeline.people import may_move
+from services.pipeline.spec import condition_holds, parse_condition
 
 
 class MoveError(Exception):
@@ -101,6 +105,7 @@ def move(subject, to_stage, values, by, expected_version):
     if not may_move(by, subject, task):
         raise MoveError(_("You may not make this move."), status=403)
     clean, errors = validate(from_stage, values, subject, to_stage)
+    errors = errors or _unmet_condition(from_stage, to_stage, values) or signals.refusals(subject, from_stage, clean)
     if errors:
         raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
     now = utcnow()
@@ -113,8 +118,7 @@ def move(subject, to_stage, values, by, expected_version):
     subject.stage_id = to_stage.id
     subject.bucket = to_stage.bucket
     subject.stage_entered_at = now
-    if hasattr(subject, "apply_stage_values"):
-        subject.apply_stage_values(from_stage, clean)
+    signals.stage_left.send(subject, stage=from_stage, values=clean, by=by)
     opened = None
     if not to_stage.is_final:
         opened = StageTask(
@@ -127,6 +131,63 @@ def move(subject, to_stage, values, by, expected_version):
             deadline=deadline_after(to_stage, now),
         )
         db.session.add(opened)
+    return _finish(subject, from_stage, to_stage, task, opened, clean, by)
+
+
+def step(subject, values, by, expected_version):
+    """The in-stage step of the subject's stage: the modal's values recorded in the history like a
+    move (the open task closed with them), the subject kept on its stage with a new task due at the
+    start of the next business day. Raises MoveError; commits on success."""
+    from flask_babel import gettext as _
+
+    stage = subject.stage
+    if expected_version is None or int(expected_version) != subject.version:
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
+    if not stage.step_label_uk:
+        raise MoveError(_("This stage has no such step."), status=400)
+    task = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
+    if task is None or task.stage_id != stage.id:
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
+    if not may_move(by, subject, task):
+        raise MoveError(_("You may not make this move."), status=403)
+    clean, errors = validate(stage, values, subject, stage, step=True)
+    if errors:
+        raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
+    now = utcnow()
+    task.closed_at = now
+    task.closed_by_id = by.id
+    task.values = clean
+    task.moved_to_stage_id = stage.id
+    flag_modified(subject, "stage_id")  # the subject's version moves on: a move read before is stale
+    opened = StageTask(
+        subject_type=subject.__subject_type__,
+        subject_id=subject.id,
+        seq=task.seq + 1,
+        stage_id=stage.id,
+        assignee_id=task.assignee_id,
+        deadline=next_business_day(now),
+    )
+    db.session.add(opened)
+    return _finish(subject, stage, stage, task, opened, clean, by)
+
+
+def _unmet_condition(from_stage, to_stage, values):
+    """{field: message} when the move to `to_stage` has a condition the values do not meet."""
+    from flask_babel import gettext as _
+
+    move = next((m for m in from_stage.moves if m.to_stage_id == to_stage.id), None)
+    if move is None or condition_holds(move.condition, values):
+        return {}
+    name, wanted = parse_condition(move.condition)
+    field = next((f for f in from_stage.fields if f.name == name), None)
+    label = dict(field.choice_list()).get(wanted, wanted) if field else wanted
+    return {name: _("To move on, choose “%(answer)s” here.", answer=label)}
+
+
+def _finish(subject, from_stage, to_stage, task, opened, clean, by):
+    """Write the move (or step), commit, and tell the listeners."""
+    from flask_babel import gettext as _
+
     try:
         db.session.flush()
         committed = {

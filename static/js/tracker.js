@@ -124,6 +124,8 @@
       })
       .then(function (html) {
         modalContent.innerHTML = html;
+        var form = modalContent.querySelector("#move-form");
+        if (form) { showConditionalFields(form); }
         $modal.modal("show");
       })
       .catch(function () { window.alert(messages.failed); });
@@ -133,9 +135,10 @@
     var form = event.target;
     if (form.id !== "move-form") { return; }
     event.preventDefault();
-    var button = form.querySelector('button[type="submit"]');
+    var button = event.submitter || form.querySelector('button[value="move"]');
+    var action = button.value === "step" ? "step" : "move";
     button.disabled = true;
-    fetch(url("move", form.dataset.cardId), {
+    fetch(url(action, form.dataset.cardId), {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
@@ -149,6 +152,19 @@
         refreshAfterMove(result.data);
       })
       .catch(function () { button.disabled = false; showErrors(form, {}); });
+  });
+
+  // A field required only on another field's answer shows with that answer ("answer_received=yes").
+  function showConditionalFields(form) {
+    form.querySelectorAll("[data-shown-if]").forEach(function (group) {
+      var condition = group.dataset.shownIf.split("=");
+      var source = form.querySelector('[name="field.' + condition[0] + '"]');
+      group.hidden = !source || source.value !== condition.slice(1).join("=");
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.form && event.target.form.id === "move-form") { showConditionalFields(event.target.form); }
   });
 
   // A person field offers the people of the chosen target stage: another target, another list.

@@ -1,0 +1,202 @@
+"""Stage rules of the engine as the desk uses them: fields required on another field's answer, a move
+that needs an answer, the bank check's in-stage step, money fields that book the card's transactions,
+and the one check of a pipeline's definition shared by the editor and the loader."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from extensions import db
+from models.base import utcnow
+from models.cards.card import Card, Transaction
+from models.cards.directory import Bank
+from seeds.demo_cards import sample_values
+from seeds.pipeline_loader import load_pipeline
+from services import pipeline
+from services.pipeline import spec
+from services.pipeline.calendar import next_business_day
+from tests.pipeline_cards import make_card, snapshot, stage_of, tasks_of, walk_to
+
+NO_ANSWER = {"answer_received": "no"}
+
+
+def _bank(percent):
+    bank = Bank(name="PercentBank", commission_percent=Decimal(percent))
+    db.session.add(bank)
+    db.session.commit()
+    return bank
+
+
+@pytest.fixture
+def at_bank_check(team):
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "bank_check", team["owner"])
+    return card
+
+
+def test_no_answer_yet_keeps_the_card_on_the_bank_check_due_the_next_working_day(team, at_bank_check):
+    card = at_bank_check
+    before = tasks_of(card)[-1]
+    result = pipeline.step(card, {**NO_ANSWER, "answer_text": "will call back"}, team["manager"], card.version)
+    db.session.expire_all()
+    fresh = db.session.get(Card, card.id)
+    *_, closed, opened = tasks_of(fresh)
+    assert fresh.stage.code == "bank_check" and fresh.bank_answer_date is None
+    assert closed.id == before.id and closed.values == {"answer_received": "no", "answer_text": "will call back"}
+    assert closed.moved_to_stage_id == closed.stage_id == opened.stage_id
+    assert opened.closed_at is None and opened.seq == closed.seq + 1 and opened.assignee_id == closed.assignee_id
+    assert opened.deadline == next_business_day(closed.closed_at) > utcnow()
+    assert result.version == fresh.version > card.version or fresh.version > 1
+
+
+def test_a_step_with_a_stale_version_changes_nothing(team, at_bank_check):
+    card = at_bank_check
+    before = snapshot(card)
+    with pytest.raises(pipeline.MoveError) as stale:
+        pipeline.step(card, NO_ANSWER, team["manager"], card.version - 1)
+    assert stale.value.status == 409 and snapshot(card) == before
+
+
+def test_a_stage_without_a_step_refuses_one(team, card):
+    with pytest.raises(pipeline.MoveError) as refused:
+        pipeline.step(card, {}, team["owner"], card.version)
+    assert refused.value.status == 400
+
+
+def test_answer_no_cannot_move_the_card_on_and_needs_no_date_or_text(team, at_bank_check):
+    card = at_bank_check
+    before = snapshot(card)
+    with pytest.raises(pipeline.MoveError) as refused:
+        pipeline.move(card, stage_of("return_to_supplier"), NO_ANSWER, team["manager"], card.version)
+    assert refused.value.status == 422
+    assert set(refused.value.errors) == {"answer_received"}  # not the date and text: not required for "no"
+    assert snapshot(card) == before
+
+
+def test_answer_yes_needs_its_date_and_text_then_moves_and_dates_the_answer(team, at_bank_check):
+    card = at_bank_check
+    with pytest.raises(pipeline.MoveError) as refused:
+        pipeline.move(card, stage_of("return_to_supplier"), {"answer_received": "yes"}, team["manager"], card.version)
+    assert set(refused.value.errors) == {"answer_date", "answer_text"}
+    answer = {"answer_received": "yes", "answer_date": "2026-12-01", "answer_text": "approved"}
+    pipeline.move(card, stage_of("return_to_supplier"), answer, team["manager"], card.version)
+    fresh = db.session.get(Card, card.id)
+    assert fresh.stage.code == "return_to_supplier" and fresh.bank_answer_date == date(2026, 12, 1)
+
+
+def test_a_top_up_amount_becomes_a_transaction_with_the_banks_commission(team):
+    bank = _bank("2.00")
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"], bank=bank)
+    walk_to(card, "promo_top_up", team["owner"])
+    values = {"amount": "1 250.50", "topped_up_on": "2026-12-02"}
+    pipeline.move(card, stage_of("engagement"), values, team["accountant"], card.version)
+    [booked] = db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all()
+    assert (booked.type, booked.amount, booked.date) == ("top_up", Decimal("1250.50"), date(2026, 12, 2))
+    assert (booked.commission_kind, booked.commission_rate, booked.commission) == (
+        "percent",
+        Decimal("2.00"),
+        Decimal("25.01"),
+    )
+    assert booked.stage_id == stage_of("promo_top_up").id
+
+
+def test_a_zero_top_up_is_refused_on_its_field_and_nothing_is_booked_or_moved(team):
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "promo_top_up", team["owner"])
+    before = snapshot(card)
+    with pytest.raises(pipeline.MoveError) as refused:
+        pipeline.move(
+            card,
+            stage_of("engagement"),
+            {"amount": "0", "topped_up_on": "2026-12-02"},
+            team["accountant"],
+            card.version,
+        )
+    assert refused.value.status == 422 and set(refused.value.errors) == {"amount"}
+    assert snapshot(card) == before
+    assert db.session.scalar(select(Transaction.id).where(Transaction.card_id == card.id)) is None
+
+
+def test_the_funding_amount_books_too(team):
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "fund_card", team["owner"])
+    pipeline.move(
+        card,
+        stage_of("work_off"),
+        {"amount": "300", "funded_on": (date.today() - timedelta(days=1)).isoformat()},
+        team["accountant"],
+        card.version,
+    )
+    amounts = db.session.scalars(select(Transaction.amount).where(Transaction.card_id == card.id)).all()
+    assert Decimal("300.00") in amounts
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ([{"name": "a", "type": "text", "required_if": "b=yes"}], "a", "choice field"),
+        (
+            [
+                {"name": "b", "type": "choice", "choices": "yes|Так"},
+                {"name": "a", "type": "text", "required_if": "b=no"},
+            ],
+            "a",
+            "choices",
+        ),
+        ([{"name": "a", "type": "text", "required_if": "b yes"}], "a", "field=value"),
+        (
+            [{"name": "a", "type": "text", "books": "top_up", "books_on": "d"}, {"name": "d", "type": "date"}],
+            "a",
+            "money",
+        ),
+        ([{"name": "a", "type": "money", "books": "top_up", "books_on": "x"}], "a", "date field"),
+        ([{"name": "a", "type": "choice"}], "a", "choices"),
+        ([{"name": "A b", "type": "text"}], "A b", "lowercase"),
+        ([{"name": "a", "type": "text"}, {"name": "a", "type": "date"}], "a", "share a name"),
+        ([{"name": "a", "type": "colour"}], "a", "Unknown"),
+    ],
+)
+def test_the_definition_check_names_the_field_and_the_problem(app, fields, field, words):
+    with app.test_request_context(), force_locale("en"):
+        problems = spec.check_fields(fields)
+        assert field in problems and words in str(problems[field])
+
+
+def test_a_good_definition_passes_and_moves_stay_in_their_pipeline():
+    fields = [
+        {"name": "answer", "type": "choice", "choices": "yes|Так\nno|Ні"},
+        {"name": "when", "type": "date", "required_if": "answer=yes"},
+        {"name": "amount", "type": "money", "books": "top_up", "books_on": "when"},
+    ]
+    assert spec.check_fields(fields) == {}
+    assert spec.check_moves({1, 2}, [(2, "answer=yes")], fields) == {}
+    assert "2" in spec.check_moves({1, 3}, [(2, None)], fields)
+
+
+def test_the_loader_refuses_a_definition_the_check_refuses():
+    bad = {
+        "code": "broken",
+        "names": {"uk": "Зламаний"},
+        "subject": "card",
+        "permissions": {"view": "cards.view", "move": "cards.move", "move_any": "cards.move_any"},
+        "stages": [
+            {
+                "code": "one",
+                "names": {"uk": "Один"},
+                "fields": [{"name": "x", "type": "text", "required_if": "y=1", "labels": {"uk": "X"}}],
+            }
+        ],
+    }
+    with pytest.raises(ValueError, match="broken/one"):
+        load_pipeline(bad)
+    db.session.rollback()
+
+
+def test_the_sample_values_of_the_demo_still_walk_a_card_to_the_archive(team):
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "archived", team["owner"])
+    assert db.session.get(Card, card.id).bucket == "archive"
+    assert sample_values(stage_of("bank_check"))["answer_received"] == "yes"
