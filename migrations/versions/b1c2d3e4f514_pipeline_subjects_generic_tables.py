@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from models.pipeline import subject_ddl
+from services.platform import signal_ddl
 
 revision = "b1c2d3e4f514"
 down_revision = "b1c2d3e4f513"
@@ -90,6 +91,26 @@ def _pipeline_columns():
     with op.batch_alter_table("pipelines", schema=None) as batch_op:
         for name in ("subject_type", "view_permission", "move_permission", "move_any_permission"):
             batch_op.alter_column(name, existing_type=sa.String(), nullable=False)
+    # Processes keep a pipeline's subject and permissions per version of the 'directories' signal:
+    # a new pipeline and a change of those bump it now too. (On SQLite the batch above made the
+    # table anew, without its triggers.)
+    _pipeline_signal(OLD_PIPELINE_EVENTS, PIPELINE_EVENTS)
+
+
+OLD_PIPELINE_EVENTS = ("UPDATE OF code", "DELETE")
+PIPELINE_EVENTS = (
+    "INSERT",
+    "UPDATE OF code, subject_type, view_permission, move_permission, move_any_permission",
+    "DELETE",
+)
+
+
+def _pipeline_signal(before, after):
+    dialect = op.get_bind().dialect.name
+    for statement in signal_ddl.drop_triggers(dialect, "directories", "pipelines", before):
+        op.execute(statement)
+    for statement in signal_ddl.create_triggers(dialect, "directories", "pipelines", after):
+        op.execute(statement)
 
 
 def _generic_tables():
@@ -243,6 +264,7 @@ def downgrade():
     with op.batch_alter_table("pipelines", schema=None) as batch_op:
         for name in ("move_any_permission", "move_permission", "view_permission", "subject_type"):
             batch_op.drop_column(name)
+    _pipeline_signal(PIPELINE_EVENTS, OLD_PIPELINE_EVENTS)
     # The card triggers as b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509 and b1c2d3e4f512 left them.
     counts, responsibles, people, every_task = (
         _earlier(prefix) for prefix in ("b1c2d3e4f505", "b1c2d3e4f506", "b1c2d3e4f509", "b1c2d3e4f512")

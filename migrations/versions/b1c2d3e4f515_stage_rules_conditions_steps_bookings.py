@@ -17,6 +17,8 @@ Create Date: 2026-12-07 08:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from services.platform import signal_ddl
+
 revision = "b1c2d3e4f515"
 down_revision = "b1c2d3e4f514"
 branch_labels = None
@@ -91,3 +93,10 @@ def downgrade():
         batch_op.drop_column("books_on")
         batch_op.drop_column("books")
         batch_op.drop_column("required_if")
+    # On SQLite the batches above made the tables anew, without their 'directories' triggers.
+    dialect = op.get_bind().dialect.name
+    for table in ("stages", "stage_fields"):
+        for statement in signal_ddl.drop_triggers(dialect, "directories", table):
+            op.execute(statement)
+        for statement in signal_ddl.create_triggers(dialect, "directories", table):
+            op.execute(statement)
