@@ -18,6 +18,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from config import TestConfig, normalize_database_url  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.factories.cards import make_bank, make_spread, make_two_teams  # noqa: E402
 from tests.services_setup import claim_redis_db, create_database, drop_database, release_redis_db  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -101,6 +102,23 @@ def client(app):
 @pytest.fixture
 def make_user(db):
     return factories.make_user
+
+
+@pytest.fixture
+def people():
+    """Two teams (tests.factories.cards.make_two_teams), shared by the cards' and the tasks' tests."""
+    return make_two_teams()
+
+
+@pytest.fixture
+def banks():
+    return [make_bank("Bank A", code="A"), make_bank("Bank B", code="B")]
+
+
+@pytest.fixture
+def spread(people, banks):
+    """Cards of the three agents of `people`, at the two `banks`, on three stages."""
+    return make_spread(people, banks)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from tests.factories import make_user
+from tests.factories.platform import make_user
 
 
 def test_owner_signs_in_and_sees_the_dashboard(login_as):

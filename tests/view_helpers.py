@@ -1,14 +1,15 @@
-"""Shared helpers of the security tests: a client that behaves like a real server, sign-in through
-the real form, and fresh reads from the database."""
+"""Shared helpers of the tests over HTTP: clients that behave like a real server, sign-in through
+the real form, and reads and writes of the database from outside the test's session."""
 
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from extensions import db
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD
+from tests.factories.platform import PASSWORD
 
 COOKIE = "kartoteka_session"
 ALERT_RE = re.compile(r'<div class="alert[^"]*" role="alert">\s*(.*?)\s*</div>', re.S)
@@ -16,20 +17,23 @@ ALERT_RE = re.compile(r'<div class="alert[^"]*" role="alert">\s*(.*?)\s*</div>',
 
 class RequestClient(FlaskClient):
     """Each request in its own app context, as on a real server: its own `g` and database session,
-    so nothing cached for one request (the signed-in user, access answers) leaks into the next.
-    Messages in English, whatever the default language is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    so nothing cached for one request (the signed-in user, access answers) leaks into the next."""
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
 
+class EnglishRequestClient(RequestClient):
+    """A RequestClient whose browser asks for English, whatever the default language is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def new_client(app, ip=None):
-    client = RequestClient(app, app.response_class, use_cookies=True)
+    client = EnglishRequestClient(app, app.response_class, use_cookies=True)
     if ip:
         client.environ_base["REMOTE_ADDR"] = ip
     return client
@@ -48,6 +52,11 @@ def sign_in(app, user, password=PASSWORD, ip=None):
     assert response.status_code == 302, response.text
     assert location_path(response) == "/admin/", response.headers["Location"]
     return client
+
+
+def signed_in(app, login_as, user):
+    """A RequestClient signed in as `user` through the `login_as` fixture (browser language unset)."""
+    return login_as(user, client=RequestClient(app, app.response_class, use_cookies=True))
 
 
 def post_form(client, url, form_page="/admin/profile/", **data):
@@ -85,6 +94,12 @@ def fresh(model, pk):
     """The row as the database has it now, not as this test's session remembers it."""
     db.session.expire_all()
     return db.session.get(model, pk)
+
+
+def run_outside_app(sql, **params):
+    """A statement from outside the app's session (another process, psql), committed."""
+    with db.engine.begin() as connection:
+        connection.execute(text(sql), params)
 
 
 def copy_session_cookie(source, target):

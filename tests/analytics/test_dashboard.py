@@ -11,7 +11,7 @@ from models.cards.card import Transaction
 from models.pipeline import StageTask
 from services.cards import operations as cards
 from services.platform.timezones import now_utc, to_local
-from tests.factories import make_user
+from tests.factories.platform import make_user
 from tests.view_helpers import is_sent_to_login, new_client, sign_in
 
 D = Decimal

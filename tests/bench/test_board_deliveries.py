@@ -5,12 +5,12 @@ from bench.common import board_watchers, hears
 from bench.load_test import deliveries
 from realtime.rooms import board_room
 from services.platform import access
-from tests import factories
-from tests.pipeline_cards import make_card
+from tests.factories.cards import make_card
+from tests.factories.platform import make_team_of_two
 
 
 def test_a_card_is_expected_at_the_boards_of_those_whose_scope_shows_it(app):
-    people = factories.make_team_of_two()
+    people = make_team_of_two()
     card = make_card(agent=people["agent"])
     other = make_card(agent=people["agent2"], accountant=people["accountant"])
 

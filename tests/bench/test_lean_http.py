@@ -11,7 +11,7 @@ from werkzeug.wrappers import Request, Response
 from bench.lean_http import LeanHTTP
 from bench.load_clients import CSRF_FIELD
 from tests.e2e.live import QuietHandler, free_port, serve
-from tests.factories import PASSWORD, make_user
+from tests.factories.platform import PASSWORD, make_user
 
 
 def test_a_user_signs_in_and_stays_signed_in(app):

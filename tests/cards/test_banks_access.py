@@ -7,38 +7,37 @@ import sqlalchemy as sa
 
 from extensions import db
 from services.exports import registry as exports
-from tests.cards.test_card_pages import bank, client_of, team  # noqa: F401 (fixtures)
-from tests.cards.test_cards import new_card, put_on
-from tests.exports.test_export_pages import run_worker, start
+from tests.exports.helpers import run_worker, start_export
+from tests.factories.cards import new_card, put_on
 
 
 def bank_pages(bank_id):
     return ("/admin/banks/", f"/admin/banks/details/?id={bank_id}", f"/admin/banks/edit/?id={bank_id}")
 
 
-def test_the_accountant_gets_403_on_the_banks_list_details_and_export(client_of, team, bank):  # noqa: F811
+def test_the_accountant_gets_403_on_the_banks_list_details_and_export(client_of, team, bank):
     accountant = client_of("accountant")
     for url in bank_pages(bank.id):
         assert accountant.get(url).status_code == 403, url
-    assert start(accountant, list="banks", format="csv").status_code == 403
+    assert start_export(accountant, list="banks", format="csv").status_code == 403
     assert "banks" not in {spec.key for spec in exports.available(team["accountant"])}
     assert 'data-figure="banks"' not in accountant.get("/admin/").text
 
 
 @pytest.mark.parametrize("name", ["owner", "admin"])
-def test_the_owner_and_the_administrator_still_see_and_export_the_banks(app, client_of, bank, name):  # noqa: F811
+def test_the_owner_and_the_administrator_still_see_and_export_the_banks(app, client_of, bank, name):
     client = client_of(name)
     list_page, details, _edit = bank_pages(bank.id)
     assert "PercentBank" in client.get(list_page).text
     assert "PercentBank" in client.get(details).text
-    response = start(client, list="banks", format="csv", token_page="/admin/banks/")
+    response = start_export(client, list="banks", format="csv", token_page="/admin/banks/")
     assert response.status_code == 202, response.text
     run_worker(app)
     status = client.get(f"/admin/exports/{response.json['id']}").json
     assert status["status"] == "done" and "PercentBank" in client.get(status["download_url"]).data.decode("utf-8-sig")
 
 
-def test_the_accountant_still_sees_a_cards_bank_and_commission(client_of, team, bank):  # noqa: F811
+def test_the_accountant_still_sees_a_cards_bank_and_commission(client_of, team, bank):
     card = put_on(new_card(team, number="BANKED-1", bank=bank), "fund_card")
     accountant = client_of("accountant")
     page = accountant.get(f"/admin/cards/details/?id={card.id}")

@@ -1,87 +1,19 @@
-"""The task tracker's queries: counts in one grouped query, columns by keyset, filters and scope."""
+"""The task tracker's queries: counts in one grouped query, columns by keyset, filters and scope.
+The `people`, `banks` and their `spread` of cards are the root conftest's."""
 
 import re
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models.cards.directory import Bank
 from models.pipeline import StageTask
 from services.cards import board as card_board
 from services.cards.board import BoardFilters
-from tests import factories
-from tests.cards.test_tracker import signed_in
-from tests.factories import make_user, place
-from tests.pipeline_cards import make_card, stage_of, walk_to
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
-@pytest.fixture
-def people():
-    office = factories.make_office()
-    found = {
-        "owner": make_user(role_code="owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "agent2": make_user(role_code="agent"),
-        "manager2": make_user(role_code="manager"),
-        "agent3": make_user(role_code="agent"),
-    }
-    boss = place(found["manager"], office, "head_of_department")
-    place(found["agent"], office, "employee", boss=boss)
-    place(found["agent2"], office, "employee", boss=boss)
-    boss2 = place(found["manager2"], office, "head_of_department")
-    place(found["agent3"], office, "employee", boss=boss2)
-    return found
-
-
-@pytest.fixture
-def banks():
-    found = [Bank(name="Bank A", code="A"), Bank(name="Bank B", code="B")]
-    db.session.add_all(found)
-    db.session.commit()
-    return found
-
-
-@pytest.fixture
-def spread(people, banks):
-    """Cards of three agents in two teams, two banks, on three stages."""
-    p = people
-    cards = {
-        "a1": make_card(agent=p["agent"], manager=p["manager"], accountant=p["accountant"], bank=banks[0]),
-        "a2": make_card(agent=p["agent"], manager=p["manager"], accountant=p["accountant"], bank=banks[1]),
-        "b1": make_card(agent=p["agent2"], manager=p["manager"], accountant=p["accountant"], bank=banks[0]),
-        "c1": make_card(agent=p["agent3"], manager=p["manager2"], accountant=p["accountant"], bank=banks[1]),
-        "c2": make_card(agent=p["agent3"], manager=p["manager2"], accountant=p["accountant"], bank=banks[0]),
-    }
-    walk_to(cards["a2"], "promo_top_up", p["owner"])  # now the accountant's task
-    walk_to(cards["c2"], "take_access", p["owner"])  # now manager2's task
-    return cards
-
-
-def _cards_on_board(user, filters=BoardFilters()):
-    board = card_board.cards_pipeline()
-    found = set()
-    for stage in board.stages:
-        found |= {row.card_id for row in card_board.column(user, stage.id, filters)}
-    return found
+from tests.factories.cards import cards_on_board, make_card, stage_of, walk_to
+from tests.sql_capture import capture_sql
+from tests.view_helpers import signed_in
 
 
 def _ids(spread, *keys):
@@ -90,11 +22,11 @@ def _ids(spread, *keys):
 
 def test_counts_come_from_one_grouped_query(people, spread):
     card_board.counts(people["owner"])  # loads the viewer's role and memberships once
-    with counted_queries() as statements:
+    with capture_sql() as sql:
         counts = card_board.counts(people["owner"])
     # one grouped query does the counting; nothing is fetched per card or per stage
-    assert [s for s in statements if "GROUP BY" in s.upper()] and len(statements) <= 2
-    assert sum("GROUP BY" in s.upper() for s in statements) == 1
+    assert [s for s in sql.normalized if "group by" in s] and sql.count <= 2
+    assert sum("group by" in s for s in sql.normalized) == 1
     assert counts == {
         stage_of("linking_access").id: 3,
         stage_of("promo_top_up").id: 1,
@@ -123,25 +55,25 @@ def test_counts_skip_closed_tasks_and_deleted_cards(people, spread):
     ],
 )
 def test_each_person_sees_the_tasks_of_his_cards(people, spread, viewer, expected):
-    assert _cards_on_board(people[viewer]) == _ids(spread, *expected)
+    assert cards_on_board(people[viewer]) == _ids(spread, *expected)
     assert sum(card_board.counts(people[viewer]).values()) == len(expected)
 
 
 def test_filters(people, spread, banks):
     p = people
     owner = p["owner"]
-    assert _cards_on_board(owner, BoardFilters(agent_id=p["agent"].id)) == _ids(spread, "a1", "a2")
-    assert _cards_on_board(owner, BoardFilters(manager_id=p["manager2"].id)) == _ids(spread, "c1", "c2")
-    assert _cards_on_board(owner, BoardFilters(bank_id=banks[0].id)) == _ids(spread, "a1", "b1", "c2")
+    assert cards_on_board(owner, BoardFilters(agent_id=p["agent"].id)) == _ids(spread, "a1", "a2")
+    assert cards_on_board(owner, BoardFilters(manager_id=p["manager2"].id)) == _ids(spread, "c1", "c2")
+    assert cards_on_board(owner, BoardFilters(bank_id=banks[0].id)) == _ids(spread, "a1", "b1", "c2")
     both = BoardFilters(manager_id=p["manager"].id, bank_id=banks[1].id)
-    assert _cards_on_board(owner, both) == _ids(spread, "a2")
+    assert cards_on_board(owner, both) == _ids(spread, "a2")
     # "mine": the tasks assigned to me, not every card I may see
-    assert _cards_on_board(p["agent"], BoardFilters(mine=True)) == _ids(spread, "a1")
-    assert _cards_on_board(p["accountant"], BoardFilters(mine=True)) == _ids(spread, "a2")
-    assert _cards_on_board(p["manager2"], BoardFilters(mine=True)) == _ids(spread, "c2")
+    assert cards_on_board(p["agent"], BoardFilters(mine=True)) == _ids(spread, "a1")
+    assert cards_on_board(p["accountant"], BoardFilters(mine=True)) == _ids(spread, "a2")
+    assert cards_on_board(p["manager2"], BoardFilters(mine=True)) == _ids(spread, "c2")
     assert card_board.counts(p["agent"], BoardFilters(mine=True)) == {stage_of("linking_access").id: 1}
     # a filter cannot widen the scope
-    assert _cards_on_board(p["agent"], BoardFilters(agent_id=p["agent3"].id)) == set()
+    assert cards_on_board(p["agent"], BoardFilters(agent_id=p["agent3"].id)) == set()
 
 
 def test_filters_from_query_args():
@@ -185,10 +117,10 @@ def test_rendering_the_board_takes_a_fixed_number_of_queries(app, login_as, peop
     agents = [people["agent"], people["agent2"], people["agent3"]]
 
     def render():
-        with counted_queries() as statements:
+        with capture_sql() as sql:
             page = client.get("/admin/tracker/")
         assert page.status_code == 200
-        return len(statements), len(re.findall(r'data-task-id="\d+"', page.text))
+        return sql.count, len(re.findall(r'data-task-id="\d+"', page.text))
 
     render()  # the first request of a session also reads the person's access once for the process
     for index in range(5):

@@ -13,13 +13,13 @@ from services.cards import board as card_board
 from services.cards import board_statements as statements
 from services.cards import operations as cards
 from services.cards.board import BoardFilters
-from tests.cards.test_board import banks, counted_queries, people, spread  # noqa: F401 (fixtures)
-from tests.factories import make_user
-from tests.pipeline_cards import make_card, stage_of, walk_to
+from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.platform import make_user
+from tests.sql_capture import capture_sql
 
 
 @pytest.fixture
-def board(people, spread, banks):  # noqa: F811
+def board(people, spread, banks):
     """The spread, plus: a card seen only through a responsible person, a deleted card, a card
     nobody's, and tied deadlines in an order unlike the ids."""
     p = people
@@ -56,7 +56,7 @@ def _pages(user, filters, stage_ids):
 
 
 @pytest.mark.parametrize("viewer", ["agent", "agent3", "manager", "manager2", "accountant"])
-def test_the_drive_and_the_walk_give_the_same_pages(monkeypatch, people, banks, board, viewer):  # noqa: F811
+def test_the_drive_and_the_walk_give_the_same_pages(monkeypatch, people, banks, board, viewer):
     p = people
     user = p[viewer]
     stage_ids = [s.id for s in card_board.cards_pipeline().stages if not s.is_final]
@@ -81,7 +81,7 @@ def test_the_drive_and_the_walk_give_the_same_pages(monkeypatch, people, banks, 
 
 
 @pytest.mark.parametrize("drive", [False, True])
-def test_every_page_statement_gives_the_row_fields_in_their_order(monkeypatch, people, board, drive):  # noqa: F811
+def test_every_page_statement_gives_the_row_fields_in_their_order(monkeypatch, people, board, drive):
     """The tracker unpacks a row by position (admin_views.cards.tracker._row_json)."""
     _plan(monkeypatch, drive)
     stage_ids = [s.id for s in card_board.cards_pipeline().stages if not s.is_final]
@@ -91,7 +91,7 @@ def test_every_page_statement_gives_the_row_fields_in_their_order(monkeypatch, p
     assert rows and all(row._fields == statements.ROW_FIELDS for row in rows)
 
 
-def test_the_card_seen_through_a_responsible_is_on_the_driven_board(monkeypatch, people, board):  # noqa: F811
+def test_the_card_seen_through_a_responsible_is_on_the_driven_board(monkeypatch, people, board):
     _plan(monkeypatch, True)
     stage_id = board.stage_id
     assert board.id in {row.card_id for row in card_board.column(people["agent"], stage_id)}
@@ -113,7 +113,7 @@ def _plans(monkeypatch):
     return plans
 
 
-def test_a_small_share_is_driven_and_a_large_one_walked(monkeypatch, people, board):  # noqa: F811
+def test_a_small_share_is_driven_and_a_large_one_walked(monkeypatch, people, board):
     plans = _plans(monkeypatch)
     agent, stage_id = people["agent"], stage_of("linking_access").id
     card_board.counts(agent)  # the board page counts his columns first
@@ -125,7 +125,7 @@ def test_a_small_share_is_driven_and_a_large_one_walked(monkeypatch, people, boa
     assert plans == [True, False, False]
 
 
-def test_a_column_page_does_not_count_again(monkeypatch, people, board):  # noqa: F811
+def test_a_column_page_does_not_count_again(monkeypatch, people, board):
     """The plan comes from the viewer's last counts; with none (or too old) the column is walked."""
     agent, stage_id = people["agent"], stage_of("linking_access").id
     monkeypatch.setattr(card_board, "_stage_totals", lambda: {stage_id: 10_000})
@@ -133,10 +133,10 @@ def test_a_column_page_does_not_count_again(monkeypatch, people, board):  # noqa
     walked = card_board.column(agent, stage_id)
     assert plans == [False]  # nothing counted yet: the walk
     card_board.counts(agent)
-    with counted_queries() as seen:
+    with capture_sql() as sql:
         assert card_board.column(agent, stage_id) == walked
     assert plans == [False, True]
-    assert not [s for s in seen if "stage_counts" in s or "GROUP BY" in s.upper()]  # no count
+    assert not [s for s in sql.normalized if "stage_counts" in s or "group by" in s]  # no count
     monkeypatch.setattr(card_board, "SEEN_TTL", -1.0)
     card_board.column(agent, stage_id)
     assert plans == [False, True, False]  # the count is too old: the walk again

@@ -1,5 +1,5 @@
 """The card form's selects (people, bank and supplier as (id, name) rows) and the per-stage
-responsibles panel, over HTTP. The fixtures are the cards section's (test_cards.py)."""
+responsibles panel, over HTTP. The fixtures are the cards section's (conftest.py)."""
 
 import re
 
@@ -10,11 +10,11 @@ from sqlalchemy import select
 from extensions import db
 from models.pipeline import StageResponsible
 from services.cards import operations as cards
-from tests.cards.test_card_pages import _card_form, bank, client_of, fresh, team, two_cards  # noqa: F401 (fixtures)
+from tests.cards.helpers import card_form, fresh_card
 from tests.conftest import csrf_token
 
 
-def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_cards):  # noqa: F811
+def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_cards):
     owner = client_of("owner")
     card = two_cards["mine"]
     url = f"/admin/cards/{card.id}/responsibles"
@@ -37,14 +37,14 @@ def _select(page, name):
     return re.search(rf'<select[^>]+name="{name}".*?</select>', page.text, re.S).group(0)
 
 
-def _edit(client, team, card, **overrides):  # noqa: F811
-    data = dict(_card_form(team, number=card.number), lock_version=str(fresh(card).version), **overrides)
+def _edit(client, team, card, **overrides):
+    data = dict(card_form(team, number=card.number), lock_version=str(fresh_card(card).version), **overrides)
     return client.post(
         f"/admin/cards/edit/?id={card.id}", data=dict(data, csrf_token=csrf_token(client, "/admin/cards/"))
     )
 
 
-def test_the_selects_show_the_cards_people_and_bank_chosen(client_of, team, two_cards, bank):  # noqa: F811
+def test_the_selects_show_the_cards_people_and_bank_chosen(client_of, team, two_cards, bank):
     card = two_cards["mine"]
     card.bank = bank
     db.session.commit()
@@ -59,7 +59,7 @@ def test_the_selects_show_the_cards_people_and_bank_chosen(client_of, team, two_
     assert f'<option value="{team["manager"].id}">Maria Manager</option>' in responsible
 
 
-def test_names_in_the_selects_are_escaped(client_of, team, two_cards):  # noqa: F811
+def test_names_in_the_selects_are_escaped(client_of, team, two_cards):
     team["agent2"].full_name = '<b>Bold</b> "Agent"'
     db.session.commit()
     page = client_of("owner").get(f"/admin/cards/edit/?id={two_cards['mine'].id}")
@@ -68,30 +68,30 @@ def test_names_in_the_selects_are_escaped(client_of, team, two_cards):  # noqa: 
 
 
 @pytest.mark.parametrize("value", ["999999", "abc", "-1", "1" * 30])
-def test_a_choice_not_offered_is_refused_and_changes_nothing(client_of, team, two_cards, value):  # noqa: F811
+def test_a_choice_not_offered_is_refused_and_changes_nothing(client_of, team, two_cards, value):
     card = two_cards["mine"]
     response = _edit(client_of("owner"), team, card, agent=value, notes="changed")
     assert response.status_code == 200 and "Not a valid choice." in response.text
-    assert fresh(card).agent_id == team["agent"].id and fresh(card).notes != "changed"
+    assert fresh_card(card).agent_id == team["agent"].id and fresh_card(card).notes != "changed"
 
 
-def test_a_manager_is_not_a_valid_agent(client_of, team, two_cards):  # noqa: F811
+def test_a_manager_is_not_a_valid_agent(client_of, team, two_cards):
     card = two_cards["mine"]
     response = _edit(client_of("owner"), team, card, agent=str(team["manager"].id))
     assert response.status_code == 200 and "Not a valid choice." in response.text
-    assert fresh(card).agent_id == team["agent"].id
+    assert fresh_card(card).agent_id == team["agent"].id
 
 
-def test_a_choice_and_a_blank_are_saved(client_of, team, two_cards, bank):  # noqa: F811
+def test_a_choice_and_a_blank_are_saved(client_of, team, two_cards, bank):
     card = two_cards["mine"]
     owner = client_of("owner")
     assert _edit(owner, team, card, agent=str(team["agent2"].id), bank=str(bank.id)).status_code == 302
-    assert fresh(card).agent_id == team["agent2"].id and fresh(card).bank_id == bank.id
+    assert fresh_card(card).agent_id == team["agent2"].id and fresh_card(card).bank_id == bank.id
     assert _edit(owner, team, card, agent=str(team["agent2"].id), bank="__None").status_code == 302
-    assert fresh(card).bank_id is None
+    assert fresh_card(card).bank_id is None
 
 
-def test_a_blocked_agent_stays_on_his_card_until_another_is_chosen(client_of, team, two_cards):  # noqa: F811
+def test_a_blocked_agent_stays_on_his_card_until_another_is_chosen(client_of, team, two_cards):
     card = two_cards["mine"]
     team["agent"].is_blocked = True
     db.session.commit()
@@ -100,15 +100,15 @@ def test_a_blocked_agent_stays_on_his_card_until_another_is_chosen(client_of, te
     assert f'<option value="{team["agent"].id}" selected>Andrii Agent</option>' in _select(page, "agent")
     assert "Andrii Agent" not in _select(owner.get("/admin/cards/new/"), "agent")
     assert _edit(owner, team, card, notes="kept").status_code == 302
-    assert fresh(card).agent_id == team["agent"].id and fresh(card).notes == "kept"
+    assert fresh_card(card).agent_id == team["agent"].id and fresh_card(card).notes == "kept"
     assert _edit(owner, team, card, agent=str(team["agent2"].id)).status_code == 302
-    assert fresh(card).agent_id == team["agent2"].id
+    assert fresh_card(card).agent_id == team["agent2"].id
     refused = _edit(owner, team, card, agent=str(team["agent"].id))
     assert refused.status_code == 200 and "Not a valid choice." in refused.text
-    assert fresh(card).agent_id == team["agent2"].id
+    assert fresh_card(card).agent_id == team["agent2"].id
 
 
-def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards):  # noqa: F811
+def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
     data = {f"stage_{card.stage_id}": str(team["agent2"].id), "version": str(card.version)}
@@ -119,7 +119,7 @@ def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards
     assert responsible.count(" selected") == 1
 
 
-def test_the_details_page_names_the_chosen_responsible_and_the_ones_by_role(client_of, team, two_cards):  # noqa: F811
+def test_the_details_page_names_the_chosen_responsible_and_the_ones_by_role(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
     data = {f"stage_{card.stage_id}": str(team["agent2"].id), "version": str(card.version)}
@@ -131,7 +131,7 @@ def test_the_details_page_names_the_chosen_responsible_and_the_ones_by_role(clie
     assert "Bohdan Agent" in panel and "(by role)" in panel and "Andrii Agent" in panel
 
 
-def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, team, two_cards):  # noqa: F811
+def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, team, two_cards):
     theirs = two_cards["theirs"]
     agent = client_of("agent")
     assert agent.get(f"/admin/cards/details/?id={theirs.id}").status_code == 404
@@ -142,7 +142,7 @@ def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, 
     assert page.status_code == 200 and "THEIRS-1" in page.text
 
 
-def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_cards, bank):  # noqa: F811
+def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_cards, bank):
     card = two_cards["mine"]
     owner = client_of("owner")
     assert _edit(owner, team, card, agent=str(team["agent2"].id), bank=str(bank.id)).status_code == 302
@@ -160,7 +160,7 @@ def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_
     assert "agent_id" in history and "Olena Owner" in history
 
 
-def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, two_cards):  # noqa: F811
+def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
     url = f"/admin/cards/{card.id}/responsibles"
@@ -172,12 +172,12 @@ def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, tw
     page = owner.get(f"/admin/cards/edit/?id={card.id}")
     responsible = _select(page, stage_key)
     assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
-    kept = {stage_key: str(team["agent2"].id), "version": str(fresh(card).version)}
+    kept = {stage_key: str(team["agent2"].id), "version": str(fresh_card(card).version)}
     assert owner.post(url, data=dict(kept, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 302
     chosen = select(StageResponsible.user_id).where(StageResponsible.subject_id == card.id)
     assert db.session.scalar(chosen) == team["agent2"].id
     other = _select(page, f"stage_{[s for s in cards.cards_pipeline().stages if s.id != card.stage_id][0].id}")
     assert f'value="{team["agent2"].id}"' not in other  # not offered where he is not the choice
     refused = dict(kept, **{f"stage_{cards.cards_pipeline().stages[1].id}": str(team["agent2"].id)})
-    refused["version"] = str(fresh(card).version)
+    refused["version"] = str(fresh_card(card).version)
     assert owner.post(url, data=dict(refused, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 400

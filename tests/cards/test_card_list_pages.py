@@ -1,19 +1,18 @@
 """The cards section's lists over HTTP: the tabs and their scope, the archive's filters and keyset
-pages. The fixtures are the cards section's (test_cards.py)."""
+pages, and the filters' selects keeping their choice. The fixtures are the cards section's
+(conftest.py)."""
 
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from extensions import db
-from tests.cards.test_card_pages import bank, client_of, team, two_cards  # noqa: F401 (fixtures)
-from tests.cards.test_cards import new_card, put_on, stage
+from tests.factories.cards import new_card, put_on, stage_of
+from tests.sql_capture import capture_sql
 
 # --- tabs ----------------------------------------------------------------------------------------
 
 
-def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two_cards):  # noqa: F811
+def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two_cards):
     page = client_of("owner").get("/admin/cards/")
     assert page.status_code == 200
     assert "MINE-1" in page.text and "THEIRS-1" in page.text
@@ -21,11 +20,11 @@ def test_the_new_tab_is_the_default_with_instant_search_and_links(client_of, two
     card_id = two_cards["mine"].id
     assert f'href="/admin/tasks/auto/?card={card_id}"' in page.text
     assert f"/admin/cards/edit/?id={card_id}" in page.text
-    assert stage("linking_access").color in page.text
+    assert stage_of("linking_access").color in page.text
     assert "<script>" not in page.text  # CSP: no inline scripts
 
 
-def test_each_tab_holds_its_bucket(client_of, team):  # noqa: F811
+def test_each_tab_holds_its_bucket(client_of, team):
     new, working = new_card(team, number="N-1"), put_on(new_card(team, number="W-1"), "work_off")
     done, old = put_on(new_card(team, number="D-1"), "bank_check"), put_on(new_card(team, number="A-1"), "archived")
     owner = client_of("owner")
@@ -36,7 +35,7 @@ def test_each_tab_holds_its_bucket(client_of, team):  # noqa: F811
         assert found == {str(card.id)}, tab
 
 
-def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):  # noqa: F811
+def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):
     page = client_of("agent").get("/admin/cards/")
     assert "MINE-1" in page.text and "THEIRS-1" not in page.text
     assert "/admin/cards/edit/" not in page.text  # no edit right: rows open the details page
@@ -44,7 +43,7 @@ def test_an_agent_sees_only_his_cards_in_the_tabs(client_of, two_cards):  # noqa
     assert "Add a card" not in page.text
 
 
-def test_the_tables_escape_what_people_typed_and_name_each_column(client_of, team, bank):  # noqa: F811
+def test_the_tables_escape_what_people_typed_and_name_each_column(client_of, team, bank):
     bank.name = "<i>Bank</i>"
     odd = new_card(
         team, number="<b>N&1</b>", contact_name="O'Neil <script>x</script>", contact_phone='"+380"', bank=bank
@@ -65,11 +64,11 @@ def test_the_tables_escape_what_people_typed_and_name_each_column(client_of, tea
         assert f'data-card-id="{card.id}"' in page.text and f'href="/admin/tasks/auto/?card={card.id}"' in page.text
 
 
-def test_an_unknown_tab_is_a_400(client_of):  # noqa: F811
+def test_an_unknown_tab_is_a_400(client_of):
     assert client_of("owner").get("/admin/cards/?tab=everything").status_code == 400
 
 
-def test_anonymous_visitors_go_to_sign_in(client):  # noqa: F811
+def test_anonymous_visitors_go_to_sign_in(client):
     response = client.get("/admin/cards/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -77,7 +76,7 @@ def test_anonymous_visitors_go_to_sign_in(client):  # noqa: F811
 # --- archive -------------------------------------------------------------------------------------
 
 
-def test_archive_filters_over_http(client_of, team, bank):  # noqa: F811
+def test_archive_filters_over_http(client_of, team, bank):
     put_on(new_card(team, number="7777 0001", contact_name="Ivan Petrenko", bank=bank), "archived")
     put_on(new_card(team, number="7777 0002", contact_name="Olga", contact_phone="+380501234567"), "archived")
     put_on(new_card(team, number="8888 0003", agent="agent2", manager="none"), "archived")
@@ -97,25 +96,27 @@ def test_archive_filters_over_http(client_of, team, bank):  # noqa: F811
     assert numbers(f"manager={team['manager'].id}&accountant={team['accountant'].id}") == {"7777 0001", "7777 0002"}
 
 
+def test_the_archive_keeps_its_filters_chosen(client_of, team, bank):
+    page = client_of("owner").get(f"/admin/cards/?tab=archive&bank={bank.id}&agent={team['agent'].id}")
+    assert page.status_code == 200
+    assert f'<option value="{bank.id}" selected>PercentBank</option>' in page.text
+    assert f'<option value="{team["agent"].id}" selected>Andrii Agent</option>' in page.text
+    assert page.text.count(" selected>") == 2
+
+
 @pytest.mark.parametrize(
     "query", ["bank=abc", "agent=-3", "after=1e3", "supplier=" + "9" * 40, "number=" + "1" * 40, "contact=" + "x" * 200]
 )
-def test_bad_archive_filters_are_a_400_with_a_message(client_of, query):  # noqa: F811
+def test_bad_archive_filters_are_a_400_with_a_message(client_of, query):
     page = client_of("owner").get("/admin/cards/?tab=archive&" + query)
     assert page.status_code == 400
     assert "The filter was not understood" in page.text
 
 
-def test_archive_pages_by_the_last_id_and_never_counts(app, client_of, team):  # noqa: F811
+def test_archive_pages_by_the_last_id_and_never_counts(app, client_of, team):
     made = [put_on(new_card(team), "archived").id for _ in range(53)]
     owner = client_of("owner")
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement.lower())
-
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with capture_sql() as sql:
         first = owner.get("/admin/cards/?tab=archive")
         next_url = re.search(
             r'id="archive-next" rel="next" href="([^"]+)"|href="([^"]+)" id="archive-next"', first.text
@@ -124,9 +125,7 @@ def test_archive_pages_by_the_last_id_and_never_counts(app, client_of, team):  #
         url = next(g for g in next_url.groups() if g).replace("&amp;", "&")
         assert f"after={sorted(made)[-50]}" in url
         second = owner.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
     assert len(re.findall(r'data-card-id="', first.text)) == 50
     assert set(map(int, re.findall(r'data-card-id="(\d+)"', second.text))) == set(sorted(made)[:3])
     assert 'id="archive-next"' not in second.text and 'id="archive-first"' in second.text
-    assert not any("count(" in statement for statement in seen)
+    assert not any("count(" in statement for statement in sql.normalized)

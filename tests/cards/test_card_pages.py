@@ -1,77 +1,22 @@
 """The cards section's card pages over HTTP: scope (404s), create/edit (unique number, optimistic
-lock) and per-stage responsibles, and the fixtures of the section's tests. The tabs and the archive
-are in test_card_lists.py, the transactions panel in test_card_transactions.py."""
+lock) and per-stage responsibles. The tabs and the archive are in test_card_list_pages.py, the
+transactions panel in test_transaction_pages.py; the fixtures in conftest.py."""
 
 import re
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from extensions import db
 from models.cards.card import Card, Transaction
-from models.cards.directory import Bank
 from models.pipeline import StageTask
 from services.cards import operations as cards
-from tests.cards.test_cards import TX, new_card, put_on, stage
+from tests.cards.helpers import card_form, fresh_card, json_post
 from tests.conftest import csrf_token
-from tests.factories import make_user
-
-
-class RequestClient(FlaskClient):
-    """Each request in its own app context, as on a real server: its own `g` and database session."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def team():
-    """Part A people; English UI so that the tests can read the messages."""
-    people = {
-        "owner": ("owner", "Olena Owner"),
-        "admin": ("administrator", "Ada Admin"),
-        "accountant": ("accountant", "Anna Accountant"),
-        "manager": ("manager", "Maria Manager"),
-        "agent": ("agent", "Andrii Agent"),
-        "agent2": ("agent", "Bohdan Agent"),
-    }
-    return {key: make_user(role_code=role, full_name=name, language="en") for key, (role, name) in people.items()}
-
-
-@pytest.fixture
-def client_of(app, login_as, team):
-    return lambda name: login_as(team[name], client=RequestClient(app, app.response_class, use_cookies=True))
-
-
-@pytest.fixture
-def bank():
-    bank = Bank(name="PercentBank", commission_percent=Decimal("1.50"))
-    db.session.add(bank)
-    db.session.commit()
-    return bank
-
-
-@pytest.fixture
-def two_cards(team):
-    return {
-        "mine": new_card(team, number="MINE-1", contact_name="Mine Contact"),
-        "theirs": new_card(team, agent="agent2", manager=None, accountant=None, number="THEIRS-1"),
-    }
-
-
-def fresh(card):
-    db.session.expire_all()
-    return db.session.get(Card, card.id)
-
-
-def json_post(client, url, data, token_url):
-    data = dict(data, csrf_token=csrf_token(client, token_url))
-    return client.post(url, data=data, headers={"Accept": "application/json"})
-
+from tests.factories.cards import TX, put_on, stage_of
+from tests.sql_capture import capture_sql
+from tests.view_helpers import signed_in
 
 # --- card pages ----------------------------------------------------------------------------------
 
@@ -90,21 +35,13 @@ def test_an_agent_gets_404_on_another_agents_card(client_of, two_cards):
 def test_the_edit_url_sends_someone_without_the_right_to_the_details_reading_the_card_alone(client_of, two_cards):
     agent, mine = client_of("agent"), two_cards["mine"].id
     agent.get("/admin/tracker/")  # the session's first request also reads the person's access once
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement.lower())
-
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with capture_sql() as sql:
         response = agent.get(f"/admin/cards/edit/?id={mine}")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
     assert response.status_code == 302 and f"/admin/cards/details/?id={mine}" in response.headers["Location"]
     # the signed-in person, the card, its responsible people (for the scope): not the card's people,
     # directories or transactions
-    assert len(seen) <= 4, seen
-    assert not any("from transactions" in statement or "from banks" in statement for statement in seen)
+    assert sql.count <= 4, sql
+    assert not any("from transactions" in statement or "from banks" in statement for statement in sql.normalized)
 
 
 def test_posting_to_another_agents_card_is_a_404_and_changes_nothing(client_of, two_cards, team):
@@ -120,27 +57,14 @@ def test_posting_to_another_agents_card_is_a_404_and_changes_nothing(client_of, 
     response = json_post(manager, f"/admin/cards/{theirs.id}/transactions", TX, "/admin/cards/")
     assert response.status_code == 404
     assert (
-        fresh(theirs).number == "THEIRS-1" and db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
+        fresh_card(theirs).number == "THEIRS-1"
+        and db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
     )
-
-
-def _card_form(team, **overrides):
-    data = {
-        "number": "9999 0001",
-        "contact_name": "New Person",
-        "contact_phone": "+380670000000",
-        "agent": str(team["agent"].id),
-        "manager": str(team["manager"].id),
-        "accountant": str(team["accountant"].id),
-        "notes": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_creating_a_card_puts_it_on_the_first_stage_with_its_task(client_of, team):
     manager = client_of("manager")
-    data = dict(_card_form(team), csrf_token=csrf_token(manager, "/admin/cards/new/"))
+    data = dict(card_form(team), csrf_token=csrf_token(manager, "/admin/cards/new/"))
     response = manager.post("/admin/cards/new/", data=data)
     assert response.status_code == 302, response.text
     card = db.session.scalar(select(Card).where(Card.number == "9999 0001"))
@@ -152,7 +76,7 @@ def test_creating_a_card_puts_it_on_the_first_stage_with_its_task(client_of, tea
 
 def test_a_duplicate_number_is_a_form_error(client_of, team, two_cards):
     owner = client_of("owner")
-    data = dict(_card_form(team, number=" MINE-1 "), csrf_token=csrf_token(owner, "/admin/cards/new/"))
+    data = dict(card_form(team, number=" MINE-1 "), csrf_token=csrf_token(owner, "/admin/cards/new/"))
     response = owner.post("/admin/cards/new/", data=data)
     assert response.status_code == 200
     assert "Already exists" in response.text and "Failed to create record" in response.text
@@ -163,32 +87,28 @@ def test_an_edit_to_another_cards_number_is_refused_and_reads_only_its_key(clien
     owner = client_of("owner")
     card, theirs = two_cards["mine"], two_cards["theirs"]
     data = dict(
-        _card_form(team, number="THEIRS-1", notes="taken"),
+        card_form(team, number="THEIRS-1", notes="taken"),
         lock_version=str(card.version),
         csrf_token=csrf_token(owner, "/admin/cards/"),
     )
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()).lower())
-
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with capture_sql() as sql:
         response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
     assert response.status_code == 200 and "Already exists" in response.text
-    assert fresh(card).number == "MINE-1" and fresh(card).notes != "taken" and fresh(theirs).number == "THEIRS-1"
-    by_number = [s for s in seen if "where cards.number =" in s]
+    assert (
+        fresh_card(card).number == "MINE-1"
+        and fresh_card(card).notes != "taken"
+        and fresh_card(theirs).number == "THEIRS-1"
+    )
+    by_number = [s for s in sql.normalized if "where cards.number =" in s]
     assert len(by_number) == 1 and by_number[0].startswith("select cards.id from cards where")
     data.update(number="MINE-1", csrf_token=csrf_token(owner, "/admin/cards/"))
     assert owner.post(f"/admin/cards/edit/?id={card.id}", data=data).status_code == 302  # its own number
-    assert fresh(card).notes == "taken"
+    assert fresh_card(card).notes == "taken"
 
 
 def _save_with_their_number(client, team, card):
     """An edit of `card` that takes the other card's number (two_cards): refused by the unique check."""
-    data = dict(_card_form(team, number="THEIRS-1"), lock_version=str(card.version))
+    data = dict(card_form(team, number="THEIRS-1"), lock_version=str(card.version))
     return client.post(
         f"/admin/cards/edit/?id={card.id}", data=dict(data, csrf_token=csrf_token(client, "/admin/cards/"))
     )
@@ -212,7 +132,7 @@ def test_a_refused_save_is_told_in_the_users_language(app, login_as, team, two_c
     owner = team["owner"]
     owner.language = language
     db.session.commit()
-    client = login_as(owner, client=RequestClient(app, app.response_class, use_cookies=True))
+    client = signed_in(app, login_as, owner)
     refused = _save_with_their_number(client, team, two_cards["mine"])
     assert refused.status_code == 200 and message in refused.text
     assert "Failed to save record." not in refused.text
@@ -227,7 +147,7 @@ def test_only_agents_are_offered_as_the_agent(client_of, team):
 def test_the_agent_and_accountant_cannot_create_cards(client_of, team):
     for name in ("agent", "accountant"):
         client = client_of(name)
-        data = dict(_card_form(team, number=f"X-{name}"), csrf_token=csrf_token(client, "/admin/cards/"))
+        data = dict(card_form(team, number=f"X-{name}"), csrf_token=csrf_token(client, "/admin/cards/"))
         client.post("/admin/cards/new/", data=data)
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 0
 
@@ -242,17 +162,17 @@ def test_a_stale_edit_shows_an_error_and_overwrites_nothing(client_of, team, two
     card.notes = "changed meanwhile"
     db.session.commit()
     data = dict(
-        _card_form(team, number="MINE-1", notes="mine"),
+        card_form(team, number="MINE-1", notes="mine"),
         lock_version=version,
         csrf_token=csrf_token(owner, "/admin/cards/"),
     )
     response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
     assert response.status_code == 200 and "changed by someone else" in response.text
-    assert fresh(card).notes == "changed meanwhile"
-    data["lock_version"] = str(fresh(card).version)
+    assert fresh_card(card).notes == "changed meanwhile"
+    data["lock_version"] = str(fresh_card(card).version)
     response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
     assert response.status_code == 302
-    assert fresh(card).notes == "mine"
+    assert fresh_card(card).notes == "mine"
 
 
 def test_the_card_page_names_the_authors_of_its_history_without_loading_their_access(client_of, team, two_cards):
@@ -260,25 +180,17 @@ def test_the_card_page_names_the_authors_of_its_history_without_loading_their_ac
     for name, notes in (("owner", "first"), ("manager", "second")):
         editor = client_of(name)
         data = dict(
-            _card_form(team, number="MINE-1", notes=notes),
-            lock_version=str(fresh(card).version),
+            card_form(team, number="MINE-1", notes=notes),
+            lock_version=str(fresh_card(card).version),
             csrf_token=csrf_token(editor, "/admin/cards/"),
         )
         assert editor.post(f"/admin/cards/edit/?id={card.id}", data=data).status_code == 302
     owner = client_of("owner")
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()).lower())
-
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with capture_sql() as sql:
         page = owner.get(f"/admin/cards/details/?id={card.id}")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
     history = page.text[page.text.index("record-history") :]
     assert "Olena Owner" in history and "Maria Manager" in history and "second" in history
-    assert not [s for s in seen if re.search(r"from (role_permissions|memberships|departments)\b", s)]
+    assert not [s for s in sql.normalized if re.search(r"from (role_permissions|memberships|departments)\b", s)]
 
 
 def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_cards, bank):
@@ -287,7 +199,7 @@ def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_
     db.session.commit()
     page = client_of("owner").get(f"/admin/cards/edit/?id={card.id}")
     assert page.status_code == 200
-    assert stage("fund_card").name_en in page.text or stage("fund_card").name_uk in page.text
+    assert stage_of("fund_card").name_en in page.text or stage_of("fund_card").name_uk in page.text
     assert 'id="tx-add-form"' in page.text and 'value="1.50"' in page.text  # the bank's default rate
     assert 'id="responsibles-form"' in page.text and "js/card_transactions.js" in page.text
     assert f'href="/admin/tasks/auto/?card={card.id}"' in page.text

@@ -1,5 +1,6 @@
 """Cards against a real database: money to the cent, creation onto the pipeline and responsible
-people per stage. The lists are in test_card_lists.py, transactions in test_card_transactions.py."""
+people per stage. The lists are in test_card_lists.py, transactions in test_transactions.py; the
+fixtures (`staff`) in conftest.py."""
 
 from decimal import Decimal
 from types import SimpleNamespace
@@ -8,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models.cards.directory import Bank, Contractor
-from models.pipeline import Stage, StageTask
+from models.pipeline import StageTask
 from services.cards import operations as cards
 from services.platform import money
-from tests.factories import make_user
+from tests.factories.cards import new_card
 
 D = Decimal
 
@@ -82,114 +82,54 @@ def test_money_input_accepts_spaces_and_comma():
     assert money.parse_money("\u00a0999999999999.99") == D("999999999999.99")
 
 
-# --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def team():
-    return {
-        "owner": make_user(role_code="owner", full_name="Olena Owner"),
-        "accountant": make_user(role_code="accountant", full_name="Anna Accountant"),
-        "accountant2": make_user(role_code="accountant", full_name="Boris Accountant"),
-        "manager": make_user(role_code="manager", full_name="Maria Manager"),
-        "manager2": make_user(role_code="manager", full_name="Mykola Manager"),
-        "agent": make_user(role_code="agent", full_name="Andrii Agent"),
-        "agent2": make_user(role_code="agent", full_name="Bohdan Agent"),
-    }
-
-
-@pytest.fixture
-def directory():
-    banks = [
-        Bank(name="PercentBank", commission_percent=D("1.50")),
-        Bank(name="FixedBank", commission_fixed=D("25.00")),
-        Bank(name="FreeBank"),
-    ]
-    suppliers = [Contractor(name="Supplier One"), Contractor(name="Supplier Two")]
-    db.session.add_all(banks + suppliers)
-    db.session.commit()
-    return SimpleNamespace(banks=banks, suppliers=suppliers)
-
-
-def stage(code):
-    return db.session.scalar(select(Stage).where(Stage.pipeline_id == cards.cards_pipeline().id, Stage.code == code))
-
-
-def put_on(card, code):
-    """Stand the card on a stage directly (the tracker's moves are tested elsewhere)."""
-    target = stage(code)
-    card.stage, card.bucket = target, target.bucket
-    db.session.commit()
-    return card
-
-
-_numbers = {"n": 0}
-
-
-def new_card(team, agent="agent", manager="manager", accountant="accountant", **fields):
-    _numbers["n"] += 1
-    fields.setdefault("number", f"4441 {_numbers['n']:06d}")
-    fields.setdefault("contact_name", "Test Contact")
-    return cards.create(
-        by=team["owner"],
-        agent=team.get(agent),
-        manager=team.get(manager),
-        accountant=team.get(accountant),
-        **fields,
-    )
-
-
-TX = {"date": "2026-03-01", "type": "top_up", "amount": "1000.50", "commission_kind": "percent", "commission_rate": "1"}
-
-
 # --- creation and responsible people -------------------------------------------------------------
 
 
-def test_a_new_card_stands_on_the_first_stage_with_its_first_task(team):
-    card = new_card(team)
+def test_a_new_card_stands_on_the_first_stage_with_its_first_task(staff):
+    card = new_card(staff)
     first = cards.cards_pipeline().stages[0]
     assert (card.stage_id, card.bucket, card.pipeline_id) == (first.id, first.bucket, first.pipeline_id)
     task = db.session.scalar(select(StageTask).where(StageTask.subject_type == "card", StageTask.subject_id == card.id))
     assert task.seq == 1 and task.stage_id == first.id and task.closed_at is None
-    assert task.assignee_id == team["agent"].id  # the first stage is the agent's
+    assert task.assignee_id == staff["agent"].id  # the first stage is the agent's
 
 
-def test_a_per_stage_choice_overrides_the_role_default_and_moves_the_open_task(team):
-    card = new_card(team)
+def test_a_per_stage_choice_overrides_the_role_default_and_moves_the_open_task(staff):
+    card = new_card(staff)
     first = card.stage
     rows = {row.stage.code: row for row in cards.responsible_rows(card)}
-    assert rows["linking_access"].default_user.id == team["agent"].id
-    assert rows["promo_top_up"].default_user.id == team["accountant"].id
+    assert rows["linking_access"].default_user.id == staff["agent"].id
+    assert rows["promo_top_up"].default_user.id == staff["accountant"].id
     assert "archived" not in rows
-    cards.set_responsibles(card, {f"stage_{first.id}": str(team["agent2"].id)}, team["owner"], card.version)
-    assert card.responsible_for(first) == team["agent2"].id
-    assert db.session.scalar(select(StageTask.assignee_id).where(StageTask.subject_id == card.id)) == team["agent2"].id
-    cards.set_responsibles(card, {f"stage_{first.id}": ""}, team["owner"], card.version)
-    assert card.responsible_for(first) == team["agent"].id
-    assert db.session.scalar(select(StageTask.assignee_id).where(StageTask.subject_id == card.id)) == team["agent"].id
+    cards.set_responsibles(card, {f"stage_{first.id}": str(staff["agent2"].id)}, staff["owner"], card.version)
+    assert card.responsible_for(first) == staff["agent2"].id
+    assert db.session.scalar(select(StageTask.assignee_id).where(StageTask.subject_id == card.id)) == staff["agent2"].id
+    cards.set_responsibles(card, {f"stage_{first.id}": ""}, staff["owner"], card.version)
+    assert card.responsible_for(first) == staff["agent"].id
+    assert db.session.scalar(select(StageTask.assignee_id).where(StageTask.subject_id == card.id)) == staff["agent"].id
 
 
 @pytest.mark.parametrize(
     ("key", "value", "status"),
     [("stage_999999", "1", 400), ("stage_x", "1", 400), ("STAGE", "", None), ("stage_{first}", "abc", 400)],
 )
-def test_bad_responsible_choices_are_refused(team, key, value, status):
-    card = new_card(team)
+def test_bad_responsible_choices_are_refused(staff, key, value, status):
+    card = new_card(staff)
     key = key.replace("{first}", str(card.stage_id))
     if status is None:
-        cards.set_responsibles(card, {key: value}, team["owner"], card.version)  # ignored, no harm
+        cards.set_responsibles(card, {key: value}, staff["owner"], card.version)  # ignored, no harm
         return
     with pytest.raises(cards.CardError) as refused:
-        cards.set_responsibles(card, {key: value}, team["owner"], card.version)
+        cards.set_responsibles(card, {key: value}, staff["owner"], card.version)
     assert refused.value.status == status
 
 
-def test_responsibles_need_edit_rights_and_a_fresh_version(team):
-    card = new_card(team)
-    raw = {f"stage_{card.stage_id}": str(team["agent2"].id)}
+def test_responsibles_need_edit_rights_and_a_fresh_version(staff):
+    card = new_card(staff)
+    raw = {f"stage_{card.stage_id}": str(staff["agent2"].id)}
     with pytest.raises(cards.CardError) as refused:
-        cards.set_responsibles(card, raw, team["agent"], card.version)
+        cards.set_responsibles(card, raw, staff["agent"], card.version)
     assert refused.value.status == 403
     with pytest.raises(cards.CardError) as stale:
-        cards.set_responsibles(card, raw, team["owner"], card.version - 1)
+        cards.set_responsibles(card, raw, staff["owner"], card.version - 1)
     assert stale.value.status == 409

@@ -18,9 +18,8 @@ from services.cards import counts as card_counts
 from services.cards import operations as cards
 from services.cards.board import BoardFilters, cards_pipeline
 from services.platform import access
-from tests.cards.test_board import banks, people, spread  # noqa: F401 (fixtures)
-from tests.factories import make_user
-from tests.pipeline_cards import make_card, stage_of, walk_to
+from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.platform import make_user
 
 
 def live_counts(user, filters=BoardFilters()):
@@ -44,7 +43,7 @@ def assert_exact(viewers):
             assert card_board.counts(user, filters) == live_counts(user, filters), (user.username, filters)
 
 
-def test_counters_stay_exact_through_a_mix_of_changes(people, spread, banks):  # noqa: F811
+def test_counters_stay_exact_through_a_mix_of_changes(people, spread, banks):
     p = people
     outsider = make_user(role_code="agent")  # in nobody's team
     loose = make_card(agent=None, manager=None, accountant=None)
@@ -106,7 +105,7 @@ def test_counters_stay_exact_through_a_mix_of_changes(people, spread, banks):  #
     assert_exact(p)
 
 
-def test_a_scoped_count_counts_a_card_once_whatever_makes_it_visible(people, spread):  # noqa: F811
+def test_a_scoped_count_counts_a_card_once_whatever_makes_it_visible(people, spread):
     p = people
     card = spread["a1"]  # agent and manager already the manager's people
     raw = {f"stage_{stage.id}": str(p["agent2"].id) for stage in cards_pipeline().stages if not stage.is_final}
@@ -115,7 +114,7 @@ def test_a_scoped_count_counts_a_card_once_whatever_makes_it_visible(people, spr
     assert sum(card_board.counts(p["manager"]).values()) == 3
 
 
-def test_the_command_finds_and_repairs_wrong_counters(app, people, spread):  # noqa: F811
+def test_the_command_finds_and_repairs_wrong_counters(app, people, spread):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["rebuild-card-counts", "--check"]).exit_code == 0
     db.session.execute(sa.update(StageCount).values(subjects=StageCount.subjects + 2))
@@ -129,7 +128,7 @@ def test_the_command_finds_and_repairs_wrong_counters(app, people, spread):  # n
     assert card_board.counts(people["owner"]) == live_counts(people["owner"])
 
 
-def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(app, people, spread):  # noqa: F811
+def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(app, people, spread):
     """They scan whole tables, which takes longer than a request's statements may on a large database:
     a counters' insert made slower than the connection's timeout stands in for that here."""
     if db.engine.dialect.name != "postgresql":
@@ -158,7 +157,7 @@ def test_the_rebuild_and_its_check_are_not_cut_short_by_the_statement_timeout(ap
         db.session.commit()
 
 
-def test_the_migration_reverts_and_applies_again_on_existing_cards(app, people, spread):  # noqa: F811
+def test_the_migration_reverts_and_applies_again_on_existing_cards(app, people, spread):
     from flask_migrate import downgrade, upgrade
 
     p = people

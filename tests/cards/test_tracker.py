@@ -1,9 +1,10 @@
-"""The task tracker's HTTP endpoints: board, counts, column pages, the move modal, moves, history."""
+"""The task tracker's HTTP endpoints: board, counts, column pages, the move modal, moves, history.
+Here `team` (two managers with their agents, placed in the org tree) and `client_of` stand in for
+the cards section's (conftest.py)."""
 
 import re
 
 import pytest
-from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -12,28 +13,15 @@ from models.cards.card import Card
 from models.pipeline import StageTask
 from models.platform.audit import ChangeLog
 from services.cards import board as card_board
-from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_user, place
-from tests.pipeline_cards import make_card, stage_of, walk_to
-
-
-class RequestClient(FlaskClient):
-    """Each request in its own app context, as on a real server: its own `g` (so the signed-in
-    user of one client never leaks into another's request) and its own database session."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def signed_in(app, login_as, user):
-    return login_as(user, client=RequestClient(app, app.response_class, use_cookies=True))
+from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.platform import make_office, make_user, place
+from tests.view_helpers import signed_in
 
 
 @pytest.fixture
 def team():
-    office = factories.make_office()
+    office = make_office()
     people = {
         "owner": make_user(role_code="owner", full_name="Olena Owner"),
         "accountant": make_user(role_code="accountant"),
@@ -201,7 +189,7 @@ def test_the_next_responsible_is_offered_and_accepted_only_among_who_may_take_it
     from seeds.demo_cards import sample_values
 
     intern = make_user(full_name="Ivan Intern")
-    place(intern, factories.make_office(), "intern")
+    place(intern, make_office(), "intern")
     card = cards["mine"]
     walk_to(card, "take_access", team["owner"])
     team["manager"].language = "en"

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from extensions import db
 from models.cards.card import Transaction
 from services.platform import money
-from tests.cards.test_card_pages import client_of, json_post, team, two_cards  # noqa: F401 (fixtures)
-from tests.cards.test_cards import TX, put_on
+from tests.cards.helpers import json_post
 from tests.conftest import csrf_token
+from tests.factories.cards import TX, put_on
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # --- transactions --------------------------------------------------------------------------------
 
 
-def test_transactions_are_added_and_removed_with_server_totals(client_of, two_cards):  # noqa: F811
+def test_transactions_are_added_and_removed_with_server_totals(client_of, two_cards):
     card = put_on(two_cards["mine"], "fund_card")
     accountant = client_of("accountant")
     url = f"/admin/cards/{card.id}/transactions"
@@ -43,7 +43,7 @@ def test_transactions_are_added_and_removed_with_server_totals(client_of, two_ca
     assert [(t.type, t.amount) for t in db.session.scalars(select(Transaction))] == [("refund", Decimal("0.50"))]
 
 
-def test_a_plain_form_post_redirects_back_to_the_card(client_of, two_cards):  # noqa: F811
+def test_a_plain_form_post_redirects_back_to_the_card(client_of, two_cards):
     card = put_on(two_cards["mine"], "work_off")
     owner = client_of("owner")
     response = owner.post(
@@ -52,7 +52,7 @@ def test_a_plain_form_post_redirects_back_to_the_card(client_of, two_cards):  # 
     assert response.status_code == 303 and f"/admin/cards/edit/?id={card.id}" in response.headers["Location"]
 
 
-def test_transactions_are_refused_with_403_where_the_stage_forbids(client_of, two_cards):  # noqa: F811
+def test_transactions_are_refused_with_403_where_the_stage_forbids(client_of, two_cards):
     card = two_cards["mine"]  # linking access
     owner = client_of("owner")
     response = json_post(owner, f"/admin/cards/{card.id}/transactions", TX, "/admin/cards/")
@@ -66,7 +66,7 @@ def test_transactions_are_refused_with_403_where_the_stage_forbids(client_of, tw
     assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
 
 
-def test_an_agent_may_not_add_transactions_even_on_his_card(client_of, two_cards):  # noqa: F811
+def test_an_agent_may_not_add_transactions_even_on_his_card(client_of, two_cards):
     card = put_on(two_cards["mine"], "fund_card")
     agent = client_of("agent")
     assert json_post(agent, f"/admin/cards/{card.id}/transactions", TX, "/admin/cards/").status_code == 403
@@ -84,7 +84,7 @@ def test_an_agent_may_not_add_transactions_even_on_his_card(client_of, two_cards
         {"commission_rate": "101"},
     ],
 )
-def test_bad_transaction_input_is_a_400_not_a_500(client_of, two_cards, overrides):  # noqa: F811
+def test_bad_transaction_input_is_a_400_not_a_500(client_of, two_cards, overrides):
     card = put_on(two_cards["mine"], "fund_card")
     owner = client_of("owner")
     response = json_post(owner, f"/admin/cards/{card.id}/transactions", dict(TX, **overrides), "/admin/cards/")
@@ -97,7 +97,7 @@ def test_bad_transaction_input_is_a_400_not_a_500(client_of, two_cards, override
     assert db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
 
 
-def test_changes_without_the_csrf_token_are_refused(client_of, two_cards):  # noqa: F811
+def test_changes_without_the_csrf_token_are_refused(client_of, two_cards):
     card = put_on(two_cards["mine"], "fund_card")
     response = client_of("owner").post(
         f"/admin/cards/{card.id}/transactions", data=TX, headers={"Accept": "application/json"}

@@ -9,7 +9,7 @@ from extensions import db
 from models.cards.card import Transaction
 from services.cards import operations as cards
 from services.platform import money
-from tests.cards.test_cards import TX, directory, new_card, put_on, stage, team  # noqa: F401 (fixtures)
+from tests.factories.cards import TX, new_card, put_on, stage_of
 
 D = Decimal
 
@@ -22,7 +22,7 @@ def saved_transactions(card):
 # --- transactions --------------------------------------------------------------------------------
 
 
-def test_commission_default_comes_from_the_bank(directory):  # noqa: F811
+def test_commission_default_comes_from_the_bank(directory):
     percent, fixed, free = directory.banks
     assert cards.commission_default(percent) == ("percent", D("1.50"))
     assert cards.commission_default(fixed) == ("fixed", D("25.00"))
@@ -30,14 +30,14 @@ def test_commission_default_comes_from_the_bank(directory):  # noqa: F811
     assert cards.commission_default(None) == ("percent", D("0.00"))
 
 
-def test_transactions_are_stored_exactly_and_summed_in_one_place(team, directory):  # noqa: F811
-    card = put_on(new_card(team, bank=directory.banks[0]), "fund_card")
-    cards.add_transaction(card, dict(TX, amount="1000.50"), team["accountant"])  # 10.005 → 10.01
-    cards.add_transaction(card, {"date": "2026-03-02", "type": "work_off", "amount": "100.50"}, team["accountant"])
+def test_transactions_are_stored_exactly_and_summed_in_one_place(staff, directory):
+    card = put_on(new_card(staff, bank=directory.banks[0]), "fund_card")
+    cards.add_transaction(card, dict(TX, amount="1000.50"), staff["accountant"])  # 10.005 → 10.01
+    cards.add_transaction(card, {"date": "2026-03-02", "type": "work_off", "amount": "100.50"}, staff["accountant"])
     cards.add_transaction(
-        card, dict(TX, type="fee", amount="0.50", commission_kind="fixed", commission_rate="0.00"), team["manager"]
+        card, dict(TX, type="fee", amount="0.50", commission_kind="fixed", commission_rate="0.00"), staff["manager"]
     )
-    cards.add_transaction(card, dict(TX, type="refund", amount="200", commission_rate="0.5"), team["owner"])
+    cards.add_transaction(card, dict(TX, type="refund", amount="200", commission_rate="0.5"), staff["owner"])
     rows = saved_transactions(card)
     assert [(r.type, r.amount, r.commission_kind, r.commission_rate, r.commission) for r in rows] == [
         ("top_up", D("1000.50"), "percent", D("1.00"), D("10.01")),  # 10.005 → 10.01
@@ -45,16 +45,16 @@ def test_transactions_are_stored_exactly_and_summed_in_one_place(team, directory
         ("fee", D("0.50"), "fixed", D("0.00"), D("0.00")),
         ("refund", D("200.00"), "percent", D("0.50"), D("1.00")),
     ]
-    assert all(r.stage_id == stage("fund_card").id for r in rows)
+    assert all(r.stage_id == stage_of("fund_card").id for r in rows)
     figures = money.card_figures(rows)
     assert (figures.total, figures.commission, figures.profit) == (D("900.50"), D("12.52"), D("887.98"))
 
 
-def test_the_largest_amounts_survive_the_database_to_the_cent(team):  # noqa: F811
-    card = put_on(new_card(team), "work_off")
-    cards.add_transaction(card, dict(TX, amount="999999999999.99", commission_rate="99.99"), team["owner"])
+def test_the_largest_amounts_survive_the_database_to_the_cent(staff):
+    card = put_on(new_card(staff), "work_off")
+    cards.add_transaction(card, dict(TX, amount="999999999999.99", commission_rate="99.99"), staff["owner"])
     cards.add_transaction(
-        card, dict(TX, type="fee", amount="0.01", commission_kind="fixed", commission_rate="0.01"), team["owner"]
+        card, dict(TX, type="fee", amount="0.01", commission_kind="fixed", commission_rate="0.01"), staff["owner"]
     )
     big, small = saved_transactions(card)
     assert (big.amount, big.commission) == (D("999999999999.99"), D("999899999999.99"))  # 999899999999.990001
@@ -62,28 +62,28 @@ def test_the_largest_amounts_survive_the_database_to_the_cent(team):  # noqa: F8
     assert money.card_figures([big, small]).profit == D("99999999.98")
 
 
-def test_transactions_are_refused_where_the_stage_does_not_allow_them(team):  # noqa: F811
-    card = new_card(team)  # linking access: no transactions
-    for user in (team["owner"], team["accountant"]):
+def test_transactions_are_refused_where_the_stage_does_not_allow_them(staff):
+    card = new_card(staff)  # linking access: no transactions
+    for user in (staff["owner"], staff["accountant"]):
         with pytest.raises(cards.CardError) as refused:
             cards.add_transaction(card, TX, user)
         assert refused.value.status == 403
     assert saved_transactions(card) == []
 
 
-def test_removing_is_refused_once_the_stage_closes_transactions(team):  # noqa: F811
-    card = put_on(new_card(team), "work_off")
-    transaction = cards.add_transaction(card, TX, team["manager"])
+def test_removing_is_refused_once_the_stage_closes_transactions(staff):
+    card = put_on(new_card(staff), "work_off")
+    transaction = cards.add_transaction(card, TX, staff["manager"])
     put_on(card, "return_to_supplier")
     with pytest.raises(cards.CardError) as refused:
-        cards.remove_transaction(card, transaction.id, team["owner"])
+        cards.remove_transaction(card, transaction.id, staff["owner"])
     assert refused.value.status == 403
     assert len(saved_transactions(card)) == 1
 
 
-def test_transactions_need_the_permission_and_the_card_in_scope(team):  # noqa: F811
-    card = put_on(new_card(team), "fund_card")
-    for user in (team["agent"], team["accountant2"], team["manager2"]):  # no right / not their card
+def test_transactions_need_the_permission_and_the_card_in_scope(staff):
+    card = put_on(new_card(staff), "fund_card")
+    for user in (staff["agent"], staff["accountant2"], staff["manager2"]):  # no right / not their card
         with pytest.raises(cards.CardError) as refused:
             cards.add_transaction(card, TX, user)
         assert refused.value.status == 403
@@ -108,19 +108,19 @@ def test_transactions_need_the_permission_and_the_card_in_scope(team):  # noqa: 
         ("note", "n" * 256),
     ],
 )
-def test_bad_transaction_input_is_refused_field_by_field(team, name, value):  # noqa: F811
-    card = put_on(new_card(team), "fund_card")
+def test_bad_transaction_input_is_refused_field_by_field(staff, name, value):
+    card = put_on(new_card(staff), "fund_card")
     with pytest.raises(cards.CardError) as refused:
-        cards.add_transaction(card, dict(TX, **{name: value}), team["owner"])
+        cards.add_transaction(card, dict(TX, **{name: value}), staff["owner"])
     assert refused.value.status == 400 and name in refused.value.errors
     assert saved_transactions(card) == []
 
 
-def test_a_transaction_of_another_card_cannot_be_removed_through_this_one(team):  # noqa: F811
-    mine, other = put_on(new_card(team), "fund_card"), put_on(new_card(team), "fund_card")
-    foreign = cards.add_transaction(other, TX, team["owner"])
+def test_a_transaction_of_another_card_cannot_be_removed_through_this_one(staff):
+    mine, other = put_on(new_card(staff), "fund_card"), put_on(new_card(staff), "fund_card")
+    foreign = cards.add_transaction(other, TX, staff["owner"])
     with pytest.raises(cards.CardError) as refused:
-        cards.remove_transaction(mine, foreign.id, team["owner"])
+        cards.remove_transaction(mine, foreign.id, staff["owner"])
     assert refused.value.status == 404
-    cards.remove_transaction(other, foreign.id, team["owner"])
+    cards.remove_transaction(other, foreign.id, staff["owner"])
     assert saved_transactions(other) == []

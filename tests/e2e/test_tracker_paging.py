@@ -8,7 +8,7 @@ from models.platform.user import User
 from seeds.demo import DEMO_PASSWORD
 from services.cards.board import FIRST_PAGE_SIZE, PAGE_SIZE
 from tests.e2e.live import DESKTOP, PHONE
-from tests.pipeline_cards import make_card, stage_of
+from tests.factories.cards import make_card, stage_of
 
 pytestmark = pytest.mark.e2e
 

@@ -22,8 +22,8 @@ from jobs.schedule import PERIODIC_JOBS
 from models.base import utcnow
 from models.exports.export import ExportDelivery, ExportJob, ExportSchedule
 from services.exports import schedules as export_schedules
-from tests.cards.test_cards import new_card
-from tests.factories import make_user
+from tests.factories.cards import new_card
+from tests.factories.platform import make_user
 
 # 06:30 UTC on Tuesday 10 March 2026 is 08:30 in Kyiv (UTC+2).
 NOW = datetime(2026, 3, 10, 6, 30)

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db, queues
-from jobs.runner import EmbeddedWorker, make_worker
 from models.cards.directory import Contractor
 from models.exports.export import ExportJob, ExportSchedule
-from tests.cards.test_cards import new_card
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.exports.helpers import run_worker, start_export
+from tests.factories.cards import new_card
+from tests.factories.platform import make_user
 from tests.view_helpers import post_form, sign_in
 
 
@@ -31,21 +31,11 @@ def team():
     }
 
 
-def start(client, token_page="/admin/cards/", **data):  # noqa: S107 (a page, not a password)
-    data.setdefault("args", "")
-    data["csrf_token"] = csrf_token(client, token_page)
-    return client.post("/admin/exports/start", data=data, headers={"Accept": "application/json"})
-
-
-def run_worker(app):
-    make_worker(app, EmbeddedWorker).work(burst=True)
-
-
 def test_an_agent_exports_his_cards_and_downloads_the_csv(app, team):
     new_card(team, number="MINE-1")
     new_card(team, agent="agent2", number="THEIRS-1")
     client = sign_in(app, team["agent"])
-    response = start(client, list="cards.new", format="csv")
+    response = start_export(client, list="cards.new", format="csv")
     assert response.status_code == 202, response.text
     export_id = response.json["id"]
     assert response.json["status"] == "queued"
@@ -66,7 +56,7 @@ def test_an_agent_exports_his_cards_and_downloads_the_csv(app, team):
 
 def test_the_xlsx_download_has_the_spreadsheet_mimetype(app, team):
     client = sign_in(app, team["owner"])
-    export_id = start(client, list="banks", format="xlsx", token_page="/admin/banks/").json["id"]
+    export_id = start_export(client, list="banks", format="xlsx", token_page="/admin/banks/").json["id"]
     run_worker(app)
     download = client.get(f"/admin/exports/{export_id}/download")
     assert download.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,7 +66,7 @@ def test_the_xlsx_download_has_the_spreadsheet_mimetype(app, team):
 
 def test_someone_elses_export_is_a_404(app, team):
     owner = sign_in(app, team["agent"])
-    export_id = start(owner, list="cards.new", format="csv").json["id"]
+    export_id = start_export(owner, list="cards.new", format="csv").json["id"]
     run_worker(app)
     other = sign_in(app, team["agent2"])
     assert other.get(f"/admin/exports/{export_id}").status_code == 404
@@ -98,7 +88,7 @@ def test_someone_elses_export_is_a_404(app, team):
 )
 def test_bad_requests_are_refused_and_queue_nothing(app, team, data, status):
     client = sign_in(app, team["agent"])
-    assert start(client, **data).status_code == status
+    assert start_export(client, **data).status_code == status
     assert db.session.scalar(select(func.count()).select_from(ExportJob)) == 0
 
 
@@ -165,7 +155,7 @@ def test_org_lists_export_their_own_columns_and_filters(app, team):
     db.session.add_all([Office(name="Kyiv HQ", city="Kyiv"), Office(name="Lviv branch", city="Lviv")])
     db.session.commit()
     client = sign_in(app, team["owner"])
-    response = start(client, token_page="/admin/offices/", list="offices", format="csv", args="search=Lviv")
+    response = start_export(client, token_page="/admin/offices/", list="offices", format="csv", args="search=Lviv")
     assert response.status_code == 202, response.text
     run_worker(app)
     status = client.get(f"/admin/exports/{response.json['id']}").json
@@ -173,7 +163,7 @@ def test_org_lists_export_their_own_columns_and_filters(app, team):
     assert rows[0][:2] == ["Name", "City"]
     assert [row[:2] for row in rows[1:]] == [["Lviv branch", "Lviv"]]
     # The list's permission holds for its export too.
-    refused = start(sign_in(app, team["agent"]), list="offices", format="csv")
+    refused = start_export(sign_in(app, team["agent"]), list="offices", format="csv")
     assert refused.status_code == 403
 
 

@@ -19,8 +19,8 @@ from models.platform.audit import ChangeLog
 from models.platform.org import Office
 from services.cards import lists as card_lists
 from services.exports import registry as exports
-from tests.cards.test_cards import new_card, put_on
-from tests.factories import make_user
+from tests.factories.cards import new_card, put_on
+from tests.factories.platform import make_user
 
 EXPECTED_KEYS = {
     "cards.new", "cards.in_work", "cards.worked_off", "cards.archive", "staff", "contractors", "banks", "changelog",

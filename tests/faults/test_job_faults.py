@@ -15,11 +15,11 @@ from rq.registry import StartedJobRegistry
 from extensions import db, queues
 from jobs.runner import enqueue_due_retries
 from jobs.schedule import PERIODIC_JOBS
-from tests.factories import make_user
+from tests.factories.cards import card_in, periodic_stage, tasks_of_card_id
+from tests.factories.platform import make_user
 from tests.faults.conftest import needs_services, wait_for
 from tests.faults.hooks import ENQUEUED_KEY
 from tests.jobs import hooks
-from tests.pipeline.test_stage_jobs import card_in, periodic_stage, tasks_of
 
 pytestmark = [pytest.mark.faults, needs_services]
 DAY = 86400
@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_job_is_retried_by_another_and_duplicates_nothing(ma
     )
     db.session.remove()
     for card_id in cards:
-        tasks = tasks_of(card_id)
+        tasks = tasks_of_card_id(card_id)
         assert len(tasks) == 2, tasks  # renewed once: the kill neither lost nor doubled a renewal
         assert sum(task.closed_at is None for task in tasks) == 1
 

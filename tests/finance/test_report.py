@@ -15,7 +15,7 @@ from services.cards import operations as cards
 from services.finance import report as finance
 from services.finance import totals as finance_totals
 from services.platform import money
-from tests.factories import make_user
+from tests.factories.platform import make_user
 
 D = Decimal
 day = dt.date.fromisoformat

@@ -9,7 +9,7 @@ from extensions import db
 from models.cards.card import Transaction
 from models.cards.directory import Bank
 from services.cards import operations as cards
-from tests.factories import make_user
+from tests.factories.platform import make_user
 from tests.view_helpers import is_sent_to_login, new_client, sign_in
 
 D = Decimal

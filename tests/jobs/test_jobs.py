@@ -26,7 +26,7 @@ from jobs.schedule import PERIODIC_JOBS
 from models.base import utcnow
 from models.platform.user import LoginAttempt, UserSession
 from tests.conftest import TEST_REDIS_URL
-from tests.factories import make_user
+from tests.factories.platform import make_user
 
 WAIT_SECONDS = 20
 

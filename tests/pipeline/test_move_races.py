@@ -10,7 +10,7 @@ from models.cards.card import Card
 from models.platform.user import User
 from seeds.demo_cards import sample_values
 from services import pipeline
-from tests.pipeline_cards import tasks_of
+from tests.factories.cards import tasks_of
 
 
 def _racer(app, card_id, user_id, loaded, outcome, key, gate=None):

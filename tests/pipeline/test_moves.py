@@ -17,9 +17,8 @@ from models.platform.audit import ChangeLog
 from models.platform.user import User
 from seeds.demo_cards import sample_values
 from services import pipeline
-from tests import factories
-from tests.factories import make_user, place
-from tests.pipeline_cards import make_card, snapshot, stage_of, tasks_of, walk_to
+from tests.factories.cards import make_card, snapshot, stage_of, tasks_of, walk_to
+from tests.factories.platform import make_office, make_user, place
 
 
 def test_a_move_not_in_the_allowed_moves_is_refused(team, card):
@@ -146,7 +145,7 @@ def candidates(team):
     """People one might enter as the next responsible of the card leaving take_access for fund_card
     (the accountant's stage): an accountant above the card's agent in another office, who sees the
     card; an accountant who does not; an intern under the card's manager."""
-    office = factories.make_office()
+    office = make_office()
     leader = make_user(role_code="accountant", full_name="Lesia Leader")
     place(team["agent"], office, "employee", boss=place(leader, office, "head_of_department"))
     stranger = make_user(role_code="accountant", full_name="Stepan Stranger")
@@ -197,7 +196,7 @@ def test_a_position_of_the_stages_role_counts_as_holding_it(team, card):
     fund_card = stage_of("fund_card")
     fund_card.responsible_role = "administrator"
     db.session.commit()
-    office = factories.make_office()
+    office = make_office()
     office_admin = make_user(role_code="agent", full_name="Olha Office Admin")  # an agent by role
     place(team["agent"], office, "employee", boss=place(office_admin, office, "administrator"))
     assert {person.id for person in pipeline.people_for(card, fund_card)} == {team["admin"].id, office_admin.id}

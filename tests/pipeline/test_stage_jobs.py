@@ -13,55 +13,17 @@ from jobs.pipeline import next_deadline, open_periodic_stage_tasks, roll_bank_ch
 from models.base import utcnow
 from models.cards.card import Card
 from models.pipeline import Stage, StageTask
-from services import pipeline
 from services.cards.board import cards_pipeline
 from services.pipeline import periodic
 from tests.conftest import SERVICES_MODE
-from tests.factories import make_user
-
-_numbers = {"n": 0}
-
-
-def periodic_stage():
-    return db.session.scalar(
-        select(Stage).where(Stage.pipeline_id == cards_pipeline().id, Stage.periodic_interval_days.is_not(None))
-    )
+from tests.factories.cards import card_in, periodic_stage, tasks_of_card_id
+from tests.factories.platform import make_user
 
 
 def rollover_stage():
     return db.session.scalar(
         select(Stage).where(Stage.pipeline_id == cards_pipeline().id, Stage.deadline_rollover.is_(True))
     )
-
-
-def card_in(stage, days_ago=0, deadline=None, agent=None, manager=None, **fields):
-    """A card standing on `stage` since `days_ago` days, with its open task opened then."""
-    _numbers["n"] += 1
-    card = Card(
-        number=f"JOB-{_numbers['n']:06d}",
-        contact_name="Job Contact",
-        agent=agent,
-        manager=manager,
-        pipeline_id=stage.pipeline_id,
-        stage_id=stage.id,
-        **fields,
-    )
-    db.session.add(card)
-    task = pipeline.start(card, stage)
-    entered = utcnow() - timedelta(days=days_ago)
-    card.stage_entered_at = entered
-    task.opened_at = entered
-    task.deadline = deadline or entered + timedelta(days=stage.deadline_days)
-    db.session.commit()
-    return card
-
-
-def tasks_of(card_id):
-    return db.session.scalars(
-        select(StageTask)
-        .where(StageTask.subject_type == "card", StageTask.subject_id == card_id)
-        .order_by(StageTask.seq)
-    ).all()
 
 
 def state():
@@ -90,14 +52,14 @@ def test_a_card_past_the_interval_gets_its_task_closed_and_a_new_one_for_its_res
 
     assert open_periodic_stage_tasks() == 1
 
-    old, new = tasks_of(due.id)
+    old, new = tasks_of_card_id(due.id)
     assert old.closed_at is not None and old.values == {"periodic": True}
     assert old.closed_by_id is None and old.moved_to_stage_id == stage.id
     assert new.closed_at is None and new.seq == old.seq + 1 and new.stage_id == stage.id
     assert new.assignee_id == people["agent"].id
     assert new.deadline - new.opened_at == timedelta(days=stage.deadline_days)
     assert new.period_key is not None
-    assert len(tasks_of(fresh.id)) == 1
+    assert len(tasks_of_card_id(fresh.id)) == 1
     card = db.session.get(Card, due.id)
     assert card.stage_id == stage.id and card.version == due.version  # not a move
 
@@ -121,9 +83,9 @@ def test_the_next_period_gets_the_next_task_and_a_late_run_catches_up_with_one(p
     assert open_periodic_stage_tasks(now=start + interval * 1.5) == 0
     # The scheduler was down for three periods: one new task, not three.
     assert open_periodic_stage_tasks(now=start + interval * 5) == 1
-    keys = [task.period_key for task in tasks_of(card.id)]
+    keys = [task.period_key for task in tasks_of_card_id(card.id)]
     assert keys[0] is None and len(set(keys[1:])) == 2
-    assert sum(task.closed_at is None for task in tasks_of(card.id)) == 1
+    assert sum(task.closed_at is None for task in tasks_of_card_id(card.id)) == 1
 
 
 def test_cards_elsewhere_or_deleted_are_left_alone(people):
@@ -134,7 +96,7 @@ def test_cards_elsewhere_or_deleted_are_left_alone(people):
     db.session.get(Card, deleted.id).deleted_at = utcnow()
     db.session.commit()
     assert open_periodic_stage_tasks() == 0
-    assert len(tasks_of(elsewhere.id)) == len(tasks_of(deleted.id)) == 1
+    assert len(tasks_of_card_id(elsewhere.id)) == len(tasks_of_card_id(deleted.id)) == 1
 
 
 def test_the_interval_is_data_an_edited_stage_applies_at_once(people):
@@ -144,7 +106,7 @@ def test_the_interval_is_data_an_edited_stage_applies_at_once(people):
     stage.periodic_interval_days = 1
     db.session.commit()
     assert open_periodic_stage_tasks() == 1
-    assert len(tasks_of(card.id)) == 2
+    assert len(tasks_of_card_id(card.id)) == 2
 
 
 def _run_in_own_session(app, barrier, results, errors):
@@ -182,7 +144,7 @@ def test_two_runs_at_once_never_create_a_second_task(app, people):
     assert not errors, errors
     assert sum(results) == len(cards)
     for card_id in cards:
-        tasks = tasks_of(card_id)
+        tasks = tasks_of_card_id(card_id)
         assert len(tasks) == 2, tasks
         assert sum(task.closed_at is None for task in tasks) == 1
 
@@ -192,13 +154,13 @@ def test_the_period_key_refuses_a_second_task_for_the_same_period(people):
     card = card_in(stage, days_ago=10, agent=people["agent"])
     now = utcnow()
     assert open_periodic_stage_tasks(now=now) == 1
-    opened = [task for task in tasks_of(card.id) if task.closed_at is None][0]
+    opened = [task for task in tasks_of_card_id(card.id) if task.closed_at is None][0]
     # Another run that read the card before the first committed: closes nothing, adds nothing.
     fetched = db.session.get(Card, card.id)
-    assert periodic.renew(fetched, stage, tasks_of(card.id)[0].id, 1, now) is False
+    assert periodic.renew(fetched, stage, tasks_of_card_id(card.id)[0].id, 1, now) is False
     assert periodic.renew(fetched, stage, opened.id, opened.seq - 1, now) is False
     db.session.commit()
-    assert len(tasks_of(card.id)) == 2 and tasks_of(card.id)[1].closed_at is None
+    assert len(tasks_of_card_id(card.id)) == 2 and tasks_of_card_id(card.id)[1].closed_at is None
 
 
 # --- (b) bank-check deadlines --------------------------------------------------------------
@@ -240,12 +202,12 @@ def test_overdue_and_due_today_checks_without_an_answer_move_to_tomorrow(app, pe
     assert roll_bank_check_deadlines() == 2
 
     def deadline(card):
-        return tasks_of(card.id)[-1].deadline
+        return tasks_of_card_id(card.id)[-1].deadline
 
     assert deadline(overdue) == deadline(due_today) == target
     assert deadline(later) == cutoff + timedelta(days=2)
     assert deadline(answered) < now and deadline(elsewhere) < now
-    assert all(len(tasks_of(card.id)) == 1 for card in (overdue, due_today, later, answered))
+    assert all(len(tasks_of_card_id(card.id)) == 1 for card in (overdue, due_today, later, answered))
 
     before = state()
     assert roll_bank_check_deadlines() == 0
@@ -261,7 +223,7 @@ def test_skipping_weekends_is_a_setting(app, people):
         assert roll_bank_check_deadlines(now=friday_noon) == 1
     finally:
         app.config["ROLLOVER_SKIP_WEEKENDS"] = False
-    assert tasks_of(card.id)[0].deadline == datetime(2026, 3, 8, 22, 0)  # Monday 00:00 Kyiv
+    assert tasks_of_card_id(card.id)[0].deadline == datetime(2026, 3, 8, 22, 0)  # Monday 00:00 Kyiv
     assert roll_bank_check_deadlines(now=friday_noon + timedelta(hours=5)) == 0
 
 
@@ -270,7 +232,7 @@ def test_rollover_works_in_batches_with_one_update_each(people):
     now = utcnow()
     cards = [card_in(stage, days_ago=2, deadline=now - timedelta(days=1), manager=people["manager"]) for _ in range(5)]
     assert roll_bank_check_deadlines(batch_size=2) == 5
-    assert len({tasks_of(card.id)[0].deadline for card in cards}) == 1
+    assert len({tasks_of_card_id(card.id)[0].deadline for card in cards}) == 1
     assert db.session.scalar(select(func.count()).select_from(StageTask)) == 5
 
 

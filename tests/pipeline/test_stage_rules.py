@@ -18,7 +18,7 @@ from seeds.pipeline_loader import load_pipeline
 from services import pipeline
 from services.pipeline import spec
 from services.pipeline.calendar import next_business_day
-from tests.pipeline_cards import make_card, snapshot, stage_of, tasks_of, walk_to
+from tests.factories.cards import make_card, snapshot, stage_of, tasks_of, walk_to
 
 NO_ANSWER = {"answer_received": "no"}
 

@@ -20,9 +20,9 @@ from services.cards.board import cards_pipeline
 from services.pipeline import counts
 from services.platform import access
 from tests import factories
+from tests.factories.cards import make_card
 from tests.pipeline import parcel_subject
 from tests.pipeline.parcel_subject import Parcel
-from tests.pipeline_cards import make_card
 
 
 @dataclass

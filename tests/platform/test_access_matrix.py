@@ -11,7 +11,7 @@ from models.cards.directory import Bank, Contractor
 from models.platform.org import Office
 from models.platform.user import User, UserSession
 from tests.conftest import csrf_token
-from tests.factories import make_office, make_user, place
+from tests.factories.platform import make_office, make_user, place
 from tests.view_helpers import (
     assert_signed_in,
     is_sent_to_login,

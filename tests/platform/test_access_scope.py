@@ -8,7 +8,7 @@ from extensions import db
 from models.base import utcnow
 from models.platform.user import User
 from services.platform import access
-from tests.factories import make_office, make_user, place
+from tests.factories.platform import make_office, make_user, place
 
 
 def visible(user):

@@ -3,7 +3,7 @@ each page still carries its own request's CSP nonce, so the browser runs its scr
 
 import re
 
-from tests.factories import make_user
+from tests.factories.platform import make_user
 from tests.view_helpers import sign_in
 
 SCRIPT = re.compile(r'<script nonce="([^"]+)" src="([^"]+)"')

@@ -11,9 +11,9 @@ from models.platform.audit import ChangeLog
 from models.platform.user import User
 from services.platform import staff
 from services.platform.audit import acting_as
-from tests.cards.test_tracker import signed_in
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories.platform import make_user
+from tests.view_helpers import signed_in
 
 
 def log_of(obj):

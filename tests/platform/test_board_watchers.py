@@ -9,7 +9,7 @@ import pytest
 from extensions import db
 from models.platform.user import User
 from services.platform import access
-from tests.factories import make_office, make_user, place
+from tests.factories.platform import make_office, make_user, place
 
 
 @pytest.fixture

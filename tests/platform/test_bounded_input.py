@@ -15,8 +15,8 @@ from models.cards.card import Transaction
 from models.cards.directory import Bank
 from models.exports.export import ExportJob
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.pipeline_cards import make_card
+from tests.factories.cards import make_card
+from tests.factories.platform import make_user
 from tests.view_helpers import sign_in
 
 OVERSIZED = "9" * 20

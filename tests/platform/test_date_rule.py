@@ -9,10 +9,9 @@ from extensions import admin, db
 from models.cards.card import Card, Transaction
 from models.platform.audit import ChangeLog
 from models.tasks.task import Task
-from tests.cards.test_cards import TX, put_on
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.pipeline_cards import make_card
+from tests.factories.cards import TX, make_card, put_on
+from tests.factories.platform import make_user
 from tests.view_helpers import post_form, sign_in
 
 RANGE_MESSAGE = "Enter a date between 2000-01-01 and 2100-12-31."

@@ -16,9 +16,8 @@ from services.finance import report as finance
 from services.platform import dates
 from services.tasks import auto_tasks
 from services.tasks import operations as tasks
-from tests.cards.test_cards import TX, put_on
-from tests.factories import make_user
-from tests.pipeline_cards import make_card, walk_to
+from tests.factories.cards import TX, make_card, put_on, walk_to
+from tests.factories.platform import make_user
 
 RANGE_MESSAGE = "Enter a date between 2000-01-01 and 2100-12-31."
 

@@ -22,8 +22,8 @@ from models.exports.export import ExportJob
 from models.tasks.task import Task
 from services.exports import registry as exports
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.pipeline_cards import make_card
+from tests.factories.cards import make_card
+from tests.factories.platform import make_user
 from tests.view_helpers import sign_in
 
 OVERSIZED = "9" * 20  # beyond a BIGINT, and beyond what SQLite binds

@@ -19,6 +19,7 @@ from extensions import db, queues
 from models.cards import Bank
 from services.platform import database
 from tests.conftest import SERVICES_MODE
+from tests.sql_capture import capture_sql
 
 
 def test_healthz_answers_without_a_login(client):
@@ -78,22 +79,15 @@ def test_a_request_is_logged_with_its_id_user_and_time(client, make_user, login_
 
 def test_the_log_takes_the_user_id_of_a_committed_request_without_reloading_him(app, make_user):
     user = make_user(role_code="agent")
-    user_id, statements = user.id, []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
+    user_id = user.id
     with app.test_request_context("/admin/cards/edit/", method="POST"):
         login_user(user)
         db.session.commit()  # as after a save: the user's attributes are expired
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with capture_sql() as sql:
             assert request_log._user_id() == user_id
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
         logout_user()
         assert request_log._user_id() is None
-    assert statements == []
+    assert sql.statements == []
 
 
 def test_a_web_process_without_logging_set_up_still_writes_its_request_lines(tmp_path):

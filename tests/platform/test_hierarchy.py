@@ -1,13 +1,14 @@
 """The org tree as materialized paths: subordinates in one query, re-parenting, refused cycles."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from extensions import db
 from models.platform.org import Membership, Position
 from services.platform import hierarchy
 from services.platform.hierarchy import HierarchyError
-from tests.factories import make_office, make_user, place
+from tests.factories.platform import make_office, make_user, place
+from tests.sql_capture import capture_sql
 
 
 def subordinates(user):
@@ -43,18 +44,10 @@ def test_subordinates_are_everyone_below_down_several_levels(tree):
 def test_subordinates_are_read_in_one_sql_statement(tree):
     _, people, _ = tree
     leader_id = people["head"].id
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with capture_sql() as sql:
         ids = db.session.scalars(hierarchy.subordinate_ids(leader_id)).all()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(ids) == 3
-    assert len(statements) == 1
+    assert sql.count == 1
 
 
 def test_subordinates_exclude_the_peers_team_and_the_leader_himself(tree):

@@ -20,9 +20,9 @@ from jobs.queues import SCHEDULER_HEARTBEAT_KEY
 from jobs.runner import EmbeddedScheduler, EmbeddedWorker, enqueue_due_retries, make_scheduler, make_worker
 from models.pipeline import StageTask
 from tests.conftest import SERVICES_MODE
-from tests.factories import make_user
+from tests.factories.cards import card_in, periodic_stage, tasks_of_card_id
+from tests.factories.platform import make_user
 from tests.jobs import hooks
-from tests.pipeline.test_stage_jobs import card_in, periodic_stage, tasks_of
 from tests.view_helpers import is_sent_to_login, new_client, post_form, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -205,7 +205,7 @@ def test_a_worker_killed_mid_job_loses_no_work_and_duplicates_nothing(app, tmp_p
             first.wait(timeout=30)
 
     db.session.remove()
-    renewed = [card_id for card_id in cards if len(tasks_of(card_id)) == 2]
+    renewed = [card_id for card_id in cards if len(tasks_of_card_id(card_id)) == 2]
     assert len(renewed) == 1  # the first batch was committed before the kill, the rest not yet
     assert job.get_status(refresh=True) == JobStatus.STARTED
 
@@ -225,7 +225,7 @@ def test_a_worker_killed_mid_job_loses_no_work_and_duplicates_nothing(app, tmp_p
     assert job.get_status(refresh=True) == JobStatus.FINISHED
     db.session.remove()
     for card_id in cards:
-        tasks = tasks_of(card_id)
+        tasks = tasks_of_card_id(card_id)
         assert len(tasks) == 2, tasks
         assert sum(task.closed_at is None for task in tasks) == 1
     assert (

@@ -12,7 +12,7 @@ from extensions import db
 from models.base import utcnow
 from models.platform.user import LoginAttempt, UserSession
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user
+from tests.factories.platform import PASSWORD, make_user
 from tests.view_helpers import (
     COOKIE,
     alerts,

@@ -3,9 +3,8 @@ one person's menu holds never shows in another's, and a new grant or language sh
 
 import re
 
-from tests.factories import make_user
-from tests.platform.test_access_snapshot import raw
-from tests.view_helpers import sign_in
+from tests.factories.platform import make_user
+from tests.view_helpers import run_outside_app, sign_in
 
 
 def menu(page):
@@ -33,9 +32,11 @@ def test_a_grant_or_a_language_shows_in_the_menu_at_the_next_page(app):
     client = sign_in(app, agent)
     links, _, nav = menu(client.get("/admin/tasks/"))
     assert "/admin/staff/" not in links and "Tasks" in nav
-    raw("INSERT INTO role_permissions (role_id, permission) VALUES (:role, 'staff.view')", role=agent.role_id)
+    run_outside_app(
+        "INSERT INTO role_permissions (role_id, permission) VALUES (:role, 'staff.view')", role=agent.role_id
+    )
     assert "/admin/staff/" in menu(client.get("/admin/tasks/"))[0]
-    raw("UPDATE users SET language = 'uk' WHERE id = :id", id=agent.id)
+    run_outside_app("UPDATE users SET language = 'uk' WHERE id = :id", id=agent.id)
     _, _, nav = menu(client.get("/admin/tasks/"))
     assert "Задачі" in nav and "Tasks" not in nav
 

@@ -16,10 +16,9 @@ from models.cards.card import Transaction
 from models.cards.directory import Bank
 from models.exports.export import ExportSchedule
 from models.platform.org import Position
-from tests.cards.test_cards import TX, put_on
 from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.pipeline_cards import make_card
+from tests.factories.cards import TX, make_card, put_on
+from tests.factories.platform import make_user
 from tests.view_helpers import post_form, sign_in
 
 ARABIC_5 = "\u0665"  # '٥', which Decimal() and int() read as 5

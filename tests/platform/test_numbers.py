@@ -9,9 +9,8 @@ from services import pipeline
 from services.cards import operations as cards
 from services.platform import money
 from services.platform.numbers import NumberError, parse_decimal, parse_whole
-from tests.cards.test_cards import TX, put_on
-from tests.factories import make_user
-from tests.pipeline_cards import make_card, walk_to
+from tests.factories.cards import TX, make_card, put_on, walk_to
+from tests.factories.platform import make_user
 
 FOREIGN = [
     "\u0661\u0662\u0663",  # Arabic-Indic 123

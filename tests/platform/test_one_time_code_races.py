@@ -11,7 +11,7 @@ from extensions import db
 from models.platform.user import RecoveryCode, User, UserSession
 from services.platform import totp
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories.platform import make_user
 from tests.view_helpers import location_path, new_client, post_login
 
 RACERS = 6

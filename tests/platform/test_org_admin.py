@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from extensions import db
 from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import Role
-from tests.cards.test_tracker import signed_in
 from tests.conftest import csrf_token
-from tests.factories import make_department, make_office, make_user, place
+from tests.factories.platform import make_department, make_office, make_user, place
+from tests.view_helpers import signed_in
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from models.platform.user import User
-from tests.factories import PASSWORD, make_user, role
+from tests.factories.platform import PASSWORD, make_user, role
 from tests.view_helpers import fresh, new_client, post_form, post_login, sign_in
 
 ERROR_RE = re.compile(r'<div class="invalid-feedback">(.*?)</div>')

@@ -7,7 +7,7 @@ import pytest
 from extensions import db
 from models.platform.user import User
 from services.platform import totp
-from tests.factories import PASSWORD, make_user
+from tests.factories.platform import PASSWORD, make_user
 from tests.view_helpers import fresh, new_client, post_form, post_login, sign_in
 
 NEW_PASSWORD = "brand-new-secret-7"

@@ -9,7 +9,7 @@ from extensions import db
 from models.cards.directory import Bank
 from models.platform.user import LoginAttempt, User, UserSession
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user
+from tests.factories.platform import PASSWORD, make_user
 from tests.view_helpers import COOKIE, assert_signed_in, assert_signed_out, fresh, new_client, sign_in
 
 SCRIPT_RE = re.compile(r"<script\b([^>]*)>", re.I)

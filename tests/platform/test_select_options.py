@@ -1,7 +1,7 @@
-"""The filters' <option>s: escaped, the chosen one selected whatever the type it is given in."""
+"""The filters' <option>s: escaped, the chosen one selected whatever the type it is given in. The
+archive keeping its filters chosen is in tests/cards/test_card_list_pages.py."""
 
 from admin_views.select_options import select_options
-from tests.cards.test_card_pages import bank, client_of, team  # noqa: F401
 
 
 def test_options_escape_labels_and_values():
@@ -18,11 +18,3 @@ def test_the_chosen_option_is_selected_as_a_number_or_as_text():
         assert html.count(" selected") == 1 and '<option value="15" selected>Fifteen</option>' in html
     for nothing in (None, "", 1):
         assert " selected" not in str(select_options(choices, nothing))
-
-
-def test_the_archive_keeps_its_filters_chosen(client_of, team, bank):  # noqa: F811
-    page = client_of("owner").get(f"/admin/cards/?tab=archive&bank={bank.id}&agent={team['agent'].id}")
-    assert page.status_code == 200
-    assert f'<option value="{bank.id}" selected>PercentBank</option>' in page.text
-    assert f'<option value="{team["agent"].id}" selected>Andrii Agent</option>' in page.text
-    assert page.text.count(" selected>") == 2

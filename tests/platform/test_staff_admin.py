@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models.platform.user import User, UserSession
-from tests.cards.test_tracker import RequestClient, signed_in
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_office, make_user, place, role
+from tests.exports.helpers import run_worker, start_export
+from tests.factories.platform import PASSWORD, make_office, make_user, place, role
+from tests.view_helpers import RequestClient, signed_in
 
 NEW_PASSWORD = "fresh-start-2024"
 
@@ -256,9 +257,7 @@ TEAMS = {"admin": ("manager", "agent"), "manager": ("agent",), "office_head": ()
 
 
 def team_export_names(app, client):
-    from tests.exports.test_export_pages import run_worker, start
-
-    response = start(client, list="team", format="csv", token_page="/admin/team/")
+    response = start_export(client, list="team", format="csv", token_page="/admin/team/")
     assert response.status_code == 202, response.text
     run_worker(app)
     status = client.get(f"/admin/exports/{response.json['id']}").json

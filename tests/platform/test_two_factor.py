@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.platform.user import RecoveryCode, Role, User, UserSession
 from services.platform import totp
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user
+from tests.factories.platform import PASSWORD, make_user
 from tests.view_helpers import (
     alerts,
     assert_signed_in,

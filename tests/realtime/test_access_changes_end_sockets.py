@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.platform.org import Membership, Position
 from models.platform.user import User, UserSession
 from services.platform import staff
-from tests.factories import make_office, make_user, place, role
+from tests.factories.platform import make_office, make_user, place, role
 from tests.view_helpers import assert_signed_in, assert_signed_out, fresh, post_form, sign_in
 
 NEW_PASSWORD = "brand-new-secret-7"

@@ -3,15 +3,15 @@
 import pytest
 
 from services.cards import board as card_board
-from tests import factories
-from tests.cards.test_tracker import signed_in
 from tests.conftest import csrf_token
-from tests.pipeline_cards import make_card, stage_of
+from tests.factories.cards import make_card, stage_of
+from tests.factories.platform import make_team_of_two
+from tests.view_helpers import signed_in
 
 
 @pytest.fixture
 def team():
-    return factories.make_team_of_two()
+    return make_team_of_two()
 
 
 @pytest.fixture

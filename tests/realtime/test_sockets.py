@@ -4,9 +4,9 @@ import pytest
 
 from extensions import db
 from models.platform.user import User
-from tests.cards.test_tracker import RequestClient, signed_in
 from tests.conftest import csrf_token
-from tests.factories import make_office, make_user, place
+from tests.factories.platform import make_office, make_user, place
+from tests.view_helpers import RequestClient, signed_in
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from models.cards.directory import Bank, Contractor
 from models.platform.user import User
 from seeds.demo import DEMO_PASSWORD, PEOPLE, load_demo
 from services.platform import hierarchy
-from tests.cards.test_tracker import RequestClient
+from tests.view_helpers import RequestClient
 
 EXPECTED_LOGINS = {
     "owner",

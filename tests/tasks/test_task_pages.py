@@ -13,16 +13,15 @@ from extensions import db
 from models.base import utcnow
 from models.tasks.task import Task, TaskComment
 from services.tasks import operations as tasks
-from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_user, place
-from tests.pipeline_cards import make_card, stage_of, tasks_of, walk_to
+from tests.factories.cards import make_card, stage_of, tasks_of, walk_to
+from tests.factories.platform import make_office, make_user, place
 from tests.view_helpers import fresh, new_client, post_form, sign_in
 
 
 @pytest.fixture
 def team():
-    office = factories.make_office()
+    office = make_office()
     people = {
         "owner": make_user(role_code="owner", full_name="Olena Owner", language="en"),
         "manager": make_user(role_code="manager", full_name="Mykola Manager", language="en"),
@@ -313,7 +312,7 @@ def test_another_teams_card_shows_no_steps(client_of, team, walked):
 
 def test_staff_without_cards_do_not_see_the_auto_tab(app):
     intern = make_user(full_name="Ivan Intern", language="en")
-    place(intern, factories.make_office(), "intern")
+    place(intern, make_office(), "intern")
     client = sign_in(app, intern)
     assert client.get("/admin/tasks/").status_code == 200
     assert client.get("/admin/tasks/auto/").status_code == 403

@@ -2,7 +2,8 @@
 following every change of the card's people on every task of the card, closed ones too, by whatever
 statement; the board's and the auto-tasks tab's walks read it, so a card changes boards and
 histories with its people; and a change of the people that races a renewal of the card's task on
-another connection still reaches the new task."""
+another connection still reaches the new task. The `people` and their `spread` of cards are the root
+conftest's."""
 
 import threading
 import time
@@ -17,9 +18,8 @@ from models.platform.user import User
 from services.cards import counts as card_counts
 from services.cards.board import BoardFilters
 from services.tasks import auto_tasks
-from tests.cards.test_board import _cards_on_board, banks, people, spread  # noqa: F401 (fixtures)
-from tests.factories import make_user
-from tests.pipeline_cards import tasks_of, walk_to
+from tests.factories.cards import cards_on_board, tasks_of, walk_to
+from tests.factories.platform import make_user
 
 
 def kept_people(task_id):
@@ -30,7 +30,7 @@ def ids(*users):
     return tuple(user.id if user is not None else None for user in users)
 
 
-def test_a_task_opens_with_its_cards_people_and_follows_their_changes(people, spread):  # noqa: F811
+def test_a_task_opens_with_its_cards_people_and_follows_their_changes(people, spread):
     p, card = people, spread["a1"]
     first = tasks_of(card)[-1]
     assert kept_people(first.id) == ids(p["agent"], p["manager"], p["accountant"])
@@ -51,15 +51,15 @@ def test_a_task_opens_with_its_cards_people_and_follows_their_changes(people, sp
     assert card_counts.mismatches() == {}
 
 
-def test_the_walk_moves_a_card_between_boards_with_its_agent(people, spread):  # noqa: F811
+def test_the_walk_moves_a_card_between_boards_with_its_agent(people, spread):
     p, card = people, spread["a1"]
-    assert card.id in _cards_on_board(p["agent"]) and card.id not in _cards_on_board(p["agent3"])
+    assert card.id in cards_on_board(p["agent"]) and card.id not in cards_on_board(p["agent3"])
     card.agent = p["agent3"]
     db.session.commit()
-    assert card.id not in _cards_on_board(p["agent"])
-    assert card.id in _cards_on_board(p["agent3"])
-    assert card.id in _cards_on_board(p["owner"], BoardFilters(agent_id=p["agent3"].id))
-    assert card.id not in _cards_on_board(p["owner"], BoardFilters(agent_id=p["agent"].id))
+    assert card.id not in cards_on_board(p["agent"])
+    assert card.id in cards_on_board(p["agent3"])
+    assert card.id in cards_on_board(p["owner"], BoardFilters(agent_id=p["agent3"].id))
+    assert card.id not in cards_on_board(p["owner"], BoardFilters(agent_id=p["agent"].id))
 
 
 def _history_seen(user, card):
@@ -67,7 +67,7 @@ def _history_seen(user, card):
     return {step.id for step in steps} & {task.id for task in tasks_of(card)}
 
 
-def test_a_cards_history_in_the_auto_tasks_tab_follows_its_people(people, spread):  # noqa: F811
+def test_a_cards_history_in_the_auto_tasks_tab_follows_its_people(people, spread):
     p, card = people, spread["a2"]  # walked a stage on: a closed task and an open one
     history = {task.id for task in tasks_of(card)}
     assert len(history) == 2
@@ -86,7 +86,7 @@ def test_a_cards_history_in_the_auto_tasks_tab_follows_its_people(people, spread
     assert _history_seen(p["owner"], card) == history
 
 
-def test_the_check_finds_and_the_rebuild_repairs_a_closed_tasks_people(app, people, spread):  # noqa: F811
+def test_the_check_finds_and_the_rebuild_repairs_a_closed_tasks_people(app, people, spread):
     closed = tasks_of(spread["a2"])[0]
     assert closed.closed_at is not None
     db.session.execute(sa.update(StageTask).where(StageTask.id == closed.id).values(person_1_id=people["agent3"].id))
@@ -104,7 +104,7 @@ def test_the_check_finds_and_the_rebuild_repairs_a_closed_tasks_people(app, peop
     assert closed.id in _history_seen(people["agent"], spread["a2"])
 
 
-def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spread):  # noqa: F811
+def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spread):
     task = tasks_of(spread["b1"])[-1]
     db.session.execute(sa.update(StageTask).where(StageTask.id == task.id).values(person_1_id=None))
     db.session.commit()
@@ -114,15 +114,15 @@ def test_the_check_finds_and_the_rebuild_repairs_a_tasks_people(app, people, spr
             ids(people["agent2"], people["manager"], people["accountant"]),
         )
     }
-    assert spread["b1"].id not in _cards_on_board(people["agent2"])
+    assert spread["b1"].id not in cards_on_board(people["agent2"])
     runner = app.test_cli_runner()
     assert runner.invoke(args=["rebuild-card-counts", "--check"]).exit_code != 0
     assert runner.invoke(args=["rebuild-card-counts"]).exit_code == 0
     assert card_counts.mismatches() == {}
-    assert spread["b1"].id in _cards_on_board(people["agent2"])
+    assert spread["b1"].id in cards_on_board(people["agent2"])
 
 
-def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(people, spread):  # noqa: F811
+def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(people, spread):
     """A periodic renewal (services/pipeline/periodic.renew) closes the card's task and opens the next one;
     an edit of the card's agent commits from another connection meanwhile. The new task must end
     with the new agent, whichever of the two statements PostgreSQL runs first."""
@@ -163,10 +163,10 @@ def test_a_change_of_people_during_an_uncommitted_renewal_reaches_the_new_task(p
     assert new.seq == seq + 1 and new.closed_at is None
     assert kept_people(new.id)[0] == newcomer_id
     assert card_counts.mismatches() == {}
-    assert card_id in _cards_on_board(newcomer) and card_id not in _cards_on_board(people["agent"])
+    assert card_id in cards_on_board(newcomer) and card_id not in cards_on_board(people["agent"])
 
 
-def test_the_migration_fills_the_history_that_the_open_only_trigger_left_behind(app, people, spread):  # noqa: F811
+def test_the_migration_fills_the_history_that_the_open_only_trigger_left_behind(app, people, spread):
     """Before b1c2d3e4f512 a change of the card's people reached its open task only; the migration
     brings every closed task up to its card, and its trigger then keeps them."""
     from flask_migrate import downgrade, upgrade

@@ -13,15 +13,14 @@ from models.platform.audit import ChangeLog
 from models.tasks.task import Task, TaskComment
 from services.tasks import auto_tasks
 from services.tasks import operations as tasks
-from tests import factories
-from tests.factories import make_user, place
-from tests.pipeline_cards import make_card, stage_of, walk_to
+from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.platform import make_office, make_user, place
 
 
 @pytest.fixture
 def team():
     """An owner, an administrator, two managers (heads of department) each with his own agent."""
-    office = factories.make_office()
+    office = make_office()
     people = {
         "owner": make_user(role_code="owner", full_name="Olena Owner"),
         "administrator": make_user(role_code="administrator", full_name="Adam Admin"),
@@ -346,7 +345,7 @@ def test_malformed_auto_filters_are_a_400(team, args):
 
 def test_auto_tasks_need_the_cards_permission(team):
     intern = make_user(full_name="Ivan Intern")
-    place(intern, factories.make_office(), "intern")
+    place(intern, make_office(), "intern")
     with pytest.raises(tasks.TaskError) as refused:
         auto_tasks.auto_task_query(intern, {})
     assert refused.value.status == 403

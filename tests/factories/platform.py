@@ -1,4 +1,4 @@
-"""Small factories for tests: people, roles, org placements."""
+"""Factories of the platform: people, roles, offices, departments and placements in the org tree."""
 
 from sqlalchemy import select
 
