@@ -26,7 +26,7 @@ from sqlalchemy import (
 from models.cards.card import Card, CardResponsible, CardStageCount
 from models.pipeline import Pipeline, Stage, StageTask
 from models.platform.user import User
-from services.platform import access
+from services.platform import access, database
 
 _kept = {}
 
@@ -61,11 +61,12 @@ def params_of(user, filters, **values):
 
 
 def kept(build, *args):
-    """build(*args), built on its first use in the process; `args` are the statement's shape."""
+    """build(*args), built on its first use in the process; `args` are the statement's shape. Its
+    joins run in the order written (database.joins_as_written): that is the order they were tuned in."""
     key = (build.__name__, *args)
     statement = _kept.get(key)
     if statement is None:
-        statement = _kept.setdefault(key, build(*args))
+        statement = _kept.setdefault(key, database.joins_as_written(build(*args)))
     return statement
 
 
