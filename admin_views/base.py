@@ -66,7 +66,11 @@ def list_page(text):
 
 
 class SecuredModelView(SecuredMixin, ModelView):
-    """Model CRUD: `permission` to see, `manage_permission` to create, edit and delete."""
+    """Model CRUD: `permission` to see, `manage_permission` to create, edit and delete.
+
+    Deny by default: a view is refused at construction unless its model declares its scope rule
+    (access.scope_rule), and every query of the view passes the scope. A view narrows its rows
+    further in `narrow(query)`, never by replacing get_query or get_count_query."""
 
     manage_permission = None
     edit_template = "admin/model/edit_with_history.html"
@@ -85,7 +89,17 @@ class SecuredModelView(SecuredMixin, ModelView):
     model_form_converter = ModelConverter
     filter_converter = FilterConverter()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        replaced = sorted({"get_query", "get_count_query", "_scoped"} & set(vars(cls)))
+        if replaced:
+            raise TypeError(f"{cls.__name__} replaces {', '.join(replaced)}: narrow its rows in narrow(query)")
+
     def __init__(self, model, **kwargs):
+        try:
+            access.scope_rule(model)
+        except ValueError as error:
+            raise ValueError(f"{type(self).__name__} refused: {error}") from None
         super().__init__(model, db, **kwargs)
 
     def _get_list_extra_args(self):
@@ -141,12 +155,14 @@ class SecuredModelView(SecuredMixin, ModelView):
     def can_delete(self):
         return self._may_manage()
 
+    def narrow(self, query):
+        """The view's own narrowing, after the scope (a view of part of what the scope shows)."""
+        return query
+
     def _scoped(self, query):
         if hasattr(self.model, "deleted_at"):
             query = query.filter(self.model.deleted_at.is_(None))
-        if hasattr(self.model, "__scope_owner__"):
-            query = access.scope(current_user, query, self.model)
-        return query
+        return self.narrow(access.scope(current_user, query, self.model))
 
     def get_query(self):
         return self._scoped(super().get_query())

@@ -144,9 +144,6 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         # Cards are never deleted from the panel; they end in the archive.
         return False
 
-    def _scoped(self, query):
-        return access.scope(current_user, query.filter(Card.deleted_at.is_(None)), Card)
-
     def scoped_card(self, card_id, *options):
         """The card if it exists and the user may see it; 404 otherwise (never another's data)."""
         card = cards.visible_card(current_user, card_id, *options)

@@ -188,8 +188,5 @@ class ExportScheduleView(SecuredModelView):
             raise ValidationError("; ".join(f"{form[name].label.text}: {message}" for name, message in errors.items()))
         model.recipients = ", ".join(export_schedules.parse_recipients(model.recipients)[0])
 
-    def get_query(self):
-        return super().get_query().filter(ExportSchedule.owner_id == current_user.id)
-
-    def get_count_query(self):
-        return super().get_count_query().filter(ExportSchedule.owner_id == current_user.id)
+    def narrow(self, query):
+        return query.filter(ExportSchedule.owner_id == current_user.id)

@@ -139,7 +139,7 @@ class StaffView(PeopleActionsMixin, SecuredModelView):
 
 class TeamView(PeopleActionsMixin, SecuredModelView):
     """The people below me in the org tree, never an owner, whatever my scope: list, details,
-    search, filters, count, export and actions all read get_query / get_count_query."""
+    search, filters, count, export and actions all read get_query / get_count_query, narrowed here."""
 
     permission = "team.view"
     column_list = ("username", "full_name", "memberships", "is_blocked", "last_login_at")
@@ -151,11 +151,8 @@ class TeamView(PeopleActionsMixin, SecuredModelView):
     column_formatters_detail = {"memberships": _positions}
     column_default_sort = "full_name"
 
-    def get_query(self):
-        return super().get_query().filter(access.team_clause(current_user))
-
-    def get_count_query(self):
-        return super().get_count_query().filter(access.team_clause(current_user))
+    def narrow(self, query):
+        return query.filter(access.team_clause(current_user))
 
     def is_action_allowed(self, name):
         return access.can(current_user, "team.manage") and super().is_action_allowed(name)

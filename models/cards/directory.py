@@ -11,6 +11,7 @@ from models.base import Audited
 
 class Bank(Audited, db.Model):
     __tablename__ = "banks"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
@@ -33,6 +34,7 @@ class Bank(Audited, db.Model):
 
 class Contractor(Audited, db.Model):
     __tablename__ = "contractors"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True, nullable=False)

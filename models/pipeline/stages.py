@@ -12,6 +12,7 @@ FIELD_TYPES = ("text", "number", "money", "date", "choice", "user", "bool")
 
 class Pipeline(Audited, LocalizedLabel, db.Model):
     __tablename__ = "pipelines"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
@@ -26,6 +27,7 @@ class Pipeline(Audited, LocalizedLabel, db.Model):
 
 class Stage(Audited, LocalizedLabel, db.Model):
     __tablename__ = "stages"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __table_args__ = (sa.UniqueConstraint("pipeline_id", "code", name="uq_stages_pipeline_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ class ChangeLog(db.Model):
     """One row per changed field (or one per create/delete), written by the session hook."""
 
     __tablename__ = "change_log"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __table_args__ = (sa.Index("ix_change_log_entity", "entity", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ DEPARTMENT_KINDS = ("acquisition", "sales", "back_office", "hr", "mpm", "operati
 
 class Office(Audited, db.Model):
     __tablename__ = "offices"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
@@ -26,6 +27,7 @@ class Office(Audited, db.Model):
 
 class Department(Audited, db.Model):
     __tablename__ = "departments"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __table_args__ = (sa.UniqueConstraint("office_id", "name", name="uq_departments_office_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,7 @@ class Department(Audited, db.Model):
 
 class Position(Audited, LocalizedLabel, db.Model):
     __tablename__ = "positions"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
@@ -52,6 +55,7 @@ class Membership(Audited, db.Model):
     """A person's position in one office; `path` is the materialized path of reports-to ids."""
 
     __tablename__ = "memberships"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __table_args__ = (
         sa.UniqueConstraint("user_id", "office_id", "position_id", name="uq_memberships_user_office_position"),
         sa.Index("ix_memberships_path", "path"),

@@ -14,6 +14,7 @@ class Role(Audited, LocalizedLabel, db.Model):
     """An access profile: the Part A roles and one profile per Part B position."""
 
     __tablename__ = "roles"
+    __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __audit_exclude__ = Audited.__audit_exclude__
 
     id: Mapped[int] = mapped_column(primary_key=True)

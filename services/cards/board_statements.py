@@ -26,7 +26,7 @@ from sqlalchemy import (
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
-from services.platform import access, cache
+from services.platform import access, cache, database
 
 _kept = cache.keyed("tracker statements by shape")  # a few hundred shapes at most: unbounded
 
@@ -61,10 +61,11 @@ def params_of(user, filters, **values):
 
 
 def kept(build, *args):
-    """build(*args), built on its first use in the process; `args` are the statement's shape."""
+    """build(*args), built on its first use in the process; `args` are the statement's shape. Its
+    joins run in the order written (database.joins_as_written): that is the order they were tuned in."""
     key = (build.__name__, *args)
     statement = _kept.get(key)
-    return statement if statement is not None else _kept.value_of(key, lambda: build(*args))
+    return statement if statement is not None else _kept.value_of(key, lambda: database.joins_as_written(build(*args)))
 
 
 def _visible():

@@ -146,17 +146,32 @@ def visible_user_ids(user):
     return union(*parts)
 
 
+def scope_rule(model):
+    """How `model` declares its scope: "clause" (its own `scope_clause` and `seen_among`), "owner"
+    (its `__scope_owner__` column among the visible people) or "all" (`__scope__ = "all"`: every row,
+    for whoever holds the permission that shows it). A ValueError naming a model that declares none."""
+    if hasattr(model, "scope_clause") and hasattr(model, "seen_among"):
+        return "clause"
+    if getattr(model, "__scope_owner__", None):
+        return "owner"
+    if getattr(model, "__scope__", None) == "all":
+        return "all"
+    raise ValueError(
+        f"{model.__name__} declares no scope: give it scope_clause and seen_among, __scope_owner__, or __scope__ = 'all'"
+    )
+
+
 def scope_clause(user, model):
     """The WHERE clause limiting `model` to the user's scope, or None for everything."""
+    rule = scope_rule(model)
 
     def of_visible(visible):
-        if hasattr(model, "scope_clause"):
+        if rule == "clause":
             return model.scope_clause(visible)
-        name = getattr(model, "__scope_owner__", None)
-        if name is None:
-            raise ValueError(f"{model.__name__} declares no scope")
-        return getattr(model, name).in_(visible)
+        return getattr(model, model.__scope_owner__).in_(visible)
 
+    if rule == "all":
+        return None if _usable(user) else literal(False)
     return scope_clause_of(user, of_visible)
 
 

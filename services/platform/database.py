@@ -10,10 +10,17 @@ from extensions import db
 # The web's statements are short reads of a few indexes. PostgreSQL would JIT-compile those whose
 # estimate passes jit_above_cost (a tracker column's scope can: ~40 ms of compiling for a statement
 # that runs in a few) and start a parallel worker for some (~10 ms before the first row), while
-# the other cores serve other requests. Neither, on every connection of the app. And its joins run in
-# the order written (a card by its key, then its bank, supplier, people and stage): searching every
-# order of a card's six joins took ~2.5 ms of planning for a statement that runs in 0.2.
-SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0 -c join_collapse_limit=1"
+# the other cores serve other requests. Neither, on every connection of the app.
+SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
+# An execution option (joins_as_written): the statement's joins run in the order written
+# (join_collapse_limit = 1 for that statement alone; every other one is planned with the server's
+# setting). For the statements written in the order they should run, whose joins cost more to
+# reorder than to run: a card's load by its key with its bank, supplier, three people and stage
+# (searching every order of those six joins took ~2.5 ms of planning for a statement that runs in
+# 0.2; services.cards.operations.visible_card), and the tracker's board statements
+# (services.cards.board_statements), measured with their joins in that order.
+JOINS_AS_WRITTEN = "kartoteka_joins_as_written"
 
 
 WROTE = "kartoteka_wrote"  # on a connection's info: a statement other than a SELECT ran in its transaction
@@ -24,6 +31,17 @@ WROTE = "kartoteka_wrote"  # on a connection's info: a statement other than a SE
 # not: the generic plan of the archive's contact search ANDs the trigrams with every archived id
 # (70 ms a search, 10 ms when planned for its term).
 CUSTOM_PLAN = "kartoteka_custom_plan"
+
+
+def joins_as_written(statement):
+    """`statement` with the JOINS_AS_WRITTEN option: on PostgreSQL its joins run in the order written."""
+    return statement.execution_options(**{JOINS_AS_WRITTEN: True})
+
+
+def _set_join_collapse_limit(cursor, value):
+    """SET LOCAL on the statement's connection, past SQLAlchemy's events: not a write (WROTE), and the
+    cursor's rows stay its own."""
+    cursor.connection.execute(f"SET LOCAL join_collapse_limit = {value}", prepare=False)
 
 
 def on_postgresql():
@@ -89,11 +107,17 @@ def init_app(app):
             connection.info[WROTE] = True
 
     @event.listens_for(engine, "do_execute")
-    def _custom_plan(cursor, statement, parameters, context):
-        if context.execution_options.get(CUSTOM_PLAN):
-            cursor.execute(statement, parameters, prepare=False)
-            return True
-        return None
+    def _planned_as_asked(cursor, statement, parameters, context):
+        custom_plan = context.execution_options.get(CUSTOM_PLAN)
+        as_written = context.execution_options.get(JOINS_AS_WRITTEN)
+        if not (custom_plan or as_written):
+            return None
+        if as_written:
+            _set_join_collapse_limit(cursor, "1")
+        cursor.execute(statement, parameters, prepare=False if custom_plan else None)
+        if as_written:  # a failed statement ends its transaction, and the setting with it
+            _set_join_collapse_limit(cursor, "DEFAULT")
+        return True
 
     @event.listens_for(engine, "begin")
     def _fresh_transaction(connection):
