@@ -11,7 +11,6 @@ from services.cards import board as card_board
 from services.cards import operations as cards
 from services.cards.board import BoardFilters
 from services.platform import database
-from tests.cards.test_board import banks, people, spread  # noqa: F401 (fixtures)
 
 BOARD_TABLES = ("stage_tasks", "card_stage_counts")
 
