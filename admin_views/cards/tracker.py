@@ -91,6 +91,27 @@ MOVE_LOADS = (
 )
 
 
+def _modal_values():
+    return {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
+
+
+def _refused(error):
+    return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
+
+
+def _moved(result):
+    """What the page needs of a move or step: which card, from and to which column, its version."""
+    return jsonify(
+        {
+            "ok": True,
+            "card_id": result.subject_id,
+            "from": result.from_stage_id,
+            "to": result.to_stage_id,
+            "version": result.version,
+        }
+    )
+
+
 def _now():
     from models.base import utcnow
 
@@ -181,42 +202,23 @@ class TrackerView(SecuredView):
         to_id = parse_id(request.form.get("to_stage"))
         to_stage = db.session.get(Stage, to_id) if to_id is not None else None
         try:
-            values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
             result = pipeline.move(
-                card, to_stage, values, by=current_user, expected_version=parse_id(request.form.get("version"))
+                card, to_stage, _modal_values(), by=current_user, expected_version=parse_id(request.form.get("version"))
             )
         except pipeline.MoveError as error:
-            return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
-        return jsonify(
-            {
-                "ok": True,
-                "card_id": result.subject_id,
-                "from": result.from_stage_id,
-                "to": result.to_stage_id,
-                "version": result.version,
-            }
-        )
+            return _refused(error)
+        return _moved(result)
 
     @expose("/card/<id:card_id>/step", methods=["POST"])
     def step(self, card_id):
         """The in-stage step of the card's stage (the bank check's "no answer yet")."""
         card = self._scoped_card(card_id, *MOVE_LOADS)
         try:
-            values = {key[len("field.") :]: value for key, value in request.form.items() if key.startswith("field.")}
-            result = pipeline.step(
-                card, values, by=current_user, expected_version=parse_id(request.form.get("version"))
-            )
+            version = parse_id(request.form.get("version"))
+            result = pipeline.step(card, _modal_values(), by=current_user, expected_version=version)
         except pipeline.MoveError as error:
-            return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
-        return jsonify(
-            {
-                "ok": True,
-                "card_id": result.subject_id,
-                "from": result.from_stage_id,
-                "to": result.to_stage_id,
-                "version": result.version,
-            }
-        )
+            return _refused(error)
+        return _moved(result)
 
     @expose("/history/<id:card_id>")
     def history(self, card_id):

@@ -15,26 +15,18 @@ from models.platform.audit import ChangeLog
 from services.cards import board as card_board
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card, stage_of, walk_to
-from tests.factories.platform import make_office, make_user, place
+from tests.factories.platform import make_office, make_team, make_user, place
 from tests.view_helpers import signed_in
 
 
 @pytest.fixture
 def team():
-    office = make_office()
-    people = {
-        "owner": make_user(role_code="owner", full_name="Olena Owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "manager2": make_user(role_code="manager"),
-        "agent2": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    boss2 = place(people["manager2"], office, "head_of_department")
-    place(people["agent2"], office, "employee", boss=boss2)
-    return people
+    return make_team(
+        {"owner": "owner", "accountant": "accountant", "manager": "manager", "agent": "agent",
+         "manager2": "manager", "agent2": "agent"},
+        {"agent": "manager", "agent2": "manager2"},
+        names={"owner": "Olena Owner"},
+    )  # fmt: skip
 
 
 @pytest.fixture

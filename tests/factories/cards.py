@@ -19,7 +19,7 @@ from services import pipeline
 from services.cards import board as card_board
 from services.cards import operations as cards
 from services.cards.board import BoardFilters, cards_pipeline
-from tests.factories.platform import make_office, make_user, place
+from tests.factories.platform import make_team
 
 # A transaction's form fields, valid on a stage that takes transactions (fund_card, …).
 TX = {"date": "2026-03-01", "type": "top_up", "amount": "1000.50", "commission_kind": "percent", "commission_rate": "1"}
@@ -176,22 +176,11 @@ def make_directory():
 
 def make_two_teams():
     """An owner and an accountant; a manager heading agent and agent2, and manager2 heading agent3."""
-    office = make_office()
-    people = {
-        "owner": make_user(role_code="owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "agent2": make_user(role_code="agent"),
-        "manager2": make_user(role_code="manager"),
-        "agent3": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    place(people["agent2"], office, "employee", boss=boss)
-    boss2 = place(people["manager2"], office, "head_of_department")
-    place(people["agent3"], office, "employee", boss=boss2)
-    return people
+    return make_team(
+        {"owner": "owner", "accountant": "accountant", "manager": "manager", "agent": "agent", "agent2": "agent",
+         "manager2": "manager", "agent3": "agent"},
+        {"agent": "manager", "agent2": "manager", "agent3": "manager2"},
+    )  # fmt: skip
 
 
 def make_spread(people, banks):

@@ -57,17 +57,26 @@ def place(user, office, position_code, boss=None, department=None):
     return membership
 
 
+def make_team(roles, reports_to, names=None):
+    """People in one office: `roles` name → role code; `reports_to` name → the name of his head, who
+    heads a department (the others stand outside the tree). `names`: full names by name."""
+    office = make_office()
+    names = names or {}
+    people = {
+        name: make_user(role_code=role, **({"full_name": names[name]} if name in names else {}))
+        for name, role in roles.items()
+    }
+    heads = {}
+    for name, head in reports_to.items():
+        if head not in heads:
+            heads[head] = place(people[head], office, "head_of_department")
+        place(people[name], office, "employee", boss=heads[head])
+    return people
+
+
 def make_team_of_two():
     """An owner, an accountant, and a manager heading one department with two agents."""
-    office = make_office()
-    people = {
-        "owner": make_user(role_code="owner"),
-        "accountant": make_user(role_code="accountant"),
-        "manager": make_user(role_code="manager"),
-        "agent": make_user(role_code="agent"),
-        "agent2": make_user(role_code="agent"),
-    }
-    boss = place(people["manager"], office, "head_of_department")
-    place(people["agent"], office, "employee", boss=boss)
-    place(people["agent2"], office, "employee", boss=boss)
-    return people
+    return make_team(
+        {"owner": "owner", "accountant": "accountant", "manager": "manager", "agent": "agent", "agent2": "agent"},
+        {"agent": "manager", "agent2": "manager"},
+    )
