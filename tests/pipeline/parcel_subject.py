@@ -65,11 +65,6 @@ def drop_table(engine):
     TestBase.metadata.drop_all(engine)
 
 
-def empty_table(engine):
-    with engine.begin() as connection:
-        connection.execute(Parcel.__table__.delete())
-
-
 def make_pipeline():
     """The parcels' pipeline: packed → on the way → delivered; the courier and dispatcher roles, the
     parcels' permissions granted to both."""

@@ -66,13 +66,14 @@ def _make_parcel(board):
     return make
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def parcel_table(app):
-    with app.app_context():
-        parcel_subject.create_table(db.engine)
+    """The parcels' table and triggers for one test: left in place, they would stand in the way of
+    the migration tests that take the engine's tables down and up again."""
+    parcel_subject.create_table(db.engine)
     yield
-    with app.app_context():
-        parcel_subject.drop_table(db.engine)
+    db.session.remove()
+    parcel_subject.drop_table(db.engine)
 
 
 @pytest.fixture(params=["card", "parcel"])
@@ -81,7 +82,6 @@ def case(request):
         board = cards_pipeline()
         return Case(Card, board, ("agent", "manager", "accountant"), lambda people: make_card(**people))
     request.getfixturevalue("parcel_table")
-    request.addfinalizer(lambda: parcel_subject.empty_table(db.engine))
     board = parcel_subject.make_pipeline()
     return Case(Parcel, board, ("courier", "dispatcher"), _make_parcel(board))
 
