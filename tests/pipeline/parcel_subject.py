@@ -4,7 +4,7 @@ its model declares itself (PipelineSubject), its table and triggers come from th
 (subject_ddl), its pipeline and permissions are data.
 
 Its table is not in the application's metadata (the migrations know nothing of it): it is created
-for the test session and emptied after each test."""
+for each test that uses it and dropped after."""
 
 import datetime as dt
 
