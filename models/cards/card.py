@@ -20,6 +20,7 @@ ROLE_FIELDS = {"agent": "agent_id", "manager": "manager_id", "accountant": "acco
 class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __tablename__ = "cards"
     __subject_type__ = "card"
+    __subject_key__ = "number"
     __people__ = ROLE_FIELDS
     __table_args__ = (
         sa.Index("ix_cards_bucket_id", "bucket", "id"),

@@ -6,7 +6,8 @@ reads only this declaration; it never names a subject.
         __subject_type__ = "card"
         __people__ = {"agent": "agent_id", "manager": "manager_id", "accountant": "accountant_id"}
 
-`__people__` maps a role code to the column holding that person, in slot order (at most
+`__subject_key__` names the column people know a subject by (a card's number). `__people__` maps a
+role code to the column holding that person, in slot order (at most
 subject_ddl.PEOPLE_SLOTS). Whoever sees one of them, or a person chosen as responsible for one of the
 subject's stages (`stage_responsibles`), sees the subject. A subject has `id`, `pipeline_id`,
 `stage_id`/`stage`, `bucket`, `stage_entered_at`, `version` and `deleted_at`."""
@@ -46,6 +47,7 @@ class StageResponsible(db.Model):
 
 class PipelineSubject:
     __subject_type__: str
+    __subject_key__: str
     __people__: dict
 
     def __init_subclass__(cls, **kwargs):

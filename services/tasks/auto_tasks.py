@@ -10,13 +10,13 @@ from sqlalchemy import Integer, and_, literal, select, tuple_
 
 from extensions import db
 from models.base import utcnow
-from models.cards.card import Card
 from models.pipeline import StageTask
 from models.platform.user import User
+from services.pipeline import subjects
 from services.platform import access
 from services.platform.cursors import cursor_text, parse_cursor
 from services.tasks import operations as tasks
-from services.tasks.operations import PAGE_SIZE, TaskError
+from services.tasks.operations import CARD, PAGE_SIZE, TaskError
 
 AUTO_STATES = {
     "open": _l("Open"),
@@ -130,15 +130,16 @@ def auto_task_query(user, args, columns=None):
     filters = args if isinstance(args, AutoFilters) else AutoFilters.from_args(args)
     if filters.errors:
         raise TaskError(_l("The filter was not understood."), errors=filters.errors)
+    card = subjects.model(CARD)
     query = (
         select(*(columns or (StageTask,)))
         .select_from(StageTask)
-        .join(Card, and_(StageTask.of_subject(Card.__subject_type__), Card.id == StageTask.subject_id))
-        .where(Card.deleted_at.is_(None))
+        .join(card, and_(StageTask.of_subject(CARD), card.id == StageTask.subject_id))
+        .where(card.deleted_at.is_(None))
     )
     # The scope from the task's copy of its card's people: the newest-first walk reads them from
-    # ix_stage_tasks_card_opened and looks up only the cards it keeps.
-    clause = access.scope_clause_of(user, lambda visible: StageTask.scope_clause_for(Card, visible))
+    # ix_stage_tasks_subject_opened and looks up only the cards it keeps.
+    clause = access.scope_clause_of(user, lambda visible: StageTask.scope_clause_for(card, visible))
     if clause is not None:
         query = query.where(clause)
     if filters.card_id:
@@ -183,7 +184,8 @@ def auto_task_page(user, filters, page_size=PAGE_SIZE):
     # The limit written into the statement: with a parameter instead, a prepared statement's generic
     # plan expects a tenth of all tasks from the walk, and joins them all.
     limit = literal(page_size + 1, Integer, literal_execute=True)
-    page = auto_task_query(user, filters, (StageTask.id, Card.number)).limit(limit).subquery("page")
+    number = subjects.key_column(CARD).label("number")
+    page = auto_task_query(user, filters, (StageTask.id, number)).limit(limit).subquery("page")
     query = (
         select(*STEP_COLUMNS, page.c.number)
         .select_from(page.join(StageTask, StageTask.id == page.c.id))

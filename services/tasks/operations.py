@@ -16,12 +16,14 @@ from sqlalchemy import or_, select
 
 from extensions import db
 from models.base import utcnow
-from models.cards.card import Card
 from models.platform.user import User
 from models.tasks.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
+from services.pipeline import subjects
 from services.platform import access, dates, people_choices
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import user_zone
+
+CARD = "card"  # the pipeline subject a task may be about (services.pipeline.subjects)
 
 TABS = ("incoming", "outgoing", "all")
 PAGE_SIZE = 50
@@ -142,10 +144,8 @@ def _clean(values, by):
             errors["deadline"] = error.message
     clean["deadline"] = deadline
     card_id = values.get("card_id")
-    if card_id is not None:
-        query = select(Card.id).where(Card.id == card_id, Card.deleted_at.is_(None))
-        if parse_id(card_id) is None or db.session.scalar(access.scope(by, query, Card)) is None:
-            errors["card"] = _l("No such card among yours.")
+    if card_id is not None and (parse_id(card_id) is None or subjects.visible_id(by, CARD, card_id) is None):
+        errors["card"] = _l("No such card among yours.")
     clean["card_id"] = card_id
     client_id = values.get("client_id")
     if client_id is not None and parse_id(client_id) is None:
@@ -161,14 +161,12 @@ def find_card_id(user, number):
     number = (number or "").strip()
     if not number or len(number) > 32:
         return None
-    query = select(Card.id).where(Card.number == number, Card.deleted_at.is_(None))
-    return db.session.scalar(access.scope(user, query, Card))
+    return subjects.id_by_key(user, CARD, number)
 
 
 def card_number_of(user, card_id):
     """The number of the live card with this id in the user's scope, or ""."""
-    query = select(Card.number).where(Card.id == card_id, Card.deleted_at.is_(None))
-    return db.session.scalar(access.scope(user, query, Card)) or ""
+    return subjects.key_of(user, CARD, card_id)
 
 
 def create(by, **values):

@@ -32,6 +32,7 @@ class TestBase(DeclarativeBase):
 class Parcel(PipelineSubject, SoftDeleteMixin, VersionMixin, TestBase):
     __tablename__ = "test_parcels"
     __subject_type__ = "parcel"
+    __subject_key__ = "label"
     __people__ = {"courier": "courier_id", "dispatcher": "dispatcher_id"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
