@@ -261,10 +261,15 @@ def downgrade():
         batch_op.drop_index("ix_stage_responsibles_user")
     op.drop_table("stage_responsibles")
     op.drop_table("stage_counts")
+    dialect = op.get_bind().dialect.name
+    # The trigger first: on PostgreSQL it depends on the columns it watches.
+    for statement in signal_ddl.drop_triggers(dialect, "directories", "pipelines", PIPELINE_EVENTS):
+        op.execute(statement)
     with op.batch_alter_table("pipelines", schema=None) as batch_op:
         for name in ("move_any_permission", "move_permission", "view_permission", "subject_type"):
             batch_op.drop_column(name)
-    _pipeline_signal(PIPELINE_EVENTS, OLD_PIPELINE_EVENTS)
+    for statement in signal_ddl.create_triggers(dialect, "directories", "pipelines", OLD_PIPELINE_EVENTS):
+        op.execute(statement)
     # The card triggers as b1c2d3e4f505, b1c2d3e4f506, b1c2d3e4f509 and b1c2d3e4f512 left them.
     counts, responsibles, people, every_task = (
         _earlier(prefix) for prefix in ("b1c2d3e4f505", "b1c2d3e4f506", "b1c2d3e4f509", "b1c2d3e4f512")
