@@ -12,10 +12,9 @@ retry or worker runs it.
 from extensions import db
 from models.base import utcnow
 from services.pipeline import periodic
-from services.pipeline.calendar import business_rules, next_deadline  # noqa: F401 (next_deadline: the jobs' rule)
+from services.pipeline.calendar import business_rules, next_deadline
 
 BATCH_SIZE = 500
-period_key = periodic.period_key
 
 
 def open_periodic_stage_tasks(now=None, batch_size=BATCH_SIZE, after_batch=None):

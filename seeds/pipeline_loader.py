@@ -46,11 +46,6 @@ def load_pipeline(data):
             **_names(spec["names"]),
             **_step(spec.get("step")),
         )
-        problems = pipeline_spec.check_fields(
-            [dict(field, choices="\n".join(field.get("choices", []))) for field in spec.get("fields", [])]
-        )
-        if problems:
-            raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
         for index, field in enumerate(spec.get("fields", []), start=1):
             labels = field["labels"]
             stage.fields.append(
@@ -68,14 +63,16 @@ def load_pipeline(data):
                     label_en=labels.get("en", ""),
                 )
             )
+        problems = pipeline_spec.check_fields(pipeline_spec.field_dicts(stage))
+        if problems:
+            raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
         stages[spec["code"]] = stage
         db.session.add(stage)
     db.session.flush()
     ids = {stage.id for stage in stages.values()}
     for spec in data["stages"]:
         moves = [_move(move, stages) for move in spec.get("moves", [])]
-        fields = [dict(field, choices="\n".join(field.get("choices", []))) for field in spec.get("fields", [])]
-        problems = pipeline_spec.check_moves(ids, moves, fields)
+        problems = pipeline_spec.check_moves(ids, moves, pipeline_spec.field_dicts(stages[spec["code"]]))
         if problems:
             raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
         for target, condition in moves:

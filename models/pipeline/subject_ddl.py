@@ -277,25 +277,3 @@ def up(dialect, subject):
 
 def down(dialect, subject):
     return postgresql_down(subject) if dialect == "postgresql" else sqlite_down(subject)
-
-
-def fill(subject):
-    """Statements that bring the generic tables in line with the subject's rows (after a bulk load
-    that bypassed the triggers, or when the triggers are first created): its counters, its
-    responsibles' stages and its tasks' people."""
-    t, x = subject.table, subject.subject_type
-    key = subject.key(t)
-    slots = ", ".join(SLOT_COLUMNS)
-    copy = ", ".join(
-        f"{slot} = (SELECT {column} FROM {t} WHERE {t}.id = stage_tasks.subject_id)"
-        for slot, column in subject.slot_pairs()
-    )
-    return [
-        f"DELETE FROM stage_counts WHERE stage_id IN (SELECT stages.id FROM stages JOIN pipelines"  # noqa: S608
-        f" ON pipelines.id = stages.pipeline_id WHERE pipelines.subject_type = '{x}')",
-        f"INSERT INTO stage_counts (stage_id, {slots}, subjects) SELECT {', '.join(key)}, COUNT(*) FROM {t}"  # noqa: S608
-        f" WHERE deleted_at IS NULL GROUP BY {', '.join(key)}",
-        f"UPDATE stage_responsibles SET subject_stage_id = (SELECT {t}.stage_id FROM {t}"  # noqa: S608
-        f" WHERE {t}.id = stage_responsibles.subject_id AND {t}.deleted_at IS NULL) WHERE subject_type = '{x}'",
-        f"UPDATE stage_tasks SET {copy} WHERE subject_type = '{x}'",  # noqa: S608
-    ]

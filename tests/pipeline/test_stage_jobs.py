@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from extensions import db
-from jobs.pipeline import next_deadline, open_periodic_stage_tasks, roll_bank_check_deadlines
+from jobs.pipeline import open_periodic_stage_tasks, roll_bank_check_deadlines
 from models.base import utcnow
 from models.cards.card import Card
 from models.pipeline import Stage, StageTask
 from services.cards.board import cards_pipeline
 from services.pipeline import periodic
+from services.pipeline.calendar import next_deadline
 from tests.conftest import SERVICES_MODE
 from tests.factories.cards import card_in, periodic_stage, tasks_of_card_id
 from tests.factories.platform import make_user
