@@ -105,6 +105,7 @@
 
   function showErrors(form, data) {
     form.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; el.style.display = ""; });
     var box = form.querySelector("#move-message");
     box.textContent = data.message || messages.failed;
     box.classList.remove("d-none");
