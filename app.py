@@ -12,10 +12,11 @@ import admin_views
 import jobs.cli
 import realtime
 import seeds.cli
+from admin_views.platform import auth as auth_views
 from admin_views.platform import i18n
 from config import INSTANCE_DIR, Config
 from extensions import babel, csrf, db, login, migrate, queues, socketio
-from services.platform import database, sessions
+from services.platform import database
 
 # The domains, in the order they stand on each other. Each may have a package (or module) in every
 # layer below, and each of those that has an init_app(app) registers there what the domain brings:
@@ -48,7 +49,7 @@ def create_app(config=Config):
     login.login_view = "auth.login"
     login.session_protection = "basic"
     login.login_message = _l("Sign in to open this page.")
-    login.user_loader(sessions.load_user)
+    login.user_loader(auth_views.load_user)
     queues.init_app(app)
     admin_views.init_app(app)
     init_domains(app)

@@ -140,6 +140,7 @@ def generate(scale=1.0, log=_log):
     # The bulk load bypassed the counters' triggers (replication role, or far too slow row by row).
     step = time.perf_counter()
     rows = card_counts.rebuild()
+    db.session.commit()
     log(f"card counters: {rows:,} rows, {time.perf_counter() - step:.1f} s")
 
     step = time.perf_counter()

@@ -16,10 +16,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from extensions import db, socketio
+from extensions import db
 from models.base import utcnow
 from models.exports.export import ExportJob, ExportSchedule
 from models.platform.user import User
+from realtime.publisher import publish
 from realtime.rooms import user_room
 from services.exports import registry as exports
 from services.exports import schedules as export_schedules
@@ -73,9 +74,9 @@ def progress_payload(job):
 
 
 def _commit_and_tell(job):
-    """Commit first, then one small event to the user's own room."""
+    """Commit, and one small event to the user's own room once committed."""
+    publish(user_room(job.user_id), "export_progress", progress_payload(job))
     db.session.commit()
-    socketio.emit("export_progress", progress_payload(job), to=user_room(job.user_id))
 
 
 def _fail(job, message):
@@ -200,16 +201,20 @@ def send_due_export_emails(now=None):
         schedule = db.session.get(ExportSchedule, schedule_id)
         period_key = export_schedules.due_period(schedule, now)
         if period_key is None or not export_schedules.claim(schedule_id, period_key, utcnow()):
+            db.session.rollback()
             continue
+        db.session.commit()
         try:
             deliver(db.session.get(ExportSchedule, schedule_id), period_key)
         except Exception as error:  # noqa: BLE001 - one failing schedule must not stop the others
             db.session.rollback()
             log.warning("scheduled export %s (%s) failed: %s", schedule_id, period_key, error)
             export_schedules.finish(schedule_id, period_key, utcnow(), error=error)
+            db.session.commit()
             failed.append(schedule_id)
             continue
         export_schedules.finish(schedule_id, period_key, utcnow())
+        db.session.commit()
         sent += 1
     if failed:
         raise RuntimeError(_("Scheduled exports failed: %(ids)s", ids=", ".join(map(str, failed))))

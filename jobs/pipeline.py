@@ -34,8 +34,9 @@ def open_periodic_stage_tasks(now=None, batch_size=BATCH_SIZE, after_batch=None)
             if after_batch:
                 after_batch(count)
         if changed:
-            _notify_board(stage)
+            periodic.column_changed(stage)
         opened += changed
+    db.session.commit()
     return opened
 
 
@@ -56,14 +57,9 @@ def roll_bank_check_deadlines(now=None, batch_size=BATCH_SIZE * 2):
             after_id = rows[-1].id
     for stage in stages:
         if stage.id in touched:
-            _notify_board(stage)
+            periodic.column_changed(stage)
+    db.session.commit()
     return moved
-
-
-def _notify_board(stage):
-    from realtime.notify import stage_tasks_changed
-
-    stage_tasks_changed(stage.pipeline.code, stage.id)
 
 
 PERIODIC = (

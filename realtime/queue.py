@@ -6,7 +6,7 @@ close its own sockets in that room, so no socket outlives its session on another
 
 import socketio as python_socketio
 
-from realtime.notify import SESSION_ENDED, close_local_sockets
+from realtime.publisher import SESSION_ENDED, close_local_sockets
 
 
 class SessionClosingRedisManager(python_socketio.RedisManager):

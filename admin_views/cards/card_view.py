@@ -29,7 +29,7 @@ from services import pipeline
 from services.cards import choices as card_choices
 from services.cards import lists as card_lists
 from services.cards import operations as cards
-from services.platform import access, people_choices
+from services.platform import access, people_choices, unit_of_work
 
 TABS = (
     ("new", _l("New cards")),
@@ -279,5 +279,6 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         except cards.CardError as error:
             db.session.rollback()
             return refusal(error)
+        unit_of_work.commit(keep=current_user)
         flash(_("Responsible people saved."), "success")
         return redirect(self.get_url(".edit_view", id=card.id) + "#responsibles")

@@ -19,7 +19,7 @@ from services import pipeline
 from services.cards import board as card_board
 from services.cards import choices as card_choices
 from services.cards import operations as cards
-from services.platform import people_choices
+from services.platform import people_choices, unit_of_work
 from services.platform.timezones import format_local, user_zone
 
 
@@ -206,7 +206,9 @@ class TrackerView(SecuredView):
                 card, to_stage, _modal_values(), by=current_user, expected_version=parse_id(request.form.get("version"))
             )
         except pipeline.MoveError as error:
+            db.session.rollback()
             return _refused(error)
+        unit_of_work.commit(keep=current_user)
         return _moved(result)
 
     @expose("/card/<id:card_id>/step", methods=["POST"])
@@ -217,7 +219,9 @@ class TrackerView(SecuredView):
             version = parse_id(request.form.get("version"))
             result = pipeline.step(card, _modal_values(), by=current_user, expected_version=version)
         except pipeline.MoveError as error:
+            db.session.rollback()
             return _refused(error)
+        unit_of_work.commit(keep=current_user)
         return _moved(result)
 
     @expose("/history/<id:card_id>")

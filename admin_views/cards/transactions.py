@@ -11,7 +11,7 @@ from extensions import db
 from models.base import utcnow
 from models.cards.card import COMMISSION_KINDS, TRANSACTION_TYPES
 from services.cards import operations as cards
-from services.platform import money
+from services.platform import money, unit_of_work
 from services.platform.money import money_text
 from services.platform.timezones import to_local
 
@@ -78,6 +78,7 @@ class CardTransactionsMixin:
         except cards.CardError as error:
             db.session.rollback()
             return refusal(error)
+        unit_of_work.commit(keep=current_user)
         if wants_json():
             return jsonify({"ok": True, "row": transaction_json(transaction), "figures": figures_json(card)})
         flash(_("Transaction added."), "success")
@@ -91,6 +92,7 @@ class CardTransactionsMixin:
         except cards.CardError as error:
             db.session.rollback()
             return refusal(error)
+        unit_of_work.commit(keep=current_user)
         if wants_json():
             return jsonify({"ok": True, "removed": transaction_id, "figures": figures_json(card)})
         flash(_("Transaction removed."), "success")

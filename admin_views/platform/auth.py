@@ -18,6 +18,15 @@ PENDING = "pending_2fa"
 PENDING_TTL = timedelta(minutes=5)
 
 
+def load_user(token):
+    """Flask-Login's loader, a unit of work of its own: a session's touch, or its end when idle, is
+    kept whatever the page does next."""
+    user, changed = sessions.load_user(token)
+    if changed:
+        db.session.commit()
+    return user
+
+
 def _safe_next(target):
     if not target:
         return None
@@ -50,6 +59,7 @@ def login():
             flash(_("Too many failed attempts. Sign-in is paused for 15 minutes."), "error")
             return render_template("auth/login.html", form=form), 429
         if not result.ok:
+            db.session.commit()  # the failed attempt counts towards the throttle
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
         user = result.user

@@ -16,7 +16,7 @@ from extensions import db
 from forms.tasks.task_forms import CommentForm, TaskForm
 from models.base import utcnow
 from services import pipeline
-from services.platform import access, audit
+from services.platform import access, audit, unit_of_work
 from services.platform.timezones import to_local
 from services.tasks import auto_tasks
 from services.tasks import operations as tasks
@@ -171,6 +171,7 @@ class TasksView(SecuredView):
                         abort(error.status)
                     self._refused(form, error)
                 else:
+                    unit_of_work.commit(keep=current_user)
                     flash(_("Task created."), "success")
                     return redirect(self.get_url(".task", task_id=task.id))
         status = 400 if request.method == "POST" else 200
@@ -205,6 +206,7 @@ class TasksView(SecuredView):
                     if error.status == 409:
                         return self.render("admin/tasks/form.html", form=form, task=task, tabs=self.tabs()), 409
                 else:
+                    unit_of_work.commit(keep=current_user)
                     flash(_("Task saved."), "success")
                     return redirect(self.get_url(".task", task_id=task.id))
         status = 400 if request.method == "POST" else 200
@@ -242,6 +244,7 @@ class TasksView(SecuredView):
             db.session.rollback()
             flash(str(error.message), "error")
             return self._render_task(db.session.get(type(task), task.id), status=error.status)
+        unit_of_work.commit(keep=current_user)
         flash(_("Status changed."), "success")
         return redirect(self.get_url(".task", task_id=task.id))
 
@@ -256,5 +259,6 @@ class TasksView(SecuredView):
                 db.session.rollback()
                 form.body.errors = [*form.body.errors, str(error.message)]
             else:
+                unit_of_work.commit(keep=current_user)
                 return redirect(self.get_url(".task", task_id=task.id) + "#comments")
         return self._render_task(task, comment_form=form, status=400)

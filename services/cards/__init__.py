@@ -17,10 +17,9 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.cards import counts, export_lists, stage_values
+    from services.cards import export_lists, stage_values
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
     export_lists.register()
-    counts.init_app(app)
     stage_values.connect()

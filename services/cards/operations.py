@@ -52,7 +52,7 @@ def create(by=None, **fields):
     card = Card(**fields)
     db.session.add(card)
     place_on_pipeline(card, by=by)
-    db.session.commit()
+    db.session.flush()
     return card
 
 
@@ -131,7 +131,7 @@ def set_responsibles(card, raw, by, expected_version):
     if task is not None and task.stage_id in wanted:
         # The open task follows the person now responsible for its stage.
         task.assignee_id = card.responsible_for(card.stage)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- transactions ---------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def add_transaction(card, raw, by):
     clean = parse_transaction(card, raw)
     transaction = Transaction(card_id=card.id, stage_id=card.stage_id, **clean)
     db.session.add(transaction)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(card, ["transactions"])
     return transaction
 
@@ -215,5 +215,5 @@ def remove_transaction(card, transaction_id, by):
     if transaction is None:
         raise CardError(_l("There is no such transaction on this card."), status=404)
     db.session.delete(transaction)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(card, ["transactions"])

@@ -133,14 +133,15 @@ def active_schedules():
 
 def claim(schedule_id, period_key, clock):
     """True if this caller now holds the period: it inserted the row, or took over a failed one or
-    a claim gone stale (see the module's note). Commits."""
+    a claim gone stale (see the module's note). The caller commits it before the work, so that it
+    holds while the work runs."""
     try:
-        db.session.add(ExportDelivery(schedule_id=schedule_id, period_key=period_key, status="claimed",
-                                      claimed_at=clock))  # fmt: skip
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(ExportDelivery(schedule_id=schedule_id, period_key=period_key, status="claimed",
+                                          claimed_at=clock))  # fmt: skip
         return True
     except IntegrityError:
-        db.session.rollback()
+        pass
     result = db.session.execute(
         update(ExportDelivery)
         .where(
@@ -154,7 +155,6 @@ def claim(schedule_id, period_key, clock):
         )
         .values(status="claimed", claimed_at=clock, attempts=ExportDelivery.attempts + 1, error=None)
     )
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -165,7 +165,6 @@ def finish(schedule_id, period_key, clock, error=None):
         .where(ExportDelivery.schedule_id == schedule_id, ExportDelivery.period_key == period_key)
         .values(**values)
     )
-    db.session.commit()
 
 
 # --- the message -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ domain, is what this module exposes."""
 from flask_babel import lazy_gettext as _l
 
 from services.pipeline.fields import validate
-from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, on_move, open_task, start, step
+from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, open_task, start, step
 from services.pipeline.people import holds_role, may_move, may_take, people_for
 from services.pipeline.stages import (
     STAGE_ONLY,
@@ -31,7 +31,6 @@ __all__ = [
     "may_move",
     "may_take",
     "move",
-    "on_move",
     "open_task",
     "people_for",
     "pipeline_rules",

@@ -41,8 +41,8 @@ def _people_differ(subject):
 
 
 def rebuild(subject, session=None):
-    """Recompute the subject type's counters, responsibles' stages and tasks' people in one
-    transaction; returns the number of its counter rows."""
+    """Recompute the subject type's counters, responsibles' stages and tasks' people in the caller's
+    transaction (the caller commits); returns the number of its counter rows."""
     session = session or db.session
     without_statement_timeout(session)
     if session.get_bind().dialect.name == "postgresql":
@@ -69,9 +69,7 @@ def rebuild(subject, session=None):
     session.execute(counts.delete().where(counts.c.stage_id.in_(_stages_of(subject))))
     keys = ["stage_id", *(column.key for column in StageCount.people()), "subjects"]
     session.execute(counts.insert().from_select(keys, _live_counts(subject)))
-    rows = session.scalar(select(func.count()).select_from(counts).where(counts.c.stage_id.in_(_stages_of(subject))))
-    session.commit()
-    return rows
+    return session.scalar(select(func.count()).select_from(counts).where(counts.c.stage_id.in_(_stages_of(subject))))
 
 
 def mismatches(subject, session=None):

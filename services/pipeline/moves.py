@@ -1,8 +1,9 @@
 """A subject's way through its pipeline: its first stage, and every move after.
 
-A move is one transaction: allowed move? policy? fresh version? values valid for the stage's
-field spec? → close the open stage task with the values, open the next one, audit, commit, then
-one small realtime event.
+A move: allowed move? policy? fresh version? values valid for the stage's field spec? → close the
+open stage task with the values, open the next one, flush (the audit hook writes the history), and
+send the `moved` signal. The caller commits (services.platform.unit_of_work); the realtime event
+goes after that commit.
 """
 
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class MoveResult:
     closed: StageTask
     opened: StageTask | None
     values: dict = field(default_factory=dict)
-    # As committed, read before the commit expired the objects above: what the realtime event and
+    # As flushed, read before the commit expires the objects above: what the realtime event and
     # the answer need, without reloading the subject, its stages and the pipeline.
     subject_id: int | None = None
     version: int | None = None
@@ -89,7 +90,7 @@ def start(subject, stage, by=None):
 
 
 def move(subject, to_stage, values, by, expected_version):
-    """Move `subject` to `to_stage` with the modal's `values`. Raises MoveError; commits on success."""
+    """Move `subject` to `to_stage` with the modal's `values`. Raises MoveError; flushes on success."""
     from flask_babel import gettext as _
 
     from_stage = subject.stage
@@ -137,7 +138,7 @@ def move(subject, to_stage, values, by, expected_version):
 def step(subject, values, by, expected_version):
     """The in-stage step of the subject's stage: the modal's values recorded in the history like a
     move (the open task closed with them), the subject kept on its stage with a new task due at the
-    start of the next business day. Raises MoveError; commits on success."""
+    start of the next business day. Raises MoveError; flushes on success."""
     from flask_babel import gettext as _
 
     stage = subject.stage
@@ -185,22 +186,13 @@ def _unmet_condition(from_stage, to_stage, values):
 
 
 def _finish(subject, from_stage, to_stage, task, opened, clean, by):
-    """Write the move (or step), commit, and tell the listeners."""
+    """Write the move (or step) and tell the receivers of `moved`. A version or open-task conflict
+    found by the flush is a MoveError; the caller rolls back."""
     from flask_babel import gettext as _
 
     try:
         db.session.flush()
-        committed = {
-            "subject_id": subject.id,
-            "version": getattr(subject, "version", None),
-            "from_stage_id": from_stage.id,
-            "to_stage_id": to_stage.id,
-            "pipeline_code": db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
-            "people": subject.scope_people_ids(),
-        }
-        _commit_keeping(by)
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
         raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409) from None
     result = MoveResult(
         subject=subject,
@@ -209,34 +201,12 @@ def _finish(subject, from_stage, to_stage, task, opened, clean, by):
         closed=task,
         opened=opened,
         values=clean,
-        **committed,
+        subject_id=subject.id,
+        version=getattr(subject, "version", None),
+        from_stage_id=from_stage.id,
+        to_stage_id=to_stage.id,
+        pipeline_code=db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
+        people=subject.scope_people_ids(),
     )
-    for listener in _listeners:
-        listener(result)
+    signals.moved.send(subject, result=result)
     return result
-
-
-def _commit_keeping(user):
-    """Commit, expiring every object as usual except the acting user: the move changed nothing of
-    his, and the rest of the request (the log line, the headers) would otherwise reload him with
-    his role, permissions and memberships."""
-    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-    for obj in list(session.identity_map.values()):
-        if obj is not user:
-            session.expire(obj)
-
-
-_listeners = []
-
-
-def on_move(listener):
-    """Register a callable run after every committed move (realtime events, caches)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener

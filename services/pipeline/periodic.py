@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from extensions import db
 from models.pipeline import Stage, StageResponsible, StageTask, subject_model
+from services.pipeline import signals
 from services.pipeline.moves import deadline_after
 
 
@@ -148,3 +149,8 @@ def roll_over_batch(stages, cutoff, target, after_id, batch_size):
         .execution_options(synchronize_session=False)
     )
     return rows, result.rowcount
+
+
+def column_changed(stage):
+    """The stage's open tasks were renewed or re-dated: its receivers (open boards) are told."""
+    signals.column_changed.send(stage.pipeline.code, stage_id=stage.id)

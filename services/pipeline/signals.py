@@ -1,11 +1,15 @@
-"""The engine's domain events, as blinker signals a subject's domain connects to in its init_app.
-Both are sent inside the move's transaction, before anything is written, with the subject as sender:
+"""The engine's domain events, as blinker signals that other domains and the sockets connect to in
+their init_app. All are sent inside the transaction of the change; a receiver changes models or
+queues what must wait for the commit (realtime.publisher), it never commits.
 
 - `checking_values(subject, stage=…, values=…)`: the modal's values of the stage being left have
   passed the field checks; a receiver returns {field: message} for what its domain refuses (an amount
   it cannot book) — the move is then refused with those messages, nothing changed;
 - `stage_left(subject, stage=…, values=…, by=…)`: the subject leaves `stage` with these values; a
-  receiver records what its domain keeps of them (a card's transactions, the bank's answer date)."""
+  receiver records what its domain keeps of them (a card's transactions, the bank's answer date);
+- `moved(subject, result=MoveResult)`: a move or an in-stage step has been written (flushed);
+- `column_changed(pipeline_code, stage_id=…)`: a scheduled job renewed or re-dated open tasks of one
+  stage (no single subject to name)."""
 
 from blinker import Namespace
 
@@ -13,6 +17,8 @@ _signals = Namespace()
 
 checking_values = _signals.signal("checking-values")
 stage_left = _signals.signal("stage-left")
+moved = _signals.signal("moved")
+column_changed = _signals.signal("column-changed")
 
 
 def refusals(subject, stage, values):

@@ -54,7 +54,7 @@ def authenticate(username, password, ip):
     db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
     if ok:
         user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return SignIn(user=user if ok else None)
 
 

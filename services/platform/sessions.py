@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app, g, request
 from sqlalchemy import bindparam, event, inspect, or_, select, update
 from sqlalchemy.orm import Session as SqlSession
@@ -59,29 +60,29 @@ def find(token):
 
 
 def load_user(token):
-    """The user behind a live, verified, not idle session; None ends it for Flask-Login."""
+    """(the user behind a live, verified, not idle session or None, whether the session row was
+    written: touched, or ended for idleness). None ends it for Flask-Login."""
     if not token:
-        return None
+        return None, False
     row = db.session.execute(SESSION_USER, {"token_hash": _digest(token)}).first()
     if row is None or row.ended_at is not None or not row.verified:
-        return None
+        return None, False
     now = utcnow()
     idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     if now - row.last_seen_at > idle:
         end_where(UserSession.id == row.id)
-        db.session.commit()
-        return None
+        return None, True
     user = row.User
     if not user.is_active:
-        return None
-    if now - row.last_seen_at > TOUCH_EVERY:
+        return None, False
+    touched = now - row.last_seen_at > TOUCH_EVERY
+    if touched:
         # One write a minute per session is enough for the idle timeout.
         db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
-        db.session.commit()
     user.session_token = token
     access.attach_snapshot(user, row.access_version)
     g.directories_version = row.directories_version
-    return user
+    return user, touched
 
 
 def mark_verified(token):
@@ -110,7 +111,7 @@ def end_where(*conditions):
     """The one way a session ends (sign-out, idle, lost access): the live sessions matching
     `conditions` are ended and their ids returned; after the transaction commits, every socket
     opened with them is closed. A rolled-back change closes nothing."""
-    ended = list(
+    ids = list(
         db.session.scalars(
             update(UserSession)
             .where(UserSession.ended_at.is_(None), *conditions)
@@ -119,34 +120,14 @@ def end_where(*conditions):
             .execution_options(synchronize_session=False)
         )
     )
-    if ended:
-        db.session.info.setdefault(ENDED_KEY, set()).update(ended)
-    return ended
+    if ids:
+        ended.send(None, session_ids=sorted(ids))
+    return ids
 
 
-ENDED_KEY = "kartoteka_ended_sessions"
-_on_ended = []
-
-
-def on_sessions_ended(listener):
-    """Register `listener(session_ids)`, called after each commit that ended sessions (realtime
-    closes their sockets)."""
-    if listener not in _on_ended:
-        _on_ended.append(listener)
-    return listener
-
-
-@event.listens_for(SqlSession, "after_commit")
-def _announce_ended(session):
-    ended = session.info.pop(ENDED_KEY, None)
-    if ended:
-        for listener in _on_ended:
-            listener(sorted(ended))
-
-
-@event.listens_for(SqlSession, "after_rollback")
-def _forget_ended(session):
-    session.info.pop(ENDED_KEY, None)
+# Sent with the ids of the sessions just ended, inside the transaction that ends them; the sockets
+# close once it commits (realtime.notify).
+ended = Namespace().signal("sessions-ended")
 
 
 # What a person's sessions were opened under. A change of any of these ends his sessions and their

@@ -170,12 +170,12 @@ def card_number_of(user, card_id):
 
 
 def create(by, **values):
-    """A new task from `by`; values as for `_clean`. Commits."""
+    """A new task from `by`; values as for `_clean`."""
     if not access.can(by, "tasks.view"):
         raise TaskError(_l("You may not set tasks."), status=403)
     task = Task(author_id=by.id, status="new", **_clean(values, by))
     db.session.add(task)
-    db.session.commit()
+    db.session.flush()
     return task
 
 
@@ -185,14 +185,14 @@ def _check_version(task, expected_version):
 
 
 def update(task, by, expected_version, **values):
-    """The author (or whoever may assign to anyone) edits an open task. Commits."""
+    """The author (or whoever may assign to anyone) edits an open task."""
     if not may_edit(by, task):
         raise TaskError(_l("You may not edit this task."), status=403)
     _check_version(task, expected_version)
     clean = _clean(values, by)
     for name, value in clean.items():
         setattr(task, name, value)
-    db.session.commit()
+    db.session.flush()
     return task
 
 
@@ -204,7 +204,7 @@ def set_status(task, to_status, by, expected_version):
     _check_version(task, expected_version)
     task.status = to_status
     task.closed_at = utcnow() if to_status in CLOSED_STATUSES else None
-    db.session.commit()
+    db.session.flush()
     return task
 
 
@@ -218,7 +218,7 @@ def comment(task, by, body):
         )
     item = TaskComment(task_id=task.id, author_id=by.id, body=body)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 

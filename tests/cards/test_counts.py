@@ -164,6 +164,7 @@ def test_the_migration_reverts_and_applies_again_on_existing_cards(app, people, 
     cards.set_responsibles(
         spread["c1"], {f"stage_{spread['c1'].stage_id}": str(p["agent"].id)}, p["owner"], spread["c1"].version
     )
+    db.session.commit()
     expected = {p[name].id: live_counts(p[name]) for name in ("owner", "manager", "agent")}
     card_id, owner_id = spread["c1"].id, p["owner"].id
     db.session.remove()

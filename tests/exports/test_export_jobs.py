@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from extensions import db
+from extensions import db, socketio
 from jobs import exports as export_jobs
 from jobs.schedule import PERIODIC_JOBS
 from models.base import utcnow
@@ -43,7 +43,7 @@ def team():
 @pytest.fixture
 def events(monkeypatch):
     sent = []
-    monkeypatch.setattr(export_jobs.socketio, "emit", lambda name, data, to=None: sent.append((name, data, to)))
+    monkeypatch.setattr(socketio, "emit", lambda name, data, to=None: sent.append((name, data, to)))
     return sent
 
 

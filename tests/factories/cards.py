@@ -72,13 +72,15 @@ def new_card(team, agent="agent", manager="manager", accountant="accountant", **
     """A card made by the cards service as `team["owner"]`; its people are named by their keys in `team`."""
     fields.setdefault("number", f"4441 {next(_service_numbers):06d}")
     fields.setdefault("contact_name", "Test Contact")
-    return cards.create(
+    card = cards.create(
         by=team["owner"],
         agent=team.get(agent),
         manager=team.get(manager),
         accountant=team.get(accountant),
         **fields,
     )
+    db.session.commit()
+    return card
 
 
 def card_in(stage, days_ago=0, deadline=None, agent=None, manager=None, **fields):
@@ -111,9 +113,11 @@ def put_on(card, code):
 
 
 def walk_to(card, code, by):
-    """Move the card along the first allowed move with valid values until it stands on `code`."""
+    """Move the card along the first allowed move with valid values until it stands on `code`, each
+    move committed as the tracker commits it."""
     while card.stage.code != code:
         pipeline.move(card, card.stage.allowed_targets[0], sample_values(card.stage), by, card.version)
+        db.session.commit()
 
 
 # --- reading back --------------------------------------------------------------------------------

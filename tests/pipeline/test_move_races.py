@@ -27,6 +27,7 @@ def _racer(app, card_id, user_id, loaded, outcome, key, gate=None):
             if isinstance(gate, threading.Event):
                 gate.wait(timeout=30)
             pipeline.move(card, target, values, by, version)
+            db.session.commit()  # as the tracker's view commits it
             outcome[key] = "ok"
         except pipeline.MoveError as error:
             outcome[key] = error.status

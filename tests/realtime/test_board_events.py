@@ -2,6 +2,7 @@
 
 import pytest
 
+from extensions import db
 from services.cards import board as card_board
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card, stage_of
@@ -131,12 +132,37 @@ def test_a_socket_outside_the_room_hears_nothing(client_of, sockets, team):
 
 
 def test_a_scheduled_column_change_reaches_every_viewer_of_the_board_without_card_ids(client_of, sockets, team):
-    from realtime.notify import stage_tasks_changed
+    from services.pipeline import periodic
 
     owner, agent = sockets(client_of("owner")), sockets(client_of("agent"))
     assert owner.join("board:cards:all")["ok"] and join_board(agent, team["agent"])
     owner.sio.get_received(), agent.sio.get_received()
     stage = stage_of("bank_check")
-    stage_tasks_changed("cards", stage.id)
+    periodic.column_changed(stage)
+    assert owner.events("board_changed") == [] and agent.events("board_changed") == []  # not before the commit
+    db.session.commit()
     expected = {"from": stage.id, "to": stage.id, "scheduled": True}
     assert owner.events("board_changed") == [expected] and agent.events("board_changed") == [expected]
+
+
+def test_a_move_is_heard_only_once_committed_and_a_rolled_back_one_never(client_of, sockets, team):
+    from seeds.demo_cards import sample_values
+    from services import pipeline
+
+    card = make_card(agent=team["agent"], manager=team["manager"])
+    owner = sockets(client_of("owner"))
+    assert owner.join("board:cards:all")["ok"]
+    owner.sio.get_received()
+    target = card.stage.allowed_targets[0]
+    pipeline.move(card, target, sample_values(card.stage), team["owner"], card.version)
+    assert owner.events("board_changed") == []
+    db.session.rollback()
+    db.session.commit()
+    assert owner.events("board_changed") == []
+    card = db.session.get(type(card), card.id)
+    pipeline.move(card, target, sample_values(card.stage), team["owner"], card.version)
+    assert owner.events("board_changed") == []
+    db.session.commit()
+    [change] = owner.events("board_changed")
+    # The counts are read after the commit: they include the move.
+    assert change["to"] == target.id and change["counts"][str(target.id)] == 1

@@ -42,9 +42,11 @@ def client_of(app, team):
 
 
 def new_task(by, to, title="Call the bank", deadline=None):
-    return tasks.create(
+    task = tasks.create(
         by, title=title, description="", assignee_id=to.id, deadline=deadline or utcnow() + timedelta(days=1)
     )
+    db.session.commit()
+    return task
 
 
 def task_count():
@@ -72,6 +74,7 @@ def test_incoming_is_the_default_tab_with_coloured_rows(client_of, team):
     for name, steps in (("in_work", ["in_work"]), ("done", ["in_work", "done"])):
         for step in steps:
             tasks.set_status(made[name], step, team["agent"], made[name].version)
+            db.session.commit()
     other = new_task(team["manager2"], team["agent2"], "Not for you")
     page = client_of("agent").get("/admin/tasks/")
     assert page.status_code == 200

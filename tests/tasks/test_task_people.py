@@ -99,6 +99,7 @@ def test_the_check_finds_and_the_rebuild_repairs_a_closed_tasks_people(app, peop
     }
     assert _history_seen(people["agent3"], spread["a2"]) == {closed.id}  # what the stale copy shows
     card_counts.rebuild()
+    db.session.commit()
     assert card_counts.mismatches() == {}
     assert _history_seen(people["agent3"], spread["a2"]) == set()
     assert closed.id in _history_seen(people["agent"], spread["a2"])
