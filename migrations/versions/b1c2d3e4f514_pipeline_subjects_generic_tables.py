@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from models.pipeline import subject_ddl
-from services.platform import signal_ddl
+from models.platform import signal_ddl
 
 revision = "b1c2d3e4f514"
 down_revision = "b1c2d3e4f513"

@@ -17,7 +17,7 @@ Create Date: 2026-12-07 08:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from services.platform import signal_ddl
+from models.platform import signal_ddl
 
 revision = "b1c2d3e4f515"
 down_revision = "b1c2d3e4f514"

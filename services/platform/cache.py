@@ -6,7 +6,7 @@ Words:
 - signal: a row of `cache_signals` (a name and a version). Database triggers bump its version in
   the transaction of every change that matters, from the panel, a job or psql (migrations
   b1c2d3e4f507 'access', b1c2d3e4f510/511 'directories'; new ones through
-  services.platform.signal_ddl). Every signed-in request reads both versions with its session row
+  models.platform.signal_ddl). Every signed-in request reads both versions with its session row
   (services.platform.sessions).
 - kept by version: a value is kept with the version it was loaded under and used while the
   request's version is the same. A value loaded after the version was read is at least as new as

@@ -1,11 +1,11 @@
-"""The triggers that services.platform.signal_ddl writes for a table bump its signal's version with
+"""The triggers that models.platform.signal_ddl writes for a table bump its signal's version with
 the table's INSERT, UPDATE and DELETE on the database the tests run on (SQLite, or PostgreSQL in
 services mode), and with nothing else; they carry the names of the migrations' hand-written ones."""
 
 import pytest
 from sqlalchemy import text
 
-from services.platform import signal_ddl
+from models.platform import signal_ddl
 
 PROBE = "signal_ddl_probe"
 SIGNAL = "probe"

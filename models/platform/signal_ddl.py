@@ -1,5 +1,5 @@
-"""The DDL of a cache signal's bump triggers, for the migrations: the standard library only, so that a
-migration imports it without the app.
+"""The DDL of a cache signal's bump triggers, for the migrations, made by the app's one trigger
+helper (models/ddl.py): the standard library only, so that a migration imports it without the app.
 
 Words (see services.platform.cache):
 - signal: a row of `cache_signals` (name, version); a web process keeps values per its version.
@@ -22,18 +22,15 @@ statement:
 import re
 import secrets
 
+from models import ddl
+
 EVERY_CHANGE = ("INSERT", "UPDATE", "DELETE")
-DIALECTS = ("postgresql", "sqlite")
-_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _EVENT = re.compile(r"(INSERT|DELETE|UPDATE)( OF [a-z_][a-z0-9_]*(, [a-z_][a-z0-9_]*)*)?\Z")
 
 
 def _checked(dialect, signal, table=None, events=()):
-    if dialect not in DIALECTS:
-        raise ValueError(f"no signal triggers for {dialect!r}")
-    for name in (signal, table) if table is not None else (signal,):
-        if not _NAME.match(name):
-            raise ValueError(f"not a plain lower-case name: {name!r}")
+    ddl.known_dialect(dialect)
+    ddl.plain(signal, *([table] if table is not None else []))
     kinds = [event.split()[0] for event in events]
     if not all(_EVENT.match(event) for event in events) or len(set(kinds)) != len(kinds):
         raise ValueError(f"events must be INSERT, DELETE, UPDATE [OF col, ...], one of each: {events!r}")
@@ -44,7 +41,7 @@ def _function(signal):
 
 
 def _bump(signal):
-    return f"UPDATE cache_signals SET version = version + 1 WHERE name = '{signal}'"  # noqa: S608 (a checked name)
+    return f"UPDATE cache_signals SET version = version + 1 WHERE name = '{signal}';"  # noqa: S608 (a checked name)
 
 
 def _sqlite_trigger(signal, table, event):
@@ -67,28 +64,25 @@ def drop_signal(dialect, signal):
     _checked(dialect, signal)
     statements = [f"DELETE FROM cache_signals WHERE name = '{signal}'"]  # noqa: S608 (a checked name)
     if dialect == "postgresql":
-        statements.append(f"DROP FUNCTION IF EXISTS {_function(signal)}()")
+        statements.append(ddl.pg_drop_function(_function(signal)))
     return statements
 
 
 def _create_function(signal):
-    return (
-        f"CREATE OR REPLACE FUNCTION {_function(signal)}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n    {_bump(signal)};\n    RETURN NULL;\nEND $$"
-    )
+    return ddl.pg_function(_function(signal), f"{_bump(signal)}\nRETURN NULL;", replace=True)
 
 
 def create_triggers(dialect, signal, table, events=EVERY_CHANGE):
     """The statements that make `events` of `table` bump `signal` (whose row must exist)."""
     _checked(dialect, signal, table, events)
     if dialect == "postgresql":
+        when = f"AFTER {' OR '.join(events)}"
         return [
             _create_function(signal),
-            f"CREATE TRIGGER {signal}_signal AFTER {' OR '.join(events)} ON {table}"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {_function(signal)}()",
+            ddl.pg_trigger(f"{signal}_signal", when, table, _function(signal), "STATEMENT"),
         ]
     return [
-        f"CREATE TRIGGER {_sqlite_trigger(signal, table, event)} AFTER {event} ON {table} BEGIN\n{_bump(signal)};\nEND"
+        ddl.sqlite_trigger(_sqlite_trigger(signal, table, event), f"AFTER {event}", table, _bump(signal))
         for event in events
     ]
 
@@ -97,5 +91,5 @@ def drop_triggers(dialect, signal, table, events=EVERY_CHANGE):
     """The reverse of create_triggers (the function stays: other tables' triggers call it)."""
     _checked(dialect, signal, table, events)
     if dialect == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {signal}_signal ON {table}"]
-    return [f"DROP TRIGGER IF EXISTS {_sqlite_trigger(signal, table, event)}" for event in events]
+        return [ddl.pg_drop_trigger(f"{signal}_signal", table)]
+    return [ddl.sqlite_drop_trigger(_sqlite_trigger(signal, table, event)) for event in events]
