@@ -17,9 +17,10 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.cards import export_lists, stage_values
+    from services.cards import export_lists, money_book, stage_values
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
     export_lists.register()
+    money_book.register_book()
     stage_values.connect()

@@ -7,7 +7,8 @@ Definitions (the report page shows them too):
 - confirmed profit = the profit of the cards whose bank answer date is in the period.
 Both are attributed to the card's bank and agent as they are now; soft-deleted cards count nowhere.
 
-It reads the kept daily and monthly totals of services/finance/totals.py.
+It reads the kept daily and monthly totals of services/finance/totals.py, the sums of the money books
+that domains register (services/platform/money_books.py; the cards' is services/cards/money_book.py).
 """
 
 import datetime as dt
@@ -183,8 +184,8 @@ def report(period_from, period_to):
     """Totals and breakdowns of [period_from, period_to] (dates, both inclusive), read from the cells.
     Pure: a period in, a FinanceReport (Decimal figures) out; raises FinanceError for a bad period."""
     from extensions import db
-    from models.cards.directory import Bank
     from models.platform.user import User
+    from services.platform import money_books
 
     if not (isinstance(period_from, dt.date) and isinstance(period_to, dt.date)) or period_from > period_to:
         raise FinanceError({"to": _l("The end of the period is before its start.")})
@@ -202,7 +203,10 @@ def report(period_from, period_to):
         (dt.date(int(r[0]), int(r[1]), 1), r[2], r[3], r[4])
         for r in session.execute(select(year, month, cells.c.kind, amount, count).group_by(year, month, cells.c.kind))
     ]
-    bank_names = dict(session.execute(select(Bank.id, Bank.name).where(Bank.id.in_({r[0] for r in by_bank}))).all())
+    bank_ids = {r[0] for r in by_bank}
+    bank_names = {}
+    for book in money_books.BOOKS:
+        bank_names.update(book.bank_names(session, bank_ids))
     agent_ids = {r[0] for r in by_agent}
     agent_names = {
         r.id: r.full_name or r.username

@@ -1,10 +1,11 @@
 """The financial report's kept totals (models/finance/totals.py) and the ledger they sum.
 
 The report reads pre-aggregated cells (models/finance/totals.py), kept exact by one session hook: before a
-flush it reads the ledger contribution of every card the flush touches, after the flush it reads it
-again and adds the difference with race-safe upserts (ON CONFLICT … amount = amount + excluded),
-in the same transaction. On PostgreSQL the touched cards are locked first, so two transactions
-changing one card apply their differences one after the other. `rebuild()` recomputes everything
+flush it reads the cells of every record the flush touches in each registered money book
+(services/platform/money_books.py; the cards register theirs), after the flush it reads them again
+and adds the difference with race-safe upserts (ON CONFLICT … amount = amount + excluded), in the
+same transaction. The book locks its touched records first (PostgreSQL), so two transactions
+changing one record apply their differences one after the other. `rebuild()` recomputes everything
 from the ledger (`flask finance-rebuild`); `check()` lists where the cells and the ledger differ.
 """
 
@@ -14,76 +15,41 @@ from decimal import Decimal
 from sqlalchemy import (
     Date,
     Numeric,
-    String,
-    case,
     cast,
     event,
     func,
-    inspect,
-    literal_column,
     select,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from models.cards.card import Card, Transaction
 from models.finance.totals import FinanceDaily, FinanceMonthly
-from services.platform.money import SIGN, round_money
+from services.platform import money_books
+from services.platform.money import round_money
 
 ZERO = Decimal("0.00")
-CARD_FIELDS = ("bank_id", "agent_id", "bank_answer_date", "deleted_at")
-TRANSACTION_FIELDS = ("card_id", "date", "type", "amount", "commission")
 CHUNK = 500
 SUM = Numeric(18, 2)
 
 
-# --- the ledger, aggregated --------------------------------------------------------------------
+# --- the books, aggregated ----------------------------------------------------------------------
 
 
-def _ledger(card_ids=None):
-    """Cells (day, kind, bank_id, agent_id, amount, count) straight from cards and transactions."""
-    t, c = Transaction.__table__, Card.__table__
-    bank, agent = func.coalesce(c.c.bank_id, 0), func.coalesce(c.c.agent_id, 0)
-    incoming = [k for k, sign in SIGN.items() if sign > 0]
-    outgoing = [k for k, sign in SIGN.items() if sign < 0]
-    signed = case((t.c.type.in_(incoming), t.c.amount), (t.c.type.in_(outgoing), -t.c.amount), else_=0)
-    work = (
-        select(
-            t.c.date.label("day"),
-            literal_column("'work_off'", String).label("kind"),
-            bank.label("bank_id"),
-            agent.label("agent_id"),
-            func.sum(t.c.amount, type_=SUM).label("amount"),
-            func.count().label("count"),
-        )
-        .select_from(t.join(c, c.c.id == t.c.card_id))
-        .where(t.c.type == "work_off", c.c.deleted_at.is_(None))
-        .group_by(t.c.date, bank, agent)
-    )
-    profit = (
-        select(
-            c.c.bank_answer_date.label("day"),
-            literal_column("'profit'", String).label("kind"),
-            bank.label("bank_id"),
-            agent.label("agent_id"),
-            func.coalesce(func.sum(signed - t.c.commission, type_=SUM), 0, type_=SUM).label("amount"),
-            func.count(c.c.id.distinct()).label("count"),
-        )
-        .select_from(c.outerjoin(t, t.c.card_id == c.c.id))
-        .where(c.c.bank_answer_date.is_not(None), c.c.deleted_at.is_(None))
-        .group_by(c.c.bank_answer_date, bank, agent)
-    )
-    if card_ids is not None:
-        work = work.where(c.c.id.in_(card_ids))
-        profit = profit.where(c.c.id.in_(card_ids))
-    return union_all(work, profit)
+def _ledger():
+    """The cells of every registered money book, straight from its records."""
+    parts = [select(book.cells().subquery()) for book in money_books.BOOKS]
+    every = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    key = (every.c.day, every.c.kind, every.c.bank_id, every.c.agent_id)
+    return select(
+        *key, func.sum(every.c.amount, type_=SUM).label("amount"), func.sum(every.c.count).label("count")
+    ).group_by(*key)
 
 
-def _cells(connection, card_ids):
+def _cells(connection, book, keys):
     cells = defaultdict(lambda: [ZERO, 0])
-    ids = sorted(card_ids)
+    ids = sorted(keys)
     for start in range(0, len(ids), CHUNK):
-        for row in connection.execute(_ledger(ids[start : start + CHUNK])):
+        for row in connection.execute(book.cells(ids[start : start + CHUNK])):
             cell = cells[(row.day, row.kind, row.bank_id, row.agent_id)]
             cell[0] += round_money(row.amount or 0)
             cell[1] += row.count
@@ -136,66 +102,35 @@ def apply_deltas(connection, deltas):
 # --- the session hook --------------------------------------------------------------------------
 
 
-def _changed(obj, names):
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in names)
-
-
 def _before_flush(session, flush_context, instances):
+    """Each book's cells of the records the flush touches, as they are before it."""
     session.info.pop("finance_pending", None)
-    touched, card_ids, transaction_ids = [], set(), []
-    with session.no_autoflush:
-        for obj in session.new:
-            if isinstance(obj, Transaction):
-                touched.append(obj)
-                card_ids.add(obj.card_id if obj.card_id is not None else getattr(obj.card, "id", None))
-            elif isinstance(obj, Card) and obj.bank_answer_date is not None:
-                touched.append(obj)
-        for obj in session.dirty:
-            if isinstance(obj, Card) and _changed(obj, CARD_FIELDS):
-                touched.append(obj)
-                card_ids.add(obj.id)
-            elif isinstance(obj, Transaction) and _changed(obj, TRANSACTION_FIELDS):
-                touched.append(obj)
-                transaction_ids.append(obj.id)
-        for obj in session.deleted:
-            if isinstance(obj, Card):
-                card_ids.add(obj.id)
-            elif isinstance(obj, Transaction):
-                transaction_ids.append(obj.id)
-    if not touched and not card_ids and not transaction_ids:
-        return
-    connection = session.connection()
-    t = Transaction.__table__
-    for start in range(0, len(transaction_ids), CHUNK):
-        chunk = transaction_ids[start : start + CHUNK]
-        card_ids.update(connection.execute(select(t.c.card_id).where(t.c.id.in_(chunk))).scalars())
-    card_ids.discard(None)
-    if card_ids and connection.dialect.name == "postgresql":
-        c = Card.__table__
-        ids = sorted(card_ids)
-        for start in range(0, len(ids), CHUNK):
-            query = select(c.c.id).where(c.c.id.in_(ids[start : start + CHUNK])).order_by(c.c.id).with_for_update()
-            connection.execute(query).all()
-    session.info["finance_pending"] = (_cells(connection, card_ids), touched, card_ids)
+    pending = []
+    for book in money_books.BOOKS:
+        keys, late = book.touched(session)
+        if not keys and not late:
+            continue
+        connection = session.connection()
+        book.lock(connection, keys)
+        pending.append((book, _cells(connection, book, keys), keys, late))
+    if pending:
+        session.info["finance_pending"] = pending
 
 
 def _after_flush(session, flush_context):
+    """The difference the flush made to those cells, added to the kept totals."""
     pending = session.info.pop("finance_pending", None)
     if pending is None:
         return
-    before, touched, card_ids = pending
-    for obj in touched:
-        card_ids.add(obj.card_id if isinstance(obj, Transaction) else obj.id)
-    card_ids.discard(None)
     connection = session.connection()
     deltas = defaultdict(lambda: [ZERO, 0])
-    for key, (amount, count) in _cells(connection, card_ids).items():
-        deltas[key][0] += amount
-        deltas[key][1] += count
-    for key, (amount, count) in before.items():
-        deltas[key][0] -= amount
-        deltas[key][1] -= count
+    for book, before, keys, late in pending:
+        for key, (amount, count) in _cells(connection, book, keys | book.keys_after(late)).items():
+            deltas[key][0] += amount
+            deltas[key][1] += count
+        for key, (amount, count) in before.items():
+            deltas[key][0] -= amount
+            deltas[key][1] -= count
     apply_deltas(connection, deltas)
 
 
