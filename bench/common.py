@@ -41,7 +41,7 @@ def engine(url):
 
 def board_watchers(app, card_ids):
     """card id → the ids of the narrow-scope people whose boards hear of its moves, as the app sends
-    them (realtime.notify.board_changed): services.platform.access.watchers_of the card's people. A move keeps
+    them (realtime.notify.subject_moved): services.platform.access.watchers_of the card's people. A move keeps
     the card's people (the benches' modal values name nobody), so this holds before and after it."""
     from extensions import db
     from models.cards.card import Card
