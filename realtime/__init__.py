@@ -1,6 +1,9 @@
 """Socket.IO: authenticate on connect, authorise every room join, send tiny events only."""
 
 from realtime import handlers  # noqa: F401  (registers the handlers)
+from realtime.publisher import publish
+
+__all__ = ["init_app", "publish"]
 
 
 def init_app(app):
