@@ -174,7 +174,17 @@ def xlsx_value(value, zone):
     return plain_text(value)
 
 
-def csv_value(value, zone):
+# What spreadsheet programs expect of a CSV in the user's language: where the decimal mark is a comma
+# (uk, ru), the fields are separated by a semicolon.
+CSV_STYLES = {"uk": (";", ","), "ru": (";", ","), "en": (",", ".")}
+
+
+def csv_style(language):
+    """(field separator, decimal mark) for a user's language."""
+    return CSV_STYLES.get(language, CSV_STYLES["uk"])
+
+
+def csv_value(value, zone, decimal_mark="."):
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -184,8 +194,10 @@ def csv_value(value, zone):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (int, float)):
+        return format(value, "f").replace(".", decimal_mark)
+    if isinstance(value, float):
+        return str(value).replace(".", decimal_mark)
+    if isinstance(value, int):
         return str(value)
     return plain_text(value)
 
@@ -200,14 +212,16 @@ class _Counter:
             self.progress(self.count)
 
 
-def write_csv(path, headers, rows, zone, progress=None, every=None):
-    """UTF-8 with a BOM, so that Excel opens Cyrillic text correctly."""
+def write_csv(path, headers, rows, zone, progress=None, every=None, language="uk"):
+    """UTF-8 with a BOM, so that Excel opens Cyrillic text correctly, in the separator and decimal
+    mark of the user's language (csv_style)."""
     counter = _Counter(progress, every)
+    separator, decimal_mark = csv_style(language)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, delimiter=separator)
         writer.writerow([plain_text(text) for text in headers])
         for row in rows:
-            writer.writerow([csv_value(value, zone) for value in row])
+            writer.writerow([csv_value(value, zone, decimal_mark) for value in row])
             counter.tick()
     return counter.count
 
@@ -256,7 +270,7 @@ def build(spec, user, args, fmt, path, progress=None, every=None):
     headers = spec.headers()
     rows = spec.rows(user, args)
     if fmt == "csv":
-        return write_csv(path, headers, rows, zone, progress, every)
+        return write_csv(path, headers, rows, zone, progress, every, language=getattr(user, "language", None))
     if fmt == "xlsx":
         return write_xlsx(path, headers, rows, zone, progress, every, title=spec.title)
     raise ExportError(_l("Choose CSV or XLSX."))

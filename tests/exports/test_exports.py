@@ -47,10 +47,10 @@ def export(user, key, fmt, tmp_path, args=None):
     return path, count
 
 
-def read_csv(path):
+def read_csv(path, delimiter=","):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def read_xlsx(path):
@@ -235,10 +235,22 @@ def test_an_xlsx_cell_of_user_text_is_never_a_formula(team, formula_texts, tmp_p
 def test_numbers_stay_numbers_and_only_text_is_quoted(tmp_path):
     row = (Decimal("-12.50"), -3, -0.5, date(2026, 1, 2), "-12.50", "#N/A", "plain")
     zone = exports.zone_of(None)
-    exports.write_csv(tmp_path / "out.csv", ["a"] * len(row), [row], zone)
+    exports.write_csv(tmp_path / "out.csv", ["a"] * len(row), [row], zone, language="en")
     assert read_csv(tmp_path / "out.csv")[1] == ["-12.50", "-3", "-0.5", "2026-01-02", "'-12.50", "#N/A", "plain"]
     exports.write_xlsx(tmp_path / "out.xlsx", ["a"] * len(row), [row], zone)
     cells = next(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(min_row=2))
     assert [cell.data_type for cell in cells] == ["n", "n", "n", "d", "s", "s", "s"]
     assert [cell.value for cell in cells[:3]] == [-12.5, -3, -0.5]
     assert [cell.value for cell in cells[4:]] == ["'-12.50", "#N/A", "plain"]
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_a_csv_in_ukrainian_or_russian_is_separated_by_semicolons_with_decimal_commas(team, tmp_path, language):
+    db.session.add(Bank(name="Alpha", commission_percent=Decimal("1.25"), commission_fixed=Decimal("1234567.89")))
+    db.session.commit()
+    team["owner"].language = language
+    path, _count = export(team["owner"], "banks", "csv", tmp_path)
+    first_line = path.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert len(first_line.split(";")) == 6  # the header "Commission, %" keeps its comma inside one field
+    alpha = next(r for r in read_csv(path, delimiter=";") if r[0] == "Alpha")
+    assert alpha[2:4] == ["1,25", "1234567,89"]
