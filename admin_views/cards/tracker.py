@@ -232,4 +232,6 @@ class TrackerView(SecuredView):
             .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
             .order_by(StageTask.seq)
         ).all()
-        return self.render("admin/cards/tracker/history.html", card=card, tasks=tasks)
+        people = pipeline.people_names(tasks, lambda task: task.stage.fields)
+        rows = [(task, pipeline.entered_values(task.values, task.stage.fields, people)) for task in tasks]
+        return self.render("admin/cards/tracker/history.html", card=card, rows=rows)

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from models.base import utcnow
+from services.pipeline.values import entered_values
 from services.platform.timezones import format_local, user_zone
-from services.tasks.auto_tasks import entered_values
 from services.tasks.operations import STATE_CLASSES
 
 ROW = (
@@ -41,7 +41,7 @@ def auto_task_rows(steps, stages, fields, people, card_link):
 
     def row_markup(step):
         state = "overdue" if step.is_overdue(now) else ("in_work" if step.is_open else "done")
-        values = entered_values(step, fields.get(step.stage_id, ()), people)
+        values = entered_values(step.values, fields.get(step.stage_id, ()), people)
         return ROW.format(
             state=state,
             state_class=STATE_CLASSES[state],

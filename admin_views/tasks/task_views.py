@@ -97,7 +97,7 @@ class TasksView(SecuredView):
                 abort(error.status)
             errors = self._errors(error)
         labels, fields = pipeline.stage_labels(), pipeline.stage_fields()
-        people = auto_tasks.people_names(rows, fields)
+        people = pipeline.people_names(rows, lambda row: fields.get(row.stage_id, ()))
         return self.render(
             "admin/tasks/auto.html",
             tab="auto",

@@ -18,6 +18,7 @@ from services.pipeline.stages import (
     stage_fields,
     stage_labels,
 )
+from services.pipeline.values import entered_values, people_names
 
 __all__ = [
     "STAGE_ONLY",
@@ -27,11 +28,13 @@ __all__ = [
     "PipelineRules",
     "StageLabel",
     "deadline_after",
+    "entered_values",
     "holds_role",
     "may_move",
     "may_take",
     "move",
     "open_task",
+    "people_names",
     "people_for",
     "pipeline_rules",
     "stage_fields",

@@ -11,7 +11,6 @@ from sqlalchemy import Integer, and_, literal, select, tuple_
 from extensions import db
 from models.base import utcnow
 from models.pipeline import StageTask
-from models.platform.user import User
 from services.pipeline import subjects
 from services.platform import access
 from services.platform.cursors import cursor_text, parse_cursor
@@ -195,45 +194,6 @@ def auto_task_page(user, filters, page_size=PAGE_SIZE):
     more = len(steps) > page_size
     steps = steps[:page_size]
     return steps, (cursor_of(steps[-1]) if more and steps else None)
-
-
-def entered_values(step, fields, people=None):
-    """[(label, text)] of the values entered when the step was closed, in the stage's field order;
-    `fields`: the stage's fields (pipeline.stage_fields, or a Stage's own)."""
-    from flask_babel import gettext as _
-
-    values = step.values or {}
-    result = []
-    for spec in fields:
-        if spec.name not in values:
-            continue
-        value = values[spec.name]
-        if spec.type == "bool":
-            text = _("yes") if value else _("no")
-        elif spec.type == "choice":
-            text = dict(spec.choice_list()).get(value, value)
-        elif spec.type == "user":
-            text = (people or {}).get(value, value)
-        else:
-            text = value
-        result.append((spec.label, str(text)))
-    return result
-
-
-def people_names(steps, fields):
-    """{user id: name} of the steps' responsibles, of who closed them and of the people chosen in
-    their "user" fields (`fields`: pipeline.stage_fields): one query."""
-    ids = set()
-    for step in steps:
-        ids.update(filter(None, (step.assignee_id, step.closed_by_id)))
-        for spec in fields.get(step.stage_id, ()):
-            value = (step.values or {}).get(spec.name)
-            if spec.type == "user" and isinstance(value, int):
-                ids.add(value)
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids))).all()
-    return {row.id: row.full_name or row.username for row in rows}
 
 
 def pipeline_stages(labels):

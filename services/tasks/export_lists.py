@@ -88,7 +88,7 @@ def auto_rows(user, args):
             page, cursor = auto_tasks.auto_task_page(user, filters, page_size=exports.BATCH)
         except tasks.TaskError as error:
             raise _task_error(error) from error
-        people = auto_tasks.people_names(page, fields)
+        people = pipeline.people_names(page, lambda step: fields.get(step.stage_id, ()))
         converted = [
             (
                 step.number,
@@ -101,7 +101,7 @@ def auto_rows(user, args):
                 people.get(step.closed_by_id, ""),
                 "; ".join(
                     f"{label}: {text}"
-                    for label, text in auto_tasks.entered_values(step, fields.get(step.stage_id, ()), people)
+                    for label, text in pipeline.entered_values(step.values, fields.get(step.stage_id, ()), people)
                 ),
             )
             for step in page

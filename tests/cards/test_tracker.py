@@ -300,3 +300,20 @@ def test_the_history_lists_every_step(client_of, cards, team):
     assert page.status_code == 200
     for code in ("linking_access", "promo_top_up", "engagement", "take_access"):
         assert escape(stage_of(code).name_uk) in page.text
+
+
+def test_the_stage_history_reads_labels_names_and_money_not_codes(client_of, cards, team):
+    from services import pipeline
+
+    card = cards["mine"]
+    walk_to(card, "promo_top_up", team["owner"])
+    pipeline.move(card, stage_of("engagement"), {"amount": "1250.5", "topped_up_on": "2026-12-02"}, team["owner"],
+                  card.version)  # fmt: skip
+    walk_to(card, "bank_check", team["owner"])
+    pipeline.step(card, {"answer_received": "no"}, team["manager"], card.version)
+    db.session.commit()
+    page = client_of("owner").get(f"/admin/tracker/history/{card.id}")  # the owner reads Ukrainian
+    assert page.status_code == 200
+    assert "Відповідь отримано:</span> Ні<" in page.text and "> no<" not in page.text
+    assert "1\u202f250.50" in page.text
+    assert str(escape(team["manager"].full_name or team["manager"].username)) in page.text

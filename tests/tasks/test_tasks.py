@@ -11,6 +11,7 @@ from models.base import utcnow
 from models.pipeline import StageTask
 from models.platform.audit import ChangeLog
 from models.tasks.task import Task, TaskComment
+from services import pipeline
 from services.tasks import auto_tasks
 from services.tasks import operations as tasks
 from tests.factories.cards import make_card, stage_of, walk_to
@@ -297,9 +298,9 @@ def test_one_cards_history_reads_in_order_with_the_entered_values(team, walked):
     steps = auto(team["agent"], card=str(walked["mine"].id))
     assert [t.seq for t in steps] == [1, 2, 3, 4]
     assert [t.stage.code for t in steps] == ["linking_access", "promo_top_up", "engagement", "take_access"]
-    labels = [label for label, _text in auto_tasks.entered_values(steps[0], steps[0].stage.fields)]
+    labels = [label for label, _text in pipeline.entered_values(steps[0].values, steps[0].stage.fields)]
     assert labels == [spec.label for spec in stage_of("linking_access").fields if spec.name in steps[0].values]
-    assert auto_tasks.entered_values(steps[3], steps[3].stage.fields) == []  # the open step has no values yet
+    assert pipeline.entered_values(steps[3].values, steps[3].stage.fields) == []  # the open step has no values yet
 
 
 @pytest.mark.parametrize(
