@@ -222,6 +222,9 @@ class SecuredModelView(SecuredMixin, ModelView):
         model.deleted_at = utcnow()
 
     def history_of(self, model):
+        """[(row, ChangeText)] of the record's change log, in words (admin_views.change_words)."""
+        from admin_views.change_words import record_history
+
         if model is None or not access.can(current_user, "audit.view") and not self._may_manage():
             return []
-        return audit.history(model.__tablename__, model.id)
+        return record_history(model.__tablename__, model.id, audit.history(model.__tablename__, model.id))

@@ -111,9 +111,10 @@ class DashboardView(SecuredMixin, AdminIndexView):
     def index(self):
         recent = []
         if access.can(current_user, "audit.view"):
+            from admin_views.change_words import page_of_changes
             from models.platform.audit import ChangeLog
 
-            recent = db.session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc()).limit(10)).all()
+            recent = page_of_changes(db.session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc()).limit(10)))
         return self.render(
             "admin/analytics/dashboard.html",
             figures=self.figures(),

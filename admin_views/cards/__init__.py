@@ -26,6 +26,32 @@ def init_app(app):
         lambda: directories.BankView(Bank, name=_l("Banks"), endpoint="banks", url="banks", category=DIRECTORIES),
     )
     _register_export_lists(directories.COMMON_LABELS)
+    _describe_changes()
+
+
+def _describe_changes():
+    from admin_views.change_words import describe
+    from services.cards import operations as cards
+
+    describe("cards", _l("Card"), {"pipeline_id": _l("Pipeline"), "stage_id": _l("Stage")}, view="cards")
+    describe(
+        "transactions",
+        _l("Transaction"),
+        {
+            "card_id": _l("Card"),
+            "stage_id": _l("Stage"),
+            "date": _l("Date"),
+            "type": _l("Type"),
+            "amount": _l("Amount"),
+            "commission_kind": _l("Commission kind"),
+            "commission_rate": _l("Commission rate"),
+            "commission": _l("Commission"),
+            "note": _l("Note"),
+        },
+        {"type": cards.TYPE_LABELS, "commission_kind": cards.KIND_LABELS},
+    )
+    describe("banks", _l("Bank"), view="banks")
+    describe("contractors", _l("Supplier"), view="contractors")
 
 
 def _register_export_lists(common):

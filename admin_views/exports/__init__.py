@@ -20,6 +20,7 @@ def init_app(app):
         ),
     )  # fmt: skip
     _register_platform_lists()
+    _describe_changes(export_views)
     add_page(190, "exports", lambda: export_views.ExportsView(name=_l("My exports"), endpoint="exports", url="exports"))
 
 
@@ -41,13 +42,41 @@ def _register_platform_lists():
         view_rows("staff", ("username", "full_name", "email", "phone", "role", _memberships(staff), "language",
                             "timezone", "is_blocked", "totp_enabled", "last_login_at", "created_at")),
     )  # fmt: skip
-    action_labels = audit.ACTION_LABELS
     exports.register(
         "changelog",
         _l("Change log"),
         "audit.view",
-        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record id"), _l("Field"), _l("Was"),
+        (_l("When"), _l("Who"), _l("Action"), _l("Record type"), _l("Record"), _l("Field"), _l("Was"),
          _l("Became")),
-        view_rows("changelog", ("at", "user", lambda r: str(action_labels.get(r.action, r.action)), "entity",
-                                "entity_id", "field", "old_value", "new_value"), large=True),
+        view_rows("changelog", (), large=True, convert_batch=_changes_in_words(audit.ACTION_LABELS)),
     )  # fmt: skip
+
+
+def _changes_in_words(action_labels):
+    from admin_views.change_words import ChangeWords
+
+    def convert_batch(records):
+        words = ChangeWords(records)
+        rows = []
+        for record in records:
+            said = words.of(record)
+            values = (said.old, said.new) if record.field else ("", "")
+            action = str(action_labels.get(record.action, record.action))
+            rows.append((record.at, str(record.user) if record.user else "", action, said.record_type, said.record,
+                         said.field, *values))  # fmt: skip
+        return rows
+
+    return convert_batch
+
+
+def _describe_changes(export_views):
+    from admin_views.change_words import describe
+    from services.exports import schedules
+
+    describe(
+        "export_schedules",
+        _l("Scheduled export"),
+        {"owner_id": _l("Owner")},
+        {"period": schedules.PERIOD_LABELS},
+        view="export_schedules",
+    )

@@ -37,8 +37,9 @@ def _list_args(args):
     return {name: value for name, value in args.items() if name != "page"}
 
 
-def view_rows(endpoint, fields, large=False):
-    """rows(user, args) for the model view `endpoint`; `fields` are attribute paths or callables."""
+def view_rows(endpoint, fields, large=False, convert_batch=None):
+    """rows(user, args) for the model view `endpoint`; `fields` are attribute paths or callables, or
+    `convert_batch(records)` gives the rows of a batch of records at once."""
 
     def convert(record):
         return tuple(field(record) if callable(field) else _value(record, field) for field in fields)
@@ -54,7 +55,11 @@ def view_rows(endpoint, fields, large=False):
                 execute=False, page_size=0,
             )  # fmt: skip
         if large:
-            yield from exports.keyset(query.statement, view.model.id, convert=convert, entities=True)
+            yield from exports.keyset(
+                query.statement, view.model.id, convert=convert, entities=True, convert_batch=convert_batch
+            )
+        elif convert_batch is not None:
+            yield from convert_batch(query.all())
         else:
             yield from (convert(record) for record in query.all())
 

@@ -24,3 +24,17 @@ def init_app(app):
         "stages",
         lambda: editor.StageView(Stage, name=_l("Stages"), endpoint="stages", url="stages", category=ORGANISATION),
     )
+    _describe_changes(editor)
+
+
+def _describe_changes(editor):
+    from admin_views.change_words import describe
+
+    describe("pipelines", _l("Pipeline"), view="pipelines")
+    describe(
+        "stages",
+        _l("Stage"),
+        {"pipeline_id": _l("Pipeline")},
+        {"bucket": dict(editor.BUCKETS), "responsible_role": dict(editor.RESPONSIBLE_ROLES)},
+        view="stages",
+    )

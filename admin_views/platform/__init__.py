@@ -37,6 +37,28 @@ def init_app(app):
         lambda: jobs.JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=ORGANISATION),
     )
     add_page(200, "profile", lambda: profile.ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
+    _describe_changes(org)
+
+
+def _describe_changes(org):
+    from admin_views.change_words import describe
+    from forms.platform.profile import LANGUAGE_CHOICES
+
+    describe("users", _l("Person"), {"role_id": _l("Role")}, {"language": dict(LANGUAGE_CHOICES)}, view="staff")
+    describe("offices", _l("Office"), view="offices")
+    describe(
+        "departments", _l("Department"), {"office_id": _l("Office")}, {"kind": org.KIND_LABELS}, view="departments"
+    )
+    describe("positions", _l("Position"), {"role_id": _l("Access profile")}, view="positions")
+    describe(
+        "memberships",
+        _l("Membership"),
+        {"user_id": _l("Person"), "office_id": _l("Office"), "department_id": _l("Department"),
+         "position_id": _l("Position"), "parent_id": _l("Reports to")},
+        view="memberships",
+    )  # fmt: skip
+    kinds = {"role": _l("Role"), "position": _l("Position's profile")}
+    describe("roles", _l("Access profile"), {"kind": _l("Kind")}, {"kind": kinds}, view="roles")
 
 
 def _model_page(view, model, name, endpoint):

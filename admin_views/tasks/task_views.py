@@ -215,7 +215,9 @@ class TasksView(SecuredView):
     # --- the task page ------------------------------------------------------------------------------
 
     def history_of(self, model):
-        return audit.history(model.__tablename__, model.id)
+        from admin_views.change_words import record_history
+
+        return record_history(model.__tablename__, model.id, audit.history(model.__tablename__, model.id))
 
     def _render_task(self, task, comment_form=None, status=200):
         return self.render(

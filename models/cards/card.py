@@ -22,6 +22,8 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __subject_type__ = "card"
     __subject_key__ = "number"
     __people__ = ROLE_FIELDS
+    # The bucket follows the stage: the stage's change is the one worth a line in the change log.
+    __audit_exclude__ = Audited.__audit_exclude__ | {"bucket"}
     __table_args__ = (
         sa.Index("ix_cards_bucket_id", "bucket", "id"),
         # The archive, newest first: without it the planner walks the primary key backwards through

@@ -55,6 +55,7 @@ class Membership(Audited, db.Model):
     """A person's position in one office; `path` is the materialized path of reports-to ids."""
 
     __tablename__ = "memberships"
+    __audit_exclude__ = Audited.__audit_exclude__ | {"path"}  # follows "reports to"
     __scope__ = "all"  # every row, to whoever may open its view (access.scope_rule)
     __table_args__ = (
         sa.UniqueConstraint("user_id", "office_id", "position_id", name="uq_memberships_user_office_position"),

@@ -122,10 +122,11 @@ def zone_of(user):
 # --- reading in batches ------------------------------------------------------------------------
 
 
-def keyset(query, column, convert=tuple, batch=None, descending=True, entities=False):
+def keyset(query, column, convert=tuple, batch=None, descending=True, entities=False, convert_batch=None):
     """Rows of the Select `query` ordered by the unique `column`, read BATCH at a time by keyset
     (`column < last` descending): each batch a short query, converted before it is handed on.
-    `entities`: the query selects one ORM entity (rows are records, not tuples)."""
+    `entities`: the query selects one ORM entity (rows are records, not tuples). `convert_batch`:
+    converts a whole batch at once instead (what its rows name is then read once a batch)."""
     size = batch or BATCH
     last = None
     ordered = query.order_by(None).order_by(column.desc() if descending else column.asc())
@@ -135,7 +136,7 @@ def keyset(query, column, convert=tuple, batch=None, descending=True, entities=F
         records = result.unique().scalars().all() if entities else result.all()
         if not records:
             return
-        converted = [convert(record) for record in records]
+        converted = convert_batch(records) if convert_batch else [convert(record) for record in records]
         last = _key_of(records[-1], column)
         yield from converted
         if len(records) < size:

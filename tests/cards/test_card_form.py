@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 from sqlalchemy import select
 
 from extensions import db
@@ -157,7 +158,11 @@ def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_
     assert changes["bank_id"] == (None, str(bank.id), team["owner"].id)
     page = owner.get(f"/admin/cards/edit/?id={card.id}")
     history = page.text[page.text.index("record-history") :]
-    assert "agent_id" in history and "Olena Owner" in history
+    # In words: the field's label and the people's names, never the column or the ids.
+    assert "agent_id" not in history and "Olena Owner" in history
+    assert re.search(r"<td>(Agent|Агент)</td>", history)
+    for person in (team["agent"], team["agent2"]):
+        assert str(escape(person.full_name or person.username)) in history
 
 
 def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, two_cards):
