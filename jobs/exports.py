@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from extensions import db
@@ -225,11 +226,18 @@ PERIODIC = (
     {
         "id": "send-due-export-emails",
         "func": "jobs.exports.send_due_export_emails",
+        "label": _l("Send the scheduled export e-mails"),
         "interval_seconds": 60,
         "queue": "exports",
         "timeout": 600,
     },
-    {"id": "purge-old-exports", "func": "jobs.exports.purge_old_exports", "interval_seconds": 3600, "queue": "exports"},
+    {
+        "id": "purge-old-exports",
+        "func": "jobs.exports.purge_old_exports",
+        "label": _l("Remove old export files"),
+        "interval_seconds": 3600,
+        "queue": "exports",
+    },
 )
 
 
@@ -237,3 +245,4 @@ def init_app(app):
     from jobs import schedule
 
     schedule.register(*PERIODIC)
+    schedule.name("jobs.exports.run_export", _l("Build an export file"))

@@ -9,6 +9,8 @@ retry or worker runs it.
   (business) day.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from extensions import db
 from models.base import utcnow
 from services.pipeline import periodic
@@ -66,12 +68,14 @@ PERIODIC = (
     {
         "id": "open-periodic-stage-tasks",
         "func": "jobs.pipeline.open_periodic_stage_tasks",
+        "label": _l("Renew the periodic stage tasks"),
         "interval_seconds": 3600,
         "timeout": 1800,
     },
     {
         "id": "roll-bank-check-deadlines",
         "func": "jobs.pipeline.roll_bank_check_deadlines",
+        "label": _l("Move the bank checks' deadlines to the next working day"),
         "interval_seconds": 900,
         "timeout": 900,
     },

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from extensions import db
@@ -31,8 +32,18 @@ def purge_old_login_attempts():
 
 
 PERIODIC = (
-    {"id": "end-idle-sessions", "func": "jobs.platform.end_idle_sessions", "interval_seconds": 300},
-    {"id": "purge-old-login-attempts", "func": "jobs.platform.purge_old_login_attempts", "interval_seconds": 86400},
+    {
+        "id": "end-idle-sessions",
+        "func": "jobs.platform.end_idle_sessions",
+        "label": _l("Sign out idle sessions"),
+        "interval_seconds": 300,
+    },
+    {
+        "id": "purge-old-login-attempts",
+        "func": "jobs.platform.purge_old_login_attempts",
+        "label": _l("Forget old sign-in attempts"),
+        "interval_seconds": 86400,
+    },
 )
 
 

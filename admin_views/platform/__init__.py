@@ -57,8 +57,7 @@ def _describe_changes(org):
          "position_id": _l("Position"), "parent_id": _l("Reports to")},
         view="memberships",
     )  # fmt: skip
-    kinds = {"role": _l("Role"), "position": _l("Position's profile")}
-    describe("roles", _l("Access profile"), {"kind": _l("Kind")}, {"kind": kinds}, view="roles")
+    describe("roles", _l("Access profile"), {"kind": _l("Kind")}, {"kind": org.ROLE_KINDS}, view="roles")
 
 
 def _model_page(view, model, name, endpoint):

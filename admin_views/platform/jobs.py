@@ -8,6 +8,23 @@ from flask_babel import lazy_gettext as _l
 
 from admin_views.base import SecuredView
 from jobs import monitor as job_monitor
+from jobs import schedule
+
+QUEUE_LABELS = {"default": _l("General"), "exports": _l("Exports")}
+
+
+def every_text(seconds):
+    """300 → "every 5 min"."""
+    if not seconds:
+        return ""
+    if seconds % 86400 == 0:
+        return _("every %(count)s d", count=seconds // 86400)
+    if seconds % 3600 == 0:
+        return _("every %(count)s h", count=seconds // 3600)
+    if seconds % 60 == 0:
+        return _("every %(count)s min", count=seconds // 60)
+    return _("every %(count)s s", count=seconds)
+
 
 # RQ's worker states, as the page shows them.
 WORKER_STATES = {
@@ -30,6 +47,9 @@ class JobsView(SecuredView):
             periodic=job_monitor.periodic_jobs(),
             stale_after=job_monitor.SCHEDULER_STALE_SECONDS,
             worker_states=WORKER_STATES,
+            job_label=schedule.label_of,
+            queue_labels=QUEUE_LABELS,
+            every_text=every_text,
         )
 
     @expose("/retry/<job_id>", methods=("POST",))

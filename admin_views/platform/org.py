@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
 
@@ -71,16 +72,28 @@ class PositionView(OrgView):
     can_delete = False
 
 
+ROLE_KINDS = {"role": _l("Role"), "position": _l("Position's profile")}
+
+
+def permission_list(granted):
+    """What a profile grants, as people read it: one line each, in alphabetical order."""
+    labels = sorted(str(PERMISSIONS.get(code, code)) for code in granted)
+    return Markup("<br>".join(str(escape(label)) for label in labels))  # noqa: S704 (each label escaped)
+
+
 class RoleView(OrgView):
     """Access profiles: which permissions a role (or a position's profile) grants."""
 
-    column_list = ("code", "name_uk", "name_ru", "name_en", "kind", "require_2fa", "permission_list")
-    column_filters = ("kind", "require_2fa")
-    column_formatters = {"permission_list": lambda v, c, m, n: ", ".join(sorted(m.permissions))}
+    column_list = ("name_uk", "name_ru", "name_en", "kind", "require_2fa", "permission_list")
+    column_filters = ("require_2fa",)
+    column_formatters = {
+        "kind": lambda v, c, m, n: ROLE_KINDS.get(m.kind, m.kind),
+        "permission_list": lambda v, c, m, n: permission_list(m.permissions),
+    }
     form_columns = ("code", "name_uk", "name_ru", "name_en", "require_2fa", "permission_list")
     form_extra_fields = {
         "permission_list": SelectMultipleField(
-            _l("Permissions"), choices=lambda: [(k, f"{k} — {v}") for k, v in PERMISSIONS.items()]
+            _l("Permissions"), choices=lambda: sorted(((k, str(v)) for k, v in PERMISSIONS.items()), key=lambda c: c[1])
         )
     }
 

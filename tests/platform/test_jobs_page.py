@@ -100,6 +100,9 @@ def test_the_schedule_shows_each_periodic_jobs_last_run_and_result(app, owner_cl
     assert "the bank's service did not answer" in rows["failing-test"]["last_result"]
     page = owner_client.get("/admin/jobs/").text
     assert "Last run" in page and "failed:" in page
+    # Jobs by what they do, not by their functions and ids.
+    assert "Forget old sign-in attempts" in page and "Other job" in page and "every 1 h" in page
+    assert "<code>jobs." not in page and ">purge-test<" not in page
 
 
 def test_retry_refuses_unknown_ids_strangers_and_requests_without_a_token(app, owner_client):

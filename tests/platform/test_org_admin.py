@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from flask_babel import force_locale
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from extensions import db
 from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import Role
+from services.platform.access import PERMISSIONS
 from tests.conftest import csrf_token
 from tests.factories.platform import make_department, make_office, make_user, place
 from tests.view_helpers import signed_in
@@ -226,3 +229,16 @@ def test_a_form_without_csrf_token_changes_nothing(web):
     response = web.post("/admin/offices/new/", data={"name": "Sneaky"})
     assert response.status_code == 400
     assert count(Office) == 0
+
+
+def test_the_roles_list_names_profiles_and_permissions_in_words(app, web, owner):
+    page = web.get("/admin/roles/")
+    assert page.status_code == 200
+    for code in ("dashboard.view", "cards.move_any", "position:"):
+        assert code not in page.text, code
+    with app.test_request_context(), force_locale(owner.language):
+        label = str(escape(PERMISSIONS["cards.move_any"]))
+    assert label in page.text
+    form = web.get(f"/admin/roles/edit/?id={db.session.scalar(select(Role.id).where(Role.code == 'agent'))}")
+    assert f">{label}</option>" in form.text
+    assert "cards.move_any — " not in form.text
