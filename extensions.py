@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask_admin import Admin
+from flask_admin import babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -43,9 +44,17 @@ def _csp_nonce():
     return getattr(g, "csp_nonce", "")
 
 
+def _ours_merged_last(directories):
+    """Flask-Babel merges the catalogues of a domain in order, a later one winning: ours
+    (translations/*/LC_MESSAGES/admin.po) goes after Flask-Admin's, so that it also corrects what
+    Flask-Admin's uk/ru catalogues say wrong, not only what they lack."""
+    return property(lambda domain: list(reversed(directories.fget(domain))))
+
+
+admin_babel.CustomDomain.translation_directories = _ours_merged_last(admin_babel.CustomDomain.translation_directories)
+
 admin = Admin(
     name="Kartoteka",
-    # Flask-Admin's messages that its own uk/ru catalogues lack (translations/*/LC_MESSAGES/admin.po).
     translations_path=str(Path(__file__).resolve().parent / "translations"),
     theme=Bootstrap4Theme(base_template="admin/kartoteka_base.html", swatch="default", fluid=True),
     csp_nonce_generator=_csp_nonce,

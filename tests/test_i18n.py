@@ -180,3 +180,20 @@ def test_every_string_in_the_code_is_in_the_catalogue(language):
     known = {(m.context, as_tuple(m.id)[0]) for m in entries(catalog(language))}
     missing = sorted(key for _context, key in _source_messages() - known)
     assert not missing, f"not in translations/{language}: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("language", "right", "wrong"),
+    [
+        ("uk", ["Скасувати", "записів"], ["&#34;Скасувати&#34;", "\"Скасувати\"", "елементи"]),
+        ("ru", ["Добавить фильтр", "записей"], ["Добавить Фильтр", "элементы"]),
+    ],
+)
+def test_flask_admins_own_glitches_are_corrected_by_our_catalogue(make_user, login_as, language, right, wrong):
+    owner = make_user(role_code="owner", language=language)
+    client = login_as(owner)
+    pages = client.get("/admin/banks/").text + client.get("/admin/banks/new/").text
+    for text in right:
+        assert text in pages, text
+    for text in wrong:
+        assert text not in pages, text

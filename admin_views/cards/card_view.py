@@ -91,6 +91,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     permission = "cards.view"
     manage_permission = "cards.edit"
     create_permission = "cards.create"
+    create_template = "admin/cards/create.html"
     edit_template = "admin/cards/edit.html"
     details_template = "admin/cards/details.html"
     column_labels = CARD_LABELS

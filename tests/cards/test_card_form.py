@@ -13,6 +13,7 @@ from models.pipeline import StageResponsible
 from services.cards import operations as cards
 from tests.cards.helpers import card_form, fresh_card
 from tests.conftest import csrf_token
+from tests.factories.cards import make_card
 
 
 def test_responsibles_are_saved_and_bad_ones_are_a_400(client_of, team, two_cards):
@@ -186,3 +187,12 @@ def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, tw
     refused = dict(kept, **{f"stage_{cards.cards_pipeline().stages[1].id}": str(team["agent2"].id)})
     refused["version"] = str(fresh_card(card).version)
     assert owner.post(url, data=dict(refused, csrf_token=csrf_token(owner, "/admin/cards/"))).status_code == 400
+
+
+def test_the_card_forms_offer_no_save_and_add_another(client_of, team):
+    owner = client_of("owner")
+    card = make_card(agent=team["agent"], manager=team["manager"])
+    for url in ("/admin/cards/new/", f"/admin/cards/edit/?id={card.id}"):
+        page = owner.get(url)
+        assert page.status_code == 200
+        assert 'name="_add_another"' not in page.text and 'name="_continue_editing"' in page.text
