@@ -111,7 +111,9 @@ class StaffView(PeopleActionsMixin, SecuredModelView):
         form_class = super().scaffold_form()
         from wtforms import SelectField
 
-        form_class.timezone = SelectField(_l("Time zone"), choices=timezone_choices, default="Europe/Kyiv")
+        form_class.timezone = SelectField(
+            _l("Time zone"), choices=timezone_choices, default="Europe/Kyiv", render_kw={"data-role": "select2"}
+        )
         return form_class
 
     def on_model_change(self, form, model, is_created):

@@ -1,5 +1,6 @@
 """The user's zone and language as the pages read them, many times a request."""
 
+import re
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -31,3 +32,17 @@ def test_the_language_is_the_requests_and_follows_a_forced_one(app):
             assert current_language() == "ru"
         assert current_language() == "en"
     assert current_language() == "uk"  # outside a request
+
+
+def test_the_time_zone_picker_offers_common_zones_first_with_their_offsets(app, login_as):
+    from tests.factories.platform import make_user
+
+    page = login_as(make_user(role_code="agent", language="en")).get("/admin/profile/")
+    assert page.status_code == 200
+    picker = page.text[page.text.index('name="timezone"') :]
+    picker = picker[: picker.index("</select>")]
+    assert 'data-role="select2"' in page.text[page.text.index('id="timezone"') - 200 :][:400]
+    groups = re.findall(r'<optgroup label="([^"]+)"', picker)
+    assert groups == ["Common", "All time zones"]
+    first = re.search(r"<option[^>]*>([^<]+)</option>", picker).group(1)
+    assert re.fullmatch(r"\(UTC\+0[23]:00\) Europe/Kyiv", first)
