@@ -20,7 +20,7 @@ from services.cards import board as card_board
 from services.cards import choices as card_choices
 from services.cards import operations as cards
 from services.platform import people_choices, unit_of_work
-from services.platform.timezones import format_local, user_zone
+from services.platform.timezones import format_local, to_local, user_zone
 
 
 def _row_json(row, zone=None, now=None):
@@ -192,6 +192,7 @@ class TrackerView(SecuredView):
             people=pipeline.people_for(card, target) if target is not None and has_person_field else [],
             values=request.args,
             errors={},
+            today=to_local(_now(), user_zone()).date().isoformat(),
         )
 
     @expose("/card/<id:card_id>/move", methods=["POST"])

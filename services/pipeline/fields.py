@@ -65,6 +65,8 @@ def validate(stage, raw_values, subject, to_stage, step=False):
     `step` (which records what is entered and requires nothing): (clean, errors)."""
     clean, errors = {}, {}
     for spec in stage.fields:
+        if spec.required_if and not condition_holds(spec.required_if, raw_values):
+            continue  # asked only on another field's answer (hidden in the modal): what it holds means nothing
         required = not step and is_required(spec, raw_values)
         value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage, required)
         if error:

@@ -3,16 +3,19 @@ Here `team` (two managers with their agents, placed in the org tree) and `client
 the cards section's (conftest.py)."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
 from extensions import db
+from models.base import utcnow
 from models.cards.card import Card
 from models.pipeline import StageTask
 from models.platform.audit import ChangeLog
 from services.cards import board as card_board
+from services.platform.timezones import to_local
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card, stage_of, walk_to
 from tests.factories.platform import make_office, make_team, make_user, place
@@ -159,6 +162,9 @@ def test_the_modal_renders_the_current_stages_fields(client_of, cards):
     assert re.search(rf'<option value="{target.id}"\s+selected>', page.text)
     assert 'name="version" value="1"' in page.text
     assert "disabled" not in page.text.split('type="submit"')[1].split(">")[0]
+    # The first stage's date (linked on) is of the day the work is done: today, in the agent's zone.
+    today = to_local(utcnow(), ZoneInfo(cards["mine"].agent.timezone)).date().isoformat()
+    assert 'type="date" id="f-linked_on" name="field.linked_on" value="' + today + '"' in page.text
 
 
 def test_the_modal_of_a_card_i_may_only_watch_has_no_save(client_of, cards):

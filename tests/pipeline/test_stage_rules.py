@@ -40,12 +40,14 @@ def at_bank_check(team):
 def test_no_answer_yet_keeps_the_card_on_the_bank_check_due_the_next_working_day(team, at_bank_check):
     card = at_bank_check
     before = tasks_of(card)[-1]
-    result = pipeline.step(card, {**NO_ANSWER, "answer_text": "will call back"}, team["manager"], card.version)
+    # What the modal hides for "no" (the answer's date, prefilled with today, and text) is not kept.
+    values = {**NO_ANSWER, "answer_date": "2026-12-07", "answer_text": "will call back"}
+    result = pipeline.step(card, values, team["manager"], card.version)
     db.session.expire_all()
     fresh = db.session.get(Card, card.id)
     *_, closed, opened = tasks_of(fresh)
     assert fresh.stage.code == "bank_check" and fresh.bank_answer_date is None
-    assert closed.id == before.id and closed.values == {"answer_received": "no", "answer_text": "will call back"}
+    assert closed.id == before.id and closed.values == {"answer_received": "no"}
     assert closed.moved_to_stage_id == closed.stage_id == opened.stage_id
     assert opened.closed_at is None and opened.seq == closed.seq + 1 and opened.assignee_id == closed.assignee_id
     assert opened.deadline == next_business_day(closed.closed_at) > utcnow()

@@ -165,3 +165,11 @@ def test_the_right_current_password_changes_it_and_the_new_one_is_stored_hashed(
 def test_a_user_without_profile_rights_cannot_open_it(app):
     nobody = make_user("nobody", language="en")
     assert sign_in(app, nobody).get("/admin/profile/").status_code == 403
+
+
+def test_required_fields_are_marked(app, login_as):
+    from tests.factories.platform import make_user
+
+    page = login_as(make_user(role_code="agent", language="en")).get("/admin/profile/").text
+    assert re.search(r"<label for=\"full_name\">[^<]+</label> <span class=\"required-mark\"", page)
+    assert not re.search(r"<label for=\"email\">[^<]+</label> <span class=\"required-mark\"", page)
