@@ -9,23 +9,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+# On a phone the table stacks (static/css/kartoteka.css, .table-stack): each cell under its
+# data-label, the key ones only; the "col-extra" cells are on the card's page.
 ROW = (
     '<tr class="js-card-row" data-href="{url}" data-card-id="{card_id}">\n'
-    '  <td class="text-nowrap"><a href="{url}" class="card-open">{number}</a></td>\n'
-    "  <td>{contact}</td>\n"
-    '  <td class="text-nowrap">{phone}</td>\n'
-    "  <td>{bank}</td>\n"
-    "  <td>{supplier}</td>\n"
-    "  <td>{agent}</td>\n"
-    "  <td>{manager}</td>\n"
+    '  <td class="text-nowrap" data-label="{l_number}"><a href="{url}" class="card-open">{number}</a></td>\n'
+    '  <td data-label="{l_contact}">{contact}</td>\n'
+    '  <td class="text-nowrap" data-label="{l_phone}">{phone}</td>\n'
+    '  <td class="col-extra" data-label="{l_bank}">{bank}</td>\n'
+    '  <td class="col-extra" data-label="{l_supplier}">{supplier}</td>\n'
+    '  <td class="col-extra" data-label="{l_agent}">{agent}</td>\n'
+    '  <td class="col-extra" data-label="{l_manager}">{manager}</td>\n'
     "{accountant}"
-    "  <td>{badge}</td>\n"
-    '  <td class="text-right" data-order="{days}">{days}</td>\n'
+    '  <td data-label="{l_stage}">{badge}</td>\n'
+    '  <td class="text-right" data-order="{days}" data-label="{l_days}">{days}</td>\n'
     '  <td class="text-nowrap">\n'
     '    <a href="{tasks_url}?card={card_id}" class="card-tasks" title="{tasks_title}">{tasks_label}</a>\n'
     "  </td>\n"
     "</tr>"
 )
+EXTRA, EXTRA_KEYS = ' class="col-extra"', {"bank", "supplier", "agent", "manager", "accountant"}
 BADGE = '<span class="badge" style="background-color: {colour}; color: {text}">{label}</span>'
 HEADINGS = (
     ("number", _l("Card number")),
@@ -62,13 +65,18 @@ def card_rows_renderer(stages, now, card_href, badge_text):
 
     def card_rows(rows, with_accountant=False):
         head = "".join(
-            f"    <th>{escape(str(label))}</th>\n" for key, label in HEADINGS if with_accountant or key != "accountant"
+            f"    <th{EXTRA if key in EXTRA_KEYS else ''}>{escape(str(label))}</th>\n"
+            for key, label in HEADINGS
+            if with_accountant or key != "accountant"
         )
         words = {
             "tasks_url": escape(url_for("tasks.auto")),
             "tasks_title": escape(_("Stage tasks of this card")),
             "tasks_label": escape(_("stage tasks")),
+            "l_days": escape(_("Days in stage")),
+            **{f"l_{key}": escape(str(label)) for key, label in HEADINGS},
         }
+        accountant_label = words["l_accountant"]
         body = "\n".join(
             ROW.format(
                 url=escape(card_href(row.id)),
@@ -80,7 +88,11 @@ def card_rows_renderer(stages, now, card_href, badge_text):
                 supplier=escape(row.supplier),
                 agent=escape(row.agent),
                 manager=escape(row.manager),
-                accountant=f"  <td>{escape(row.accountant)}</td>\n" if with_accountant else "",
+                accountant=(
+                    f'  <td class="col-extra" data-label="{accountant_label}">{escape(row.accountant)}</td>\n'
+                    if with_accountant
+                    else ""
+                ),
                 badge=badge(row.stage_id),
                 days=int(row.days_in_stage(now)),
                 **words,

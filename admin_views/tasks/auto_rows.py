@@ -12,18 +12,19 @@ from services.pipeline.values import entered_values
 from services.platform.timezones import format_local, user_zone
 from services.tasks.operations import STATE_CLASSES
 
+# On a phone the table stacks (.table-stack): key cells under their labels, "col-extra" ones hidden.
 ROW = (
     '<tr class="task-row task-state-{state} {state_class}" data-stage-task-id="{task_id}">\n'
-    '  <td class="text-nowrap"><a href="{card_link}{card_id}">{number}</a></td>\n'
-    "  <td>{stage}</td>\n"
-    "  <td>{seq}</td>\n"
-    "  <td>{assignee}</td>\n"
-    '  <td class="text-nowrap">{opened}</td>\n'
-    '  <td class="text-nowrap">{deadline}</td>\n'
-    '  <td class="text-nowrap">{closed}</td>\n'
-    "  <td>{closed_by}</td>\n"
-    "  <td>{next_stage}</td>\n"
-    '  <td class="auto-values">{values}</td>\n'
+    '  <td class="text-nowrap" data-label="{l_card}"><a href="{card_link}{card_id}">{number}</a></td>\n'
+    '  <td data-label="{l_stage}">{stage}</td>\n'
+    '  <td class="col-extra">{seq}</td>\n'
+    '  <td data-label="{l_responsible}">{assignee}</td>\n'
+    '  <td class="text-nowrap col-extra" data-label="{l_opened}">{opened}</td>\n'
+    '  <td class="text-nowrap" data-label="{l_deadline}">{deadline}</td>\n'
+    '  <td class="text-nowrap" data-label="{l_closed}">{closed}</td>\n'
+    '  <td class="col-extra" data-label="{l_by}">{closed_by}</td>\n'
+    '  <td class="col-extra" data-label="{l_next}">{next_stage}</td>\n'
+    '  <td class="auto-values col-extra">{values}</td>\n'
     "</tr>"
 )
 VALUE = '<div><span class="text-muted">{label}:</span> {text}</div>'
@@ -38,6 +39,17 @@ def auto_task_rows(steps, stages, fields, people, card_link):
     open_text, dash = escape(_("open")), "—"
     labels = {stage_id: escape(str(stage.label)) for stage_id, stage in stages.items()}
     names = {user_id: escape(name) for user_id, name in people.items()}
+    headings = {
+        "l_card": _("Card"),
+        "l_stage": _("Stage"),
+        "l_responsible": _("Responsible"),
+        "l_opened": _("Opened"),
+        "l_deadline": _("Deadline"),
+        "l_closed": _("Closed"),
+        "l_by": _("By"),
+        "l_next": _("Next stage"),
+    }
+    headings = {key: escape(text) for key, text in headings.items()}
 
     def row_markup(step):
         state = "overdue" if step.is_overdue(now) else ("in_work" if step.is_open else "done")
@@ -58,6 +70,7 @@ def auto_task_rows(steps, stages, fields, people, card_link):
             closed_by=names.get(step.closed_by_id, ""),
             next_stage=labels.get(step.moved_to_stage_id, ""),
             values="".join(VALUE.format(label=escape(str(label)), text=escape(str(text))) for label, text in values),
+            **headings,
         )
 
     # Markup of escaped values only: every text above went through html.escape, the ids are numbers.

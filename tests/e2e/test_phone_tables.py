@@ -1,0 +1,52 @@
+"""The cards' and tasks' tables on a 390 px phone: no page wider than the screen, each row a block
+whose key cells read under their labels, the rest left to the record's page; on a 1440 px screen
+the widest tab, the worked-off cards, fits without a scroll bar."""
+
+import re
+
+import pytest
+
+from seeds.demo import DEMO_PASSWORD
+from tests.e2e.live import PHONE
+
+pytestmark = pytest.mark.e2e
+PAGES = ("/admin/cards/?tab=new", "/admin/cards/?tab=in_work", "/admin/cards/?tab=worked_off",
+         "/admin/cards/?tab=archive", "/admin/tasks/auto/")  # fmt: skip
+
+
+def _signed_in(new_page, username, viewport):
+    page = new_page(viewport=viewport)
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    return page
+
+
+def _overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_card_and_task_tables_read_on_a_phone(new_page, demo):
+    page = _signed_in(new_page, "owner", PHONE)
+    for url in PAGES:
+        page.goto(url)
+        row = page.locator("table.table-stack tbody tr").first
+        row.wait_for()
+        assert _overflow(page) <= 0, url
+        assert row.evaluate("r => getComputedStyle(r).display") == "block", url
+        cells = row.locator("td[data-label]")
+        label = cells.first.evaluate("c => getComputedStyle(c, '::before').content")
+        assert label.strip('"').endswith(": "), (url, label)
+        assert row.locator("td.col-extra").first.is_hidden(), url
+    assert page.watch.check() == []
+
+
+def test_the_worked_off_tab_fits_a_1440_px_screen(new_page, demo):
+    page = _signed_in(new_page, "owner", {"width": 1440, "height": 900})
+    page.goto("/admin/cards/?tab=worked_off")
+    page.locator("#cards-table tbody tr").first.wait_for()
+    assert _overflow(page) <= 0
+    assert page.evaluate("(() => { const t = document.querySelector('#cards-table');"
+                         " return t.scrollWidth - t.parentElement.clientWidth; })()") <= 0  # fmt: skip
