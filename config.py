@@ -109,7 +109,9 @@ class Config:
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_FLUID_LAYOUT = True
 
-    # Scheduled export emails go out through this SMTP server.
+    # Scheduled export emails go out through this SMTP server; without one they are kept in the
+    # app's outbox (services/platform/mail.py), which owners and administrators read.
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT") or ("smtp" if os.environ.get("MAIL_SERVER") else "outbox")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")

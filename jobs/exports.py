@@ -5,7 +5,6 @@ built again, and a schedule's period is claimed once (services/exports/schedules
 import logging
 import os
 import secrets
-import smtplib
 import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -25,7 +24,7 @@ from realtime.publisher import publish
 from realtime.rooms import user_room
 from services.exports import registry as exports
 from services.exports import schedules as export_schedules
-from services.platform import access
+from services.platform import access, mail
 from services.platform.audit import acting_as
 
 log = logging.getLogger(__name__)
@@ -168,16 +167,6 @@ def build_xlsx_bytes(spec, owner, args):
         Path(name).unlink(missing_ok=True)
 
 
-def send_message(message):
-    config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
-
-
 def deliver(schedule, period_key):
     """Build the schedule's XLSX as its owner (his scope, language and zone) and mail it."""
     owner = schedule.owner
@@ -189,7 +178,7 @@ def deliver(schedule, period_key):
         message = export_schedules.build_message(
             schedule, period_key, data, current_app.config["MAIL_DEFAULT_SENDER"], str(spec.title)
         )
-    send_message(message)
+    mail.send(message)
 
 
 def send_due_export_emails(now=None):

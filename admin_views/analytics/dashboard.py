@@ -2,6 +2,8 @@
 cards per stage, overdue stage tasks by person, this month's money against last month's and the
 jobs' health, refreshed live (static/js/dashboard.js re-fetches /admin/figures on board events)."""
 
+from datetime import timedelta
+
 from flask import jsonify, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
@@ -17,9 +19,12 @@ from models.platform.org import Office
 from models.platform.user import User
 from realtime.rooms import board_room
 from services.analytics import dashboard
+from services.exports import schedules as export_schedules
 from services.platform import access
 from services.platform.money import money_text
 from services.platform.timezones import now_utc, to_local
+
+FAILURES_SHOWN = timedelta(days=7)
 
 
 class DashboardView(SecuredMixin, AdminIndexView):
@@ -105,7 +110,18 @@ class DashboardView(SecuredMixin, AdminIndexView):
             "overdue": overdue,
             "money": money,
             "jobs": jobs,
+            "failed_emails": self._failed_emails(),
         }
+
+    @staticmethod
+    def _failed_emails():
+        """The owner's scheduled e-mails that failed in the last week and still are: none may fail unseen."""
+        if not access.can(current_user, "exports.schedule"):
+            return None
+        failed = export_schedules.recent_failures(current_user.id, utcnow() - FAILURES_SHOWN)
+        if not failed:
+            return None
+        return {"count": len(failed), "error": failed[0].error or "", "url": url_for("export_schedules.index_view")}
 
     @expose("/")
     def index(self):

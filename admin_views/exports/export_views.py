@@ -3,10 +3,11 @@ download links, and the owner's scheduled export emails."""
 
 from urllib.parse import parse_qsl
 
-from flask import abort, jsonify, redirect, request, send_file, url_for
+from flask import abort, g, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from rq import Retry
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -112,7 +113,7 @@ class ExportScheduleView(SecuredModelView):
     permission = "exports.schedule"
     manage_permission = "exports.schedule"
     can_view_details = False
-    column_list = ("list_key", "filters", "period", "send_time", "recipients", "is_active")
+    column_list = ("list_key", "filters", "period", "send_time", "recipients", "is_active", "last_delivery")
     column_labels = {
         "list_key": _l("Report"),
         "filters": _l("Filters"),
@@ -122,8 +123,10 @@ class ExportScheduleView(SecuredModelView):
         "send_time": _l("Send time"),
         "recipients": _l("Recipients"),
         "is_active": _l("Active"),
+        "last_delivery": _l("Last delivery"),
     }
     column_formatters = {
+        "last_delivery": lambda v, c, m, n: _delivery_text(getattr(g, "last_deliveries", {}).get(m.id)),
         "list_key": lambda v, c, m, n: _title(m.list_key),
         "period": lambda v, c, m, n: export_schedules.PERIOD_LABELS.get(m.period, m.period),
     }
@@ -190,3 +193,24 @@ class ExportScheduleView(SecuredModelView):
 
     def narrow(self, query):
         return query.filter(ExportSchedule.owner_id == current_user.id)
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) is not False:
+            rows = list(rows)
+            g.last_deliveries = export_schedules.last_deliveries([row.id for row in rows])
+        return count, rows
+
+
+def _delivery_text(delivery):
+    """ "Sent, 2026-12-07 09:00", or the failure with its error; "—" before the first."""
+    if delivery is None:
+        return "—"
+    label = export_schedules.DELIVERY_LABELS.get(delivery.status, delivery.status)
+    when = format_local(delivery.sent_at or delivery.claimed_at)
+    if delivery.status != "failed":
+        return f"{label}, {when}"
+    return Markup(  # noqa: S704 (escaped)
+        f'<span class="text-danger">{escape(label)}, {escape(when)}</span>'
+        f'<div class="small text-danger text-break">{escape(delivery.error or "")}</div>'
+    )

@@ -7,8 +7,21 @@ from admin_views import DIRECTORIES, ORGANISATION, add_page
 
 
 def init_app(app):
-    from admin_views.platform import audit, auth, errors, health, i18n, jobs, org, profile, request_log, security, staff
-    from models.platform import ChangeLog, Department, Membership, Office, Position, Role, User
+    from admin_views.platform import (
+        audit,
+        auth,
+        errors,
+        health,
+        i18n,
+        jobs,
+        org,
+        outbox,
+        profile,
+        request_log,
+        security,
+        staff,
+    )
+    from models.platform import ChangeLog, Department, Membership, Office, OutboxMessage, Position, Role, User
 
     app.register_blueprint(auth.bp)
     request_log.init_app(app)
@@ -29,6 +42,7 @@ def init_app(app):
         (110, org.MembershipView, Membership, _l("Memberships"), "memberships"),
         (120, org.RoleView, Role, _l("Roles and access"), "roles"),
         (150, audit.ChangeLogView, ChangeLog, _l("Change log"), "changelog"),
+        (170, outbox.OutboxView, OutboxMessage, _l("Outbox"), "outbox"),
     ):
         add_page(order, endpoint, _model_page(view, model, name, endpoint))
     add_page(

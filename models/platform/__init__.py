@@ -1,6 +1,7 @@
 """People and the organisation: users, roles and sessions, the org tree, the change log."""
 
 from models.platform.audit import ChangeLog
+from models.platform.mail import OutboxMessage
 from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
 
@@ -11,6 +12,7 @@ __all__ = [
     "LoginAttempt",
     "Membership",
     "Office",
+    "OutboxMessage",
     "Position",
     "RecoveryCode",
     "Role",

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -187,3 +187,35 @@ def build_message(schedule, period_key, data, sender, title):
     filename = f"{schedule.list_key}-{day}.xlsx"
     message.add_attachment(data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=filename)
     return message
+
+
+# --- what became of the deliveries -----------------------------------------------------------------
+
+DELIVERY_LABELS = {"claimed": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
+
+
+def last_deliveries(schedule_ids):
+    """{schedule id: its latest ExportDelivery} for a page of schedules: one query."""
+    if not schedule_ids:
+        return {}
+    latest = (
+        select(func.max(ExportDelivery.id))
+        .where(ExportDelivery.schedule_id.in_(schedule_ids))
+        .group_by(ExportDelivery.schedule_id)
+        .scalar_subquery()
+    )
+    rows = db.session.scalars(select(ExportDelivery).where(ExportDelivery.id.in_(latest))).all()
+    return {row.schedule_id: row for row in rows}
+
+
+def recent_failures(owner_id, since):
+    """The owner's deliveries still failed that were tried since `since`, newest first."""
+    return db.session.scalars(
+        select(ExportDelivery)
+        .join(ExportSchedule, ExportSchedule.id == ExportDelivery.schedule_id)
+        .where(
+            ExportSchedule.owner_id == owner_id, ExportDelivery.status == "failed", ExportDelivery.claimed_at >= since
+        )
+        .order_by(ExportDelivery.id.desc())
+        .limit(20)
+    ).all()

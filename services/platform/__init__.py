@@ -12,6 +12,7 @@ PERMISSIONS = {
     "org.manage": _l("Manage offices, departments, positions and roles"),
     "audit.view": _l("Read the change log"),
     "jobs.manage": _l("See background jobs and retry failed ones"),
+    "outbox.view": _l("Read the e-mails kept in the outbox"),
     "scope.office": _l("See everyone in own offices"),
     "scope.all": _l("See everyone"),
 }

@@ -6,6 +6,7 @@ import email
 import email.utils
 import io
 import os
+import re
 import socket
 import threading
 from datetime import datetime, timedelta
@@ -21,9 +22,11 @@ from jobs import exports as export_jobs
 from jobs.schedule import PERIODIC_JOBS
 from models.base import utcnow
 from models.exports.export import ExportDelivery, ExportJob, ExportSchedule
+from models.platform.mail import OutboxMessage
 from services.exports import schedules as export_schedules
 from tests.factories.cards import new_card
 from tests.factories.platform import make_user
+from tests.view_helpers import signed_in
 
 # 06:30 UTC on Tuesday 10 March 2026 is 08:30 in Kyiv (UTC+2).
 NOW = datetime(2026, 3, 10, 6, 30)
@@ -143,6 +146,7 @@ def inbox(app, monkeypatch):
     port = handler.port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "reports@kartoteka.test")
@@ -282,3 +286,36 @@ def test_an_inactive_schedule_sends_nothing(app, inbox, schedule):
     schedule.is_active = False
     db.session.commit()
     assert export_jobs.send_due_export_emails(now=NOW) == 0 and inbox.messages == []
+
+
+def test_without_a_mail_server_the_email_lands_in_the_outbox_with_its_file(app, schedule, team):
+    assert app.config["MAIL_TRANSPORT"] == "outbox"  # nothing set: embedded mode's default
+    assert export_jobs.send_due_export_emails(now=NOW) == 1
+    db.session.expire_all()
+    [kept] = db.session.scalars(select(OutboxMessage)).all()
+    assert kept.recipients == "boss@example.com, second@example.com" and kept.subject
+    assert kept.attachment_name.endswith(".xlsx") and kept.attachment.startswith(b"PK")
+    sheet = openpyxl.load_workbook(io.BytesIO(kept.attachment), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sorted(r[0] for r in rows[1:]) == ["MAIL-1", "MAIL-2"]
+    assert deliveries() == [("daily:2026-03-10", "sent", 1)]
+
+
+def test_a_failed_delivery_shows_on_the_schedules_list_and_the_owners_home_page(app, login_as, schedule, team,
+                                                                                monkeypatch):  # fmt: skip
+    monkeypatch.setitem(app.config, "MAIL_TRANSPORT", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    with pytest.raises(RuntimeError):
+        export_jobs.send_due_export_emails(now=NOW)
+    [(_period, status, _attempts)] = deliveries()
+    assert status == "failed"
+    schedule.owner.language = "en"
+    db.session.commit()
+    owner = signed_in(app, login_as, team["owner"])
+    listing = owner.get("/admin/export-schedules/")
+    assert listing.status_code == 200 and "Last delivery" in listing.text
+    assert re.search(r'<span class="text-danger">Failed, [0-9-]+ [0-9:]+</span>', listing.text)
+    assert "Connection refused" in listing.text or "Errno" in listing.text
+    home = owner.get("/admin/")
+    assert 'id="failed-emails"' in home.text and "Scheduled e-mails failed this week: 1." in home.text

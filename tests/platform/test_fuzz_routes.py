@@ -112,6 +112,7 @@ def world():
         "task_id": task.id,
         "transaction_id": transaction.id,
         "export_id": job.id,
+        "message_id": 1,
         "job_id": "no-such-job",
         "export_type": "csv",
     }
