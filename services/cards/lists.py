@@ -268,19 +268,27 @@ def _branches_cheaper(seen, archived, limit):
     return 8 * seen * seen < limit * max(archived, 1)
 
 
+_filtered_seen = cache.timed("viewers' archived cards of filtered people", limit=10_000)
+
+
 def _seen_of_filtered(user, filters):
     """(The filtered people's archived cards whose agent, manager or accountant the viewer sees, all
-    archived cards), from the trigger-kept counters; the cards seen only through a stage's chosen
-    person are not counted (few, and only the plan depends on it)."""
-    slots = dict(zip(_PEOPLE_FILTERS, StageCount.people(), strict=False))
-    visible = sorted(access.visible_set(user))
-    filtered = [slots[attr] == getattr(filters, attr) for attr in _PEOPLE_FILTERS if getattr(filters, attr) is not None]
-    in_scope = or_(*(slot.in_(visible) for slot in StageCount.people()))
-    seen = case((and_(*filtered, in_scope), StageCount.subjects), else_=0)
-    archive = [stage.id for stage in pipeline.stage_labels(CARDS_PIPELINE).values() if stage.bucket == "archive"]
-    statement = select(func.sum(seen), func.sum(StageCount.subjects)).where(StageCount.stage_id.in_(archive))
-    seen_count, archived = db.session.execute(statement).one()
-    return int(seen_count or 0), int(archived or 0)
+    archived cards), from the trigger-kept counters; kept a minute. The cards seen only through a
+    stage's chosen person are not counted (few, and only the plan depends on it)."""
+
+    def load():
+        slots = dict(zip(_PEOPLE_FILTERS, StageCount.people(), strict=False))
+        visible = sorted(access.visible_set(user))
+        filtered = [slots[attr] == person for attr, person in people.items() if person is not None]
+        in_scope = or_(*(slot.in_(visible) for slot in StageCount.people()))
+        seen = case((and_(*filtered, in_scope), StageCount.subjects), else_=0)
+        archive = [stage.id for stage in pipeline.stage_labels(CARDS_PIPELINE).values() if stage.bucket == "archive"]
+        statement = select(func.sum(seen), func.sum(StageCount.subjects)).where(StageCount.stage_id.in_(archive))
+        seen_count, archived = db.session.execute(statement).one()
+        return int(seen_count or 0), int(archived or 0)
+
+    people = {attr: getattr(filters, attr) for attr in _PEOPLE_FILTERS}
+    return _filtered_seen.recent_or_load((user.id, *people.values()), _SHARE_TTL, load)
 
 
 def _contact_in_narrow_scope(user, filters):
