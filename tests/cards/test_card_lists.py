@@ -142,6 +142,8 @@ def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(staff
         ("accountant2", {"agent": staff["agent2"].id, "manager": staff["manager2"].id}),
     ]
     unseen = {}
+    # Through the branches, however many cards the viewer shares with the filtered person.
+    monkeypatch.setattr(card_lists, "_branches_cheaper", lambda *_args: True)
     for viewer, args in cases:
         unseen[(viewer, str(args))] = pages(staff[viewer], **args)
     monkeypatch.setattr(card_lists, "_by_someone_unseen", lambda *_args: False)
@@ -151,6 +153,27 @@ def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(staff
     assert unseen[("agent", str(cases[0][1]))] == [number["named"]]  # his by responsibility only
     assert unseen[("manager", str(cases[1][1]))] == [number["managed"]]
     assert set(unseen[("accountant2", str(cases[3][1]))]) == {number["managed"], number["named"], "4149 0003"}
+
+
+def test_a_filter_on_someone_outside_the_scope_walks_when_the_viewer_shares_many_of_their_cards(staff, archive):
+    """The branches read every archived card of the filtered person that the viewer sees, the
+    newest-first walk about a page × the archive / those (counted from the trigger-kept counters).
+    An accountant works for every team: a manager's filter by her walks. A manager of another team
+    shares no cards with him: by him, the branches. Either way only what the scope allows."""
+    manager = staff["manager"]
+    shared = [put_on(new_card(staff, agent="agent2", accountant="accountant2"), "archived") for _ in range(3)]
+    by_accountant2 = card_lists.ArchiveFilters(accountant_id=staff["accountant2"].id)
+    # Hers that he sees (his manager's cards, not the one of manager2), of the 6 archived cards.
+    assert card_lists._seen_of_filtered(manager, by_accountant2) == (3, 6)
+
+    def page(**args):
+        filters = card_lists.ArchiveFilters.from_args({k: str(v) for k, v in args.items()})
+        with capture_sql() as sql:
+            rows, _after = card_lists.archive_page(manager, filters, page_size=1)
+        return [row.id for row in rows], any(") as seen" in statement for statement in sql.normalized)
+
+    assert page(accountant=staff["accountant2"].id) == ([shared[-1].id], False)  # the walk
+    assert page(manager=staff["manager2"].id) == ([], True)  # the branches
 
 
 def test_a_contact_search_by_someone_who_sees_little_takes_the_branches_and_finds_what_the_scope_allows(
