@@ -11,6 +11,7 @@ def init_app(app):
     from admin_views.exports import export_views
     from models.exports import ExportSchedule
 
+    app.add_template_global(_may_schedule_exports, "may_schedule_exports")
     add_page(
         180,
         "export_schedules",
@@ -80,3 +81,11 @@ def _describe_changes(export_views):
         {"period": schedules.PERIOD_LABELS},
         view="export_schedules",
     )
+
+
+def _may_schedule_exports():
+    from flask_login import current_user
+
+    from services.platform import access
+
+    return access.can(current_user, "exports.schedule")

@@ -5,12 +5,13 @@ from urllib.parse import parse_qsl
 
 from flask import abort, g, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from rq import Retry
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from admin_views.base import SecuredModelView, SecuredView, parse_id
@@ -126,6 +127,7 @@ class ExportScheduleView(SecuredModelView):
         "last_delivery": _l("Last delivery"),
     }
     column_formatters = {
+        "filters": lambda v, c, m, n: _words_of(m),
         "last_delivery": lambda v, c, m, n: _delivery_text(getattr(g, "last_deliveries", {}).get(m.id)),
         "list_key": lambda v, c, m, n: _title(m.list_key),
         "period": lambda v, c, m, n: export_schedules.PERIOD_LABELS.get(m.period, m.period),
@@ -136,16 +138,12 @@ class ExportScheduleView(SecuredModelView):
         "period": SelectField,
         "weekday": SelectField,
         "month_day": IntegerField,
-        "filters": StringField,
+        "filters": HiddenField,
         "recipients": TextAreaField,
     }
     form_args = {
         "list_key": {"label": _l("Report"), "choices": [], "validators": [DataRequired()]},
-        "filters": {
-            "label": _l("Filters"),
-            "description": _l("The list page's query string, e.g. tab=archive&bank=3"),
-            "validators": [Optional(), Length(max=1000)],
-        },
+        "filters": {"label": _l("Filters"), "validators": [Optional(), Length(max=1000)]},
         "period": {"label": _l("Period"), "choices": list(export_schedules.PERIOD_LABELS.items())},
         "weekday": {
             "label": _l("Day of the week"),
@@ -166,12 +164,26 @@ class ExportScheduleView(SecuredModelView):
         },
     }
 
+    create_template = "admin/exports/schedule_create.html"
+    edit_template = "admin/exports/schedule_edit.html"
+
     def _with_lists(self, form):
         form.list_key.choices = [(spec.key, str(spec.title)) for spec in exports.available(current_user)]
         return form
 
     def create_form(self, obj=None):
-        return self._with_lists(super().create_form(obj))
+        """ "Schedule e-mails of this view" (the export control of a list page) brings the list and its
+        filters; they are kept as they came, and shown in words."""
+        form = self._with_lists(super().create_form(obj))
+        if request.method == "GET":
+            form.list_key.data = request.args.get("list_key") or form.list_key.data
+            form.filters.data = (request.args.get("filters") or "")[:1000]
+        return form
+
+    def filters_in_words(self, form):
+        """[(label, text)] of the form's filters for the page; [] for the whole list."""
+        spec = exports.get(form.list_key.data)
+        return exports.filters_in_words(spec, export_schedules.filter_args(form.filters.data), current_user)
 
     def edit_form(self, obj=None):
         return self._with_lists(super().edit_form(obj))
@@ -200,6 +212,13 @@ class ExportScheduleView(SecuredModelView):
             rows = list(rows)
             g.last_deliveries = export_schedules.last_deliveries([row.id for row in rows])
         return count, rows
+
+
+def _words_of(schedule):
+    words = exports.filters_in_words(
+        exports.get(schedule.list_key), export_schedules.filter_args(schedule.filters), current_user
+    )
+    return "; ".join(f"{label}: {text}" for label, text in words) or _("the whole list")
 
 
 def _delivery_text(delivery):

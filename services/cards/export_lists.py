@@ -60,6 +60,31 @@ def archive_check(args):
     return card_lists.ArchiveFilters.from_args(args).errors
 
 
+def archive_words(args, user):
+    """The archive's filters in words: the typed texts, and the names of the bank, supplier and people."""
+    from models.cards.directory import Bank, Contractor
+    from models.platform.user import User
+
+    filters = card_lists.ArchiveFilters.from_args(args)
+    words = []
+    if filters.number:
+        words.append((_l("Card number"), filters.number))
+    if filters.contact:
+        words.append((_l("Contact (name or phone)"), filters.contact))
+    named = (
+        (_l("Bank"), Bank, filters.bank_id),
+        (_l("Supplier"), Contractor, filters.contractor_id),
+        (_l("Agent"), User, filters.agent_id),
+        (_l("Manager"), User, filters.manager_id),
+        (_l("Accountant"), User, filters.accountant_id),
+    )
+    for label, model, record_id in named:
+        if record_id is not None:
+            record = db.session.get(model, record_id)
+            words.append((label, str(record) if record is not None else "—"))
+    return words
+
+
 def archive_rows(user, args):
     """The archive with the page's filters, every page of it (the page's own `after` is ignored)."""
     filters = dataclasses.replace(card_lists.ArchiveFilters.from_args(args), after=None)
@@ -81,4 +106,12 @@ def archive_rows(user, args):
 def register():
     for bucket, title in TAB_TITLES.items():
         exports.register(f"cards.{bucket}", title, "cards.view", CARD_COLUMNS, tab_rows(bucket))
-    exports.register("cards.archive", _l("Card archive"), "cards.view", CARD_COLUMNS, archive_rows, archive_check)
+    exports.register(
+        "cards.archive",
+        _l("Card archive"),
+        "cards.view",
+        CARD_COLUMNS,
+        archive_rows,
+        archive_check,
+        describe=archive_words,
+    )

@@ -51,6 +51,7 @@ class ExportList:
     rows: object
     check: object = None
     total: object = None
+    describe: object = None
 
     def headers(self):
         return [str(column) for column in self.columns]
@@ -59,13 +60,25 @@ class ExportList:
 REGISTRY = {}
 
 
-def register(key, title, permission, columns, rows, check=None, total=None):
+def register(key, title, permission, columns, rows, check=None, total=None, describe=None):
     """Add an exportable list. `check(args)` returns {arg: message} for a malformed filter (a 400
-    before anything is queued); `total(user, args)` may give the row count when it is cheap."""
+    before anything is queued); `total(user, args)` may give the row count when it is cheap;
+    `describe(args, user)` says the filters in words as `user` may read them, [(label, text)] (a
+    scheduled e-mail's form)."""
     if permission not in access.PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
-    REGISTRY[key] = ExportList(key, title, permission, tuple(columns), rows, check, total)
+    REGISTRY[key] = ExportList(key, title, permission, tuple(columns), rows, check, total, describe)
     return REGISTRY[key]
+
+
+def filters_in_words(spec, args, user):
+    """[(label, text)] of the list's filters in `args`; a filter the list cannot say is named as such."""
+    args = {name: value for name, value in clean_args(args).items() if name not in ("tab", "after", "page")}
+    if not args:
+        return []
+    if spec is not None and spec.describe is not None:
+        return spec.describe(args, user)
+    return [(_l("Filters"), _l("as set on the list page"))]
 
 
 def get(key):

@@ -118,5 +118,65 @@ def register():
         ("outgoing", _l("Outgoing tasks"), "tasks.view"),
         ("all", _l("All tasks"), "tasks.view_all"),
     ):
-        exports.register(f"tasks.{tab}", title, permission, TASK_COLUMNS, task_rows(tab), task_check)
-    exports.register("tasks.auto", _l("Auto-tasks"), "cards.view", AUTO_COLUMNS, auto_rows, auto_check)
+        exports.register(
+            f"tasks.{tab}", title, permission, TASK_COLUMNS, task_rows(tab), task_check, describe=task_words
+        )
+    exports.register(
+        "tasks.auto", _l("Auto-tasks"), "cards.view", AUTO_COLUMNS, auto_rows, auto_check, describe=auto_words
+    )
+
+
+def _person(text):
+    from extensions import db
+    from models.platform.user import User
+    from services.tasks import operations as tasks
+
+    person = db.session.get(User, tasks.parse_id(text)) if tasks.parse_id(text) else None
+    return str(person) if person is not None else "—"
+
+
+def _period_words(args):
+    words = []
+    if args.get("from"):
+        words.append((_l("From"), args["from"]))
+    if args.get("to"):
+        words.append((_l("To"), args["to"]))
+    return words
+
+
+def task_words(args, user):
+    """A tasks tab's filters in words: the period, the people by name, the status by its label."""
+    from services.tasks import operations as tasks
+
+    words = _period_words(args)
+    if args.get("author"):
+        words.append((_l("Author"), _person(args["author"])))
+    if args.get("responsible"):
+        words.append((_l("Responsible"), _person(args["responsible"])))
+    if args.get("status"):
+        words.append((_l("Status"), tasks.STATUS_LABELS.get(args["status"], "—")))
+    if args.get("overdue") == "1":
+        words.append((_l("Overdue only"), _l("yes")))
+    return words
+
+
+def auto_words(args, user):
+    """The auto-tasks tab's filters in words: the period, the person, the state, the stage, the card."""
+    from services import pipeline
+    from services.tasks import auto_tasks
+    from services.tasks import operations as tasks
+
+    words = _period_words(args)
+    if args.get("responsible"):
+        words.append((_l("Responsible"), _person(args["responsible"])))
+    if args.get("state"):
+        words.append((_l("Status"), auto_tasks.AUTO_STATES.get(args["state"], "—")))
+    if args.get("stage"):
+        stage = pipeline.stage_labels().get(tasks.parse_id(args["stage"]))
+        words.append((_l("Stage"), stage.label if stage else "—"))
+    if args.get("seq"):
+        words.append((_l("Step"), args["seq"]))
+    if args.get("card"):
+        number = tasks.card_number_of(user, tasks.parse_id(args["card"])) if tasks.parse_id(args["card"]) else ""
+        words.append((_l("Card"), number or "—"))
+    return words

@@ -225,3 +225,33 @@ def test_nobody_but_the_owner_reaches_the_schedules(app, team):
     response = post_form(client, "/admin/export-schedules/new/", **SCHEDULE)
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(ExportSchedule)) == 0
+
+
+def test_the_owner_schedules_the_view_he_filtered_and_reads_its_filters_in_words(app, team):
+    from models.cards.directory import Bank
+
+    bank = Bank(name="Alpha Bank")
+    db.session.add(bank)
+    db.session.commit()
+    client = sign_in(app, team["owner"])
+    archive = client.get(f"/admin/cards/?tab=archive&bank={bank.id}&agent={team['agent'].id}")
+    [link] = re.findall(r'href="(/admin/export-schedules/new/\?[^"]+)"', archive.text)
+    form = client.get(html.unescape(link))
+    assert form.status_code == 200
+    summary = form.text[form.text.index("schedule-filters") :]
+    summary = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", summary[: summary.index("</div>\n</div>")])).split())
+    assert "Bank: Alpha Bank" in summary and "Agent: Andrii Agent" in summary
+    assert "bank=" not in summary and str(bank.id) not in summary
+    assert 'option selected value="cards.archive"' in form.text or 'value="cards.archive" selected' in form.text
+    schedule = dict(SCHEDULE, filters=f"tab=archive&bank={bank.id}&agent={team['agent'].id}")
+    assert post_form(client, html.unescape(link), form_page=html.unescape(link), **schedule).status_code == 302
+    listing = client.get("/admin/export-schedules/").text
+    assert "Bank: Alpha Bank; Agent: Andrii Agent" in html.unescape(listing)
+
+
+def test_a_schedule_of_a_whole_list_says_so_and_an_agent_is_not_offered_one(app, team):
+    owner = sign_in(app, team["owner"])
+    form = owner.get("/admin/export-schedules/new/")
+    assert "The whole list." in form.text and "query string" not in form.text
+    agent_page = sign_in(app, team["agent"]).get("/admin/cards/?tab=archive")
+    assert agent_page.status_code == 200 and "/admin/export-schedules/new/" not in agent_page.text
