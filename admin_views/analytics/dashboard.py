@@ -14,11 +14,10 @@ from extensions import db
 from jobs import monitor as job_monitor
 from models.base import utcnow
 from models.cards.directory import Bank, Contractor
-from models.pipeline import StageTask
 from models.platform.org import Office
 from models.platform.user import User
 from realtime.rooms import board_room
-from services.analytics import dashboard
+from services.analytics import dashboard, my_day
 from services.exports import schedules as export_schedules
 from services.platform import access
 from services.platform.money import money_text
@@ -36,11 +35,11 @@ class DashboardView(SecuredMixin, AdminIndexView):
     def figures(self):
         user = current_user
         figures = []
-        if access.can(user, "cards.view"):
-            mine = select(StageTask.id).where(StageTask.assignee_id == user.id, StageTask.closed_at.is_(None))
-            figures.append(("my_tasks", self._count(mine), "tracker.index", {"mine": "1"}))
-            overdue = mine.where(StageTask.deadline < utcnow())
-            figures.append(("my_overdue", self._count(overdue), "tracker.index", {"mine": "1"}))
+        if self._has_a_day(user):
+            # His stage tasks and ordinary tasks together, as "my day" below lists them.
+            open_total, late = my_day.counts(user, utcnow())
+            figures.append(("my_tasks", open_total, "admin.index", {"_anchor": "my-day"}))
+            figures.append(("my_overdue", late, "admin.index", {"_anchor": "my-day"}))
         if access.can(user, "team.view"):
             team = select(User.id).where(User.deleted_at.is_(None), access.team_clause(user))
             figures.append(("team", self._count(team), "team.index_view", {}))
@@ -62,6 +61,27 @@ class DashboardView(SecuredMixin, AdminIndexView):
                 )
             )
         return figures
+
+    @staticmethod
+    def _has_a_day(user):
+        return access.can(user, "cards.view") or access.can(user, "tasks.view")
+
+    def my_day(self):
+        """None for the owner (his home page is the figures) and for who has no tasks to do."""
+        user = current_user
+        if access.can(user, "reports.finance") or not self._has_a_day(user):
+            return None
+        items = my_day.items(user)
+        return [
+            {
+                "item": item,
+                "url": url_for("tracker.index", open=item.id)
+                if item.kind == "stage"
+                else url_for("tasks.task", task_id=item.id),
+            }
+            for item in items
+            if item.kind == "task" or access.can(user, "cards.view")
+        ]
 
     def owner_figures(self):
         """None unless the user is the owner (reports.finance); every figure with its link."""
@@ -135,6 +155,8 @@ class DashboardView(SecuredMixin, AdminIndexView):
             "admin/analytics/dashboard.html",
             figures=self.figures(),
             owner=self.owner_figures(),
+            my_day=self.my_day(),
+            now=utcnow(),
             recent=recent,
             board_room=board_room(current_user, "cards") if access.can(current_user, "cards.view") else "",
         )

@@ -205,6 +205,10 @@
     });
   });
 
+  // "?open=<card id>" (a task on the home page's "my day") opens that card's modal at once.
+  var opened = new URLSearchParams(window.location.search).get("open");
+  if (opened && /^[0-9]{1,18}$/.test(opened)) { openModal(opened, null); }
+
   // Filters apply at once.
   var filters = document.getElementById("board-filters");
   filters.addEventListener("change", function () { filters.submit(); });

@@ -1,6 +1,7 @@
 """The home page: the owner's figures with their links and the live JSON; other roles keep theirs."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -82,8 +83,33 @@ def test_agent_keeps_his_own_figures_and_sees_no_owner_figures(app, desk):
     assert 'data-figure="my_tasks"' in page.text and f'data-room="board:cards:viewer:{desk["agent"].id}"' in page.text
     data = client.get("/admin/figures").get_json()
     assert data["owner"] is None
-    assert data["figures"] == {"my_tasks": 3, "my_overdue": 2}
+    assert data["figures"] == {"my_tasks": 3, "my_overdue": 2}  # no ordinary tasks yet
 
 
 def test_figures_need_a_sign_in(app):
     assert is_sent_to_login(new_client(app).get("/admin/figures"))
+
+
+def test_an_agents_day_lists_stage_and_ordinary_tasks_by_deadline_overdue_first(app, desk):
+    from services.tasks import operations as tasks
+
+    late = tasks.create(desk["owner"], title="Call back the bank", description="", assignee_id=desk["agent"].id,
+                        deadline=now_utc() - dt.timedelta(days=5))  # fmt: skip
+    tasks.create(desk["owner"], title="Send the report", description="", assignee_id=desk["agent"].id,
+                 deadline=now_utc() + dt.timedelta(days=3))  # fmt: skip
+    db.session.commit()
+    client = sign_in(app, desk["agent"])
+    page = client.get("/admin/").text
+    day = page[page.index('id="my-day"') :]
+    titles = re.findall(r"<strong>([^<]+)</strong>", day)
+    assert titles[0] == "Call back the bank" and titles[-1] == "Send the report"
+    assert sorted(titles[1:4]) == sorted(card.number for card in desk["cards"])
+    assert day.count("list-group-item-danger") == 3  # the late task and the two overdue stage tasks
+    assert f'href="/admin/tasks/{late.id}/"' in day
+    assert f'href="/admin/tracker/?open={desk["cards"][0].id}"' in day
+    assert client.get("/admin/figures").get_json()["figures"] == {"my_tasks": 5, "my_overdue": 3}
+
+
+def test_the_owner_lands_on_his_figures_without_a_day_list(app, desk):
+    page = sign_in(app, desk["owner"]).get("/admin/").text
+    assert 'id="owner-figures"' in page and 'id="my-day"' not in page

@@ -1,6 +1,6 @@
-"""The cards' and tasks' tables on a 390 px phone: no page wider than the screen, each row a block
-whose key cells read under their labels, the rest left to the record's page; on a 1440 px screen
-the widest tab, the worked-off cards, fits without a scroll bar."""
+"""Staff pages in a real browser: the cards' and tasks' tables on a 390 px phone (no page wider than
+the screen, each row a block of its key cells under their labels, the rest on the record's page), the
+worked-off tab on a 1440 px screen, and one click from "my day" into a card's move modal."""
 
 import re
 
@@ -50,3 +50,12 @@ def test_the_worked_off_tab_fits_a_1440_px_screen(new_page, demo):
     assert _overflow(page) <= 0
     assert page.evaluate("(() => { const t = document.querySelector('#cards-table');"
                          " return t.scrollWidth - t.parentElement.clientWidth; })()") <= 0  # fmt: skip
+
+
+def test_one_click_from_my_day_opens_the_cards_move_modal(new_page, demo):
+    page = _signed_in(new_page, "agent", {"width": 1280, "height": 800})
+    item = page.locator('#my-day li[data-kind="stage"] a').first
+    item.click()
+    page.wait_for_url(re.compile(r"/admin/tracker/\?open=\d+"))
+    page.locator("#move-modal #move-form").wait_for(state="visible")
+    assert page.watch.check() == []
