@@ -18,6 +18,7 @@ def init_app(app):
     if app.config.get("REDIS_URL") and not app.config.get("TESTING"):
         options["client_manager"] = SessionClosingRedisManager(app.config["REDIS_URL"], channel="flask-socketio")
     socketio.init_app(app, **options)
+    signals.started.connect(notify.subject_moved)  # a new card shows on every board that sees it
     signals.moved.connect(notify.subject_moved)
     signals.column_changed.connect(notify.column_changed)
     sessions.ended.connect(notify.sessions_ended)

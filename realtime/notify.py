@@ -19,8 +19,8 @@ def column_changed(pipeline_code, stage_id):
 
 
 def subject_moved(_subject, result):
-    """The ids to the boards of those whose scope shows the subject, and the new counts to the
-    all-seeing one. Everything comes from the result as flushed (no reload of the subject and its
+    """A move, a step or a new subject on its first stage (from = to): the ids to the boards of
+    those whose scope shows the subject, and the new counts to the all-seeing one. Everything comes from the result as flushed (no reload of the subject and its
     stages); the counts are read after the commit, the kept counters' SUM per stage."""
     from services.cards import board as card_board
 

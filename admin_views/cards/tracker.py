@@ -154,6 +154,7 @@ class TrackerView(SecuredView):
             banks=card_choices.all_banks(),
             task_items=task_items,
             empty_task=EMPTY_TASK,
+            moves=pipeline.allowed_moves(CARDS_PIPELINE),
         )
 
     @expose("/counts")

@@ -14,6 +14,7 @@ from services.pipeline.stages import (
     FieldLabel,
     PipelineRules,
     StageLabel,
+    allowed_moves,
     pipeline_rules,
     stage_fields,
     stage_labels,
@@ -22,6 +23,7 @@ from services.pipeline.values import entered_values, people_names
 
 __all__ = [
     "STAGE_ONLY",
+    "allowed_moves",
     "FieldLabel",
     "MoveError",
     "MoveResult",

@@ -71,7 +71,8 @@ def deadline_after(stage, start=None):
 
 
 def start(subject, stage, by=None):
-    """Put a new subject on its first stage with its first task."""
+    """Put a new subject on its first stage with its first task, and send `started` (open boards
+    show it once the caller commits)."""
     subject.stage = stage
     subject.stage_id = stage.id
     subject.bucket = stage.bucket
@@ -86,6 +87,8 @@ def start(subject, stage, by=None):
         deadline=deadline_after(stage),
     )
     db.session.add(task)
+    db.session.flush()
+    signals.started.send(subject, result=_result(subject, stage, stage, None, task, {}))
     return task
 
 
@@ -194,13 +197,19 @@ def _finish(subject, from_stage, to_stage, task, opened, clean, by):
         db.session.flush()
     except (StaleDataError, IntegrityError):
         raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409) from None
-    result = MoveResult(
+    result = _result(subject, from_stage, to_stage, task, opened, clean)
+    signals.moved.send(subject, result=result)
+    return result
+
+
+def _result(subject, from_stage, to_stage, closed, opened, values):
+    return MoveResult(
         subject=subject,
         from_stage=from_stage,
         to_stage=to_stage,
-        closed=task,
+        closed=closed,
         opened=opened,
-        values=clean,
+        values=values,
         subject_id=subject.id,
         version=getattr(subject, "version", None),
         from_stage_id=from_stage.id,
@@ -208,5 +217,3 @@ def _finish(subject, from_stage, to_stage, task, opened, clean, by):
         pipeline_code=db.session.scalar(select(Pipeline.code).where(Pipeline.id == to_stage.pipeline_id)),
         people=subject.scope_people_ids(),
     )
-    signals.moved.send(subject, result=result)
-    return result

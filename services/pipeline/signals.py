@@ -7,6 +7,8 @@ queues what must wait for the commit (realtime.publisher), it never commits.
   it cannot book) — the move is then refused with those messages, nothing changed;
 - `stage_left(subject, stage=…, values=…, by=…)`: the subject leaves `stage` with these values; a
   receiver records what its domain keeps of them (a card's transactions, the bank's answer date);
+- `started(subject, result=MoveResult)`: a new subject stands on its first stage (flushed; the
+  result's from and to stages are that stage, nothing closed);
 - `moved(subject, result=MoveResult)`: a move or an in-stage step has been written (flushed);
 - `column_changed(pipeline_code, stage_id=…)`: a scheduled job renewed or re-dated open tasks of one
   stage (no single subject to name)."""
@@ -17,6 +19,7 @@ _signals = Namespace()
 
 checking_values = _signals.signal("checking-values")
 stage_left = _signals.signal("stage-left")
+started = _signals.signal("started")
 moved = _signals.signal("moved")
 column_changed = _signals.signal("column-changed")
 

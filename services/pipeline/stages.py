@@ -121,3 +121,19 @@ def stage_fields(pipeline_code=None):
         return MappingProxyType({stage_id: tuple(specs) for stage_id, specs in fields.items()})
 
     return per_version(f"stage fields of {pipeline_code or 'every pipeline'}", load)
+
+
+def allowed_moves(pipeline_code):
+    """{stage id: [stage ids it may move to]} of a pipeline: the board refuses a drop the engine would."""
+    from models.pipeline import StageMove
+
+    rows = db.session.execute(
+        select(StageMove.from_stage_id, StageMove.to_stage_id)
+        .join(Stage, Stage.id == StageMove.from_stage_id)
+        .join(Pipeline, Pipeline.id == Stage.pipeline_id)
+        .where(Pipeline.code == pipeline_code)
+    )
+    moves = {}
+    for from_id, to_id in rows:
+        moves.setdefault(from_id, []).append(to_id)
+    return moves

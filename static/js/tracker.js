@@ -176,7 +176,8 @@
   });
 
   function refreshAfterMove(change) {
-    var jobs = [loadColumn(change.from, false), loadColumn(change.to, false)];
+    var jobs = [loadColumn(change.to, false)];
+    if (change.from !== change.to) { jobs.push(loadColumn(change.from, false)); }
     if (change.counts) { applyCounts(change.counts); } else { jobs.push(refreshCounts()); }
     return Promise.all(jobs);
   }
@@ -190,9 +191,18 @@
     var task = event.target.closest(".task");
     if (task && event.key === "Enter") { openModal(task.dataset.cardId, null); }
   });
+  // A drop where the engine allows no move is refused at once, with the reason; no modal opens.
+  var notice = document.getElementById("board-notice");
+  function refuseDrop(source, target) {
+    notice.textContent = messages.notAllowed.replace("{source}", source.dataset.label).replace("{target}", target.dataset.label);
+    notice.classList.remove("d-none");
+    window.clearTimeout(refuseDrop.timer);
+    refuseDrop.timer = window.setTimeout(function () { notice.classList.add("d-none"); }, 6000);
+  }
   board.addEventListener("dragstart", function (event) {
     var task = event.target.closest(".task");
-    if (task) { event.dataTransfer.setData("text/plain", task.dataset.cardId); }
+    if (!task) { return; }
+    event.dataTransfer.setData("text/plain", task.dataset.cardId + ":" + task.closest(".board-column").dataset.stageId);
   });
   board.querySelectorAll(".board-column").forEach(function (column) {
     column.addEventListener("dragover", function (event) { event.preventDefault(); column.classList.add("drop-target"); });
@@ -200,8 +210,12 @@
     column.addEventListener("drop", function (event) {
       event.preventDefault();
       column.classList.remove("drop-target");
-      var cardId = event.dataTransfer.getData("text/plain");
-      if (cardId) { openModal(cardId, column.dataset.stageId); }
+      var dragged = (event.dataTransfer.getData("text/plain") || "").split(":");
+      var cardId = dragged[0], source = board.querySelector('.board-column[data-stage-id="' + dragged[1] + '"]');
+      if (!cardId || !source || source === column) { return; }
+      if (source.dataset.targets.split(" ").indexOf(column.dataset.stageId) === -1) { refuseDrop(source, column); return; }
+      notice.classList.add("d-none");
+      openModal(cardId, column.dataset.stageId);
     });
   });
 

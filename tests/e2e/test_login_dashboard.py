@@ -3,33 +3,20 @@
 import re
 
 import pytest
-from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from models.cards.directory import Bank, Contractor
 from models.platform.org import Office
 from models.platform.user import User
-from seeds.demo import DEMO_PASSWORD, PEOPLE
+from seeds.demo import PEOPLE
 from tests.e2e.live import PHONE
+from tests.e2e.pages import sign_in, t
 
 pytestmark = pytest.mark.e2e
 
 FULL_NAME = {username: full_name for username, full_name, _ in PEOPLE}
 # Signed in, demo people see their profile language (the default), not the browser's.
 DEMO_LANGUAGE = "uk"
-
-
-def t(locale, message, **values):
-    """The text the server shows for `message` in `locale` (the English source if not translated)."""
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
-def sign_in(page, username, password=DEMO_PASSWORD):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def count(db, query):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models.pipeline import Stage
-from tests.e2e.test_login_dashboard import sign_in
+from tests.e2e.pages import sign_in
 
 pytestmark = pytest.mark.e2e
 

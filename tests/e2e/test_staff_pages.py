@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from seeds.demo import DEMO_PASSWORD
 from tests.e2e.live import PHONE
+from tests.e2e.pages import sign_in
 
 pytestmark = pytest.mark.e2e
 PAGES = ("/admin/cards/?tab=new", "/admin/cards/?tab=in_work", "/admin/cards/?tab=worked_off",
@@ -16,10 +16,7 @@ PAGES = ("/admin/cards/?tab=new", "/admin/cards/?tab=in_work", "/admin/cards/?ta
 
 def _signed_in(new_page, username, viewport):
     page = new_page(viewport=viewport)
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, username)
     page.wait_for_url(re.compile(r"/admin/"))
     return page
 

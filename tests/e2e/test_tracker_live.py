@@ -9,7 +9,7 @@ from extensions import db
 from models.pipeline import Stage
 from seeds.demo import DEMO_PASSWORD, load_demo
 from services.cards.board import cards_pipeline
-from tests.e2e.test_login_dashboard import t
+from tests.e2e.pages import t
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,10 @@ def test_a_move_in_one_browser_updates_the_other_live(live_url, browser, demo):
     for spec in stage.fields:
         assert modal.locator(f'label[for="f-{spec.name}"]').inner_text().startswith(spec.label_uk)
 
-    # Empty fields: the modal stays and shows what is missing.
+    # The date is prefilled with today; emptied, like the other fields: the modal stays and shows what
+    # is missing.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", modal.locator("#f-linked_on").input_value())
+    modal.locator("#f-linked_on").fill("")
     modal.locator("button[type=submit]").click()
     linked_on_error = modal.locator('[data-error-for="linked_on"]')
     linked_on_error.wait_for(state="visible")
@@ -121,4 +124,22 @@ def test_dragging_a_task_to_the_next_column_opens_the_modal_with_that_target(liv
     assert form.locator("#move-to").input_value() == str(target)
     # Demo people work in Ukrainian (their profile language), whatever the browser asks for.
     assert form.locator("button[type=submit]").inner_text().strip() == t("uk", "Save and move")
+    assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems
+
+
+def test_a_drop_on_a_column_the_card_may_not_go_to_is_refused_with_the_reason(live_url, browser, demo):
+    problems = []
+    a = _open_board(browser, live_url, "manager", problems)
+    source, target = demo["linking_access"], demo["engagement"]  # linking access leads to the top-up only
+    task = _task(a, source).first
+    card_id = task.get_attribute("data-card-id")
+    task.drag_to(a.locator(f'.board-column[data-stage-id="{target}"]'))
+    notice = a.locator("#board-notice")
+    notice.wait_for(state="visible")
+    labels = [
+        a.locator(f'.board-column[data-stage-id="{stage}"]').get_attribute("data-label") for stage in (source, target)
+    ]
+    assert all(label in notice.inner_text() for label in labels)
+    assert not a.locator("#move-modal").is_visible()
+    assert _task(a, source, card_id).count() == 1  # the card stays where it was
     assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems

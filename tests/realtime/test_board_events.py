@@ -166,3 +166,24 @@ def test_a_move_is_heard_only_once_committed_and_a_rolled_back_one_never(client_
     [change] = owner.events("board_changed")
     # The counts are read after the commit: they include the move.
     assert change["to"] == target.id and change["counts"][str(target.id)] == 1
+
+
+def test_a_new_card_reaches_the_open_boards_that_see_it_once_committed(client_of, sockets, team):
+    from services.cards import operations as cards
+
+    owner, agent, other = sockets(client_of("owner")), sockets(client_of("agent")), sockets(client_of("agent2"))
+    assert (
+        owner.join("board:cards:all")["ok"] and join_board(agent, team["agent"]) and join_board(other, team["agent2"])
+    )
+    for socket in (owner, agent, other):
+        socket.sio.get_received()
+    card = cards.create(by=team["owner"], number="LIVE-NEW-1", agent=team["agent"], manager=team["manager"])
+    assert owner.events("board_changed") == []  # not before the commit
+    db.session.commit()
+    first = stage_of("linking_access").id
+    [seen] = owner.events("board_changed")
+    assert (seen["subject_id"], seen["from"], seen["to"]) == (card.id, first, first)
+    assert seen["counts"][str(first)] == 1
+    [small] = agent.events("board_changed")
+    assert small == {"subject_id": card.id, "from": first, "to": first, "version": 1}
+    assert other.events("board_changed") == []  # another agent's board does not show this card
