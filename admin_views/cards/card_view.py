@@ -29,7 +29,7 @@ from services import pipeline
 from services.cards import choices as card_choices
 from services.cards import lists as card_lists
 from services.cards import operations as cards
-from services.platform import access, people_choices, unit_of_work
+from services.platform import access, people_choices, phones, unit_of_work
 
 TABS = (
     ("new", _l("New cards")),
@@ -125,7 +125,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     form_args = {
         "number": {"filters": [_strip]},
         "contact_name": {"filters": [_strip]},
-        "contact_phone": {"filters": [_strip]},
+        "contact_phone": {"filters": [lambda value: phones.normalized(value) if isinstance(value, str) else value]},
         "bank": {"choices": card_choices.active_banks, "model": Bank},
         "contractor": {"choices": card_choices.active_suppliers, "model": Contractor},
         "agent": {"choices": _people("agent"), "model": User},

@@ -10,7 +10,7 @@ from models.cards.card import CARDS_PIPELINE, COMMISSION_KINDS, ROLE_FIELDS, TRA
 from models.pipeline import Pipeline, StageResponsible
 from models.platform.user import NamedPerson, User
 from services import pipeline
-from services.platform import access, database, dates, money
+from services.platform import access, database, dates, money, phones
 from services.platform.errors import RefusedChange, parse_id
 
 MAX_PERCENT = money.Decimal(100)
@@ -49,6 +49,8 @@ def place_on_pipeline(card, by=None):
 
 
 def create(by=None, **fields):
+    if "contact_phone" in fields:
+        fields["contact_phone"] = phones.normalized(fields["contact_phone"])
     card = Card(**fields)
     db.session.add(card)
     place_on_pipeline(card, by=by)

@@ -91,11 +91,24 @@ def _end_session(error=None):
         db.session.remove()
 
 
+def _unicode_case(dbapi_connection, connection_record):
+    """SQLite's own lower() and upper() fold ASCII only, so "анна" ILIKE-matched nothing of "Анна";
+    Python's fold every script, as PostgreSQL's do (ILIKE is lower() LIKE lower() on SQLite)."""
+    dbapi_connection.create_function("lower", 1, _fold(str.lower), deterministic=True)
+    dbapi_connection.create_function("upper", 1, _fold(str.upper), deterministic=True)
+
+
+def _fold(method):
+    return lambda value: method(value) if isinstance(value, str) else value
+
+
 def init_app(app):
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
     app.teardown_appcontext(_end_session)
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _unicode_case)
     if engine.dialect.name != "postgresql":
         return
     statement_ms = int(app.config["DATABASE_STATEMENT_TIMEOUT_MS"])

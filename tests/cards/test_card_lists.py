@@ -363,3 +363,24 @@ def test_deleted_cards_are_in_no_list(staff):
     assert card_lists.tab_rows(staff["owner"], "new")[0] == []
     assert card_lists.archive_page(staff["owner"], card_lists.ArchiveFilters())[0] == []
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 2
+
+
+@pytest.mark.parametrize(
+    ("term", "who"),
+    [
+        ("іван", "ivan"),  # lower-case Cyrillic finds "Іван" on SQLite as on PostgreSQL
+        ("ПЕТРЕНКО", "ivan"),
+        ("067 111 22", "ivan"),  # a national number as people type it
+        ("+380 67 111", "ivan"),
+        ("(050) 999-88", "olga"),
+        ("tkachenko", "olga"),
+    ],
+)
+def test_the_contact_filter_finds_names_in_any_case_and_phones_in_any_format(staff, archive, term, who):
+    rows, _next = card_lists.archive_page(staff["owner"], card_lists.ArchiveFilters(contact=term))
+    assert [row.id for row in rows] == [archive[who].id]
+
+
+def test_a_phone_typed_nationally_is_kept_in_the_one_form(staff):
+    card = new_card(staff, contact_phone="067 123-45-67")
+    assert card.contact_phone == "+380671234567"
