@@ -124,3 +124,7 @@ class Transaction(Audited, db.Model):
     commission_rate: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, default=Decimal("0"))
     commission: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, default=Decimal("0"))
     note: Mapped[str | None] = mapped_column(sa.String(255))
+
+    def __str__(self):
+        # The change log names a transaction by its day and amount (money with its thousands spaced).
+        return f"{self.date.isoformat()} · {self.amount:,.2f}".replace(",", "\u202f")

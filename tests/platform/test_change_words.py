@@ -92,3 +92,11 @@ def test_the_dashboards_latest_changes_name_the_record(app, login_as, moved_card
     page = signed_in(app, login_as, owner).get("/admin/")
     assert page.status_code == 200
     assert "Card: WORDS-1" in page.text and "cards #" not in page.text
+
+
+def test_every_audited_record_has_a_name_of_its_own():
+    """The change log names records by str(): none may fall back to "<Model 12>"."""
+    for mapper in db.Model.registry.mappers:
+        model = mapper.class_
+        if getattr(model, "__audited__", False):
+            assert "__str__" in {name for klass in model.__mro__[:-1] for name in vars(klass)}, model.__name__
