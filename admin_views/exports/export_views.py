@@ -99,7 +99,9 @@ class ExportsView(SecuredView):
         if path is None:
             abort(404)
         mimetype, extension = exports.FORMATS[job.format]
-        name = f"{job.list_key}-{format_local(job.created_at, fmt='%Y%m%d-%H%M')}.{extension}"
+        spec = exports.get(job.list_key)
+        title = spec.title if spec is not None else _("Export")
+        name = exports.file_name(title, format_local(job.created_at, fmt="%Y-%m-%d %H-%M"), extension)
         return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
 
 

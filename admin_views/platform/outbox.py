@@ -1,7 +1,9 @@
 """The outbox: the e-mails the app kept because no mail server is set (services/platform/mail.py),
 for owners and administrators to read, with their files. Read-only."""
 
-from flask import Response, abort
+import io
+
+from flask import abort, send_file
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -44,12 +46,9 @@ class OutboxView(SecuredModelView):
         message = self.get_one(str(message_id))
         if message is None or message.attachment is None:
             abort(404)
-        return Response(
-            message.attachment,
+        return send_file(
+            io.BytesIO(message.attachment),
             mimetype=message.attachment_type or "application/octet-stream",
-            headers={"Content-Disposition": f'attachment; filename="{_safe(message.attachment_name)}"'},
+            as_attachment=True,
+            download_name=message.attachment_name or "file",
         )
-
-
-def _safe(name):
-    return "".join(ch for ch in (name or "file") if ch.isascii() and (ch.isalnum() or ch in "._-")) or "file"

@@ -71,6 +71,13 @@ def register(key, title, permission, columns, rows, check=None, total=None, desc
     return REGISTRY[key]
 
 
+def file_name(title, moment_text, extension):
+    """A downloaded or mailed file's name as people read it: the list's title and when, e.g.
+    "Архів карток 2026-12-07.xlsx" (letters of any script; no slashes or quotes)."""
+    words = re.sub(r"[^\w\- ]+", " ", str(title), flags=re.UNICODE).split()
+    return f"{' '.join(words) or 'export'} {moment_text}.{extension}"
+
+
 def filters_in_words(spec, args, user):
     """[(label, text)] of the list's filters in `args`; a filter the list cannot say is named as such."""
     args = {name: value for name, value in clean_args(args).items() if name not in ("tab", "after", "page")}

@@ -184,7 +184,7 @@ def build_message(schedule, period_key, data, sender, title):
         _("%(report)s (%(period)s) for %(date)s is attached.", report=title,
           period=PERIOD_LABELS.get(schedule.period, schedule.period), date=day)
     )  # fmt: skip
-    filename = f"{schedule.list_key}-{day}.xlsx"
+    filename = exports.file_name(title, day, "xlsx")
     message.add_attachment(data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=filename)
     return message
 

@@ -19,7 +19,9 @@ def kept(app):
     message["To"] = "boss@example.com, second@example.com"
     message["Subject"] = "Архів карток — 2026-12-07"
     message.set_content("Вивантаження у вкладенні.")
-    message.add_attachment(b"PK\x03\x04data", maintype="application", subtype="zip", filename="archive.xlsx")
+    message.add_attachment(
+        b"PK\x03\x04data", maintype="application", subtype="zip", filename="Архів карток 2026-12-07.xlsx"
+    )
     mail.send(message)
     db.session.commit()
 
@@ -33,7 +35,8 @@ def test_owner_and_administrator_read_the_outbox_and_download_the_file(app, logi
         [link] = re.findall(r'href="(/admin/outbox/\d+/attachment)"', page.text)
         download = client.get(link)
         assert download.status_code == 200 and download.data == b"PK\x03\x04data"
-        assert 'filename="archive.xlsx"' in download.headers["Content-Disposition"]
+        # The name as people read it, Cyrillic included (RFC 5987).
+        assert "filename*=UTF-8''%D0%90%D1%80%D1%85%D1%96%D0%B2" in download.headers["Content-Disposition"]
 
 
 @pytest.mark.parametrize("role", ["manager", "agent", "accountant"])
