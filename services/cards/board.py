@@ -17,6 +17,7 @@ from services.platform.errors import parse_id
 # pages of PAGE_SIZE: the board page carries a first page of every column, most never scrolled.
 FIRST_PAGE_SIZE = 20
 PAGE_SIZE = 50
+SEARCH_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class BoardFilters:
     agent_id: int | None = None
     manager_id: int | None = None
     bank_id: int | None = None
+    q: str = ""  # the search box: a part of the number, the contact's name or phone
 
     @classmethod
     def from_args(cls, args):
@@ -32,7 +34,11 @@ class BoardFilters:
             return parse_id(args.get(name))
 
         return cls(
-            mine=args.get("mine") == "1", agent_id=number("agent"), manager_id=number("manager"), bank_id=number("bank")
+            mine=args.get("mine") == "1",
+            agent_id=number("agent"),
+            manager_id=number("manager"),
+            bank_id=number("bank"),
+            q=" ".join((args.get("q") or "").split())[:SEARCH_MAX],
         )
 
     def as_args(self):
@@ -41,6 +47,7 @@ class BoardFilters:
             "agent": self.agent_id,
             "manager": self.manager_id,
             "bank": self.bank_id,
+            "q": self.q,
         }
         return {k: v for k, v in args.items() if v}
 
@@ -61,7 +68,7 @@ def counts(user, filters=BoardFilters(), stage_ids=None):
     listed = stage_ids is not None
     if shape.mine:
         query = statements.kept(statements.my_counts, shape)
-    elif shape.bank:
+    elif shape.bank or shape.search:  # what the counters do not carry: the cards are counted
         query = statements.kept(statements.bank_counts, shape)
         if not listed:
             stage_ids = db.session.scalars(statements.board_stages()).all()

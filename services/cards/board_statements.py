@@ -26,7 +26,7 @@ from sqlalchemy import (
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
-from services.platform import access, cache, database
+from services.platform import access, cache, database, phones
 
 _kept = cache.keyed("tracker statements by shape")  # a few hundred shapes at most: unbounded
 
@@ -38,6 +38,7 @@ class Shape:
     agent: bool = False
     manager: bool = False
     bank: bool = False
+    search: bool = False
 
 
 def shape_of(user, filters):
@@ -48,11 +49,14 @@ def shape_of(user, filters):
         agent=bool(filters.agent_id),
         manager=bool(filters.manager_id),
         bank=bool(filters.bank_id),
+        search=bool(filters.q),
     )
 
 
 def params_of(user, filters, **values):
     params = {"agent_id": filters.agent_id, "manager_id": filters.manager_id, "bank_id": filters.bank_id}
+    if filters.q:
+        params.update(search_patterns(filters.q))
     if user is not None:
         params["viewer_id"] = user.id
         if access.has_narrow_scope(user):
@@ -104,7 +108,31 @@ def _live_card(shape):
     conditions = [Card.deleted_at.is_(None)]
     if shape.bank:
         conditions.append(Card.bank_id == bindparam("bank_id"))
+    if shape.search:
+        digits = func.replace(func.replace(Card.number, " ", ""), "*", "")
+        conditions.append(
+            or_(
+                digits.like(bindparam("q_number"), escape="\\"),
+                Card.contact_name.ilike(bindparam("q_name"), escape="\\"),
+                Card.contact_phone.ilike(bindparam("q_phone"), escape="\\"),
+            )
+        )
     return conditions
+
+
+def search_patterns(term):
+    """The board's search box: any part of the number (spaces and masks ignored), of the contact's
+    name in any case, or of the phone however typed (services.platform.phones)."""
+
+    def like(text):
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    digits = "".join(ch for ch in term if ch.isdigit())
+    return {
+        "q_number": like(digits) if digits else None,
+        "q_name": like(term),
+        "q_phone": like(phones.searched(term)),
+    }
 
 
 def card_conditions(shape):
@@ -246,7 +274,7 @@ def driven_page(shape, stage_id, after, limit, on_postgres):
     visible = _visible()
     wanted = (
         Card.stage_id == stage_id,
-        *card_conditions(Shape("all", agent=shape.agent, manager=shape.manager, bank=shape.bank)),
+        *card_conditions(Shape("all", agent=shape.agent, manager=shape.manager, bank=shape.bank, search=shape.search)),
     )
     seen = union(
         *(

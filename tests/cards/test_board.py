@@ -133,3 +133,27 @@ def test_rendering_the_board_takes_a_fixed_number_of_queries(app, login_as, peop
     assert shown == card_board.FIRST_PAGE_SIZE
     assert many == few
     assert few <= 40  # the page's own needs: session, user, pipeline, people and banks lists
+
+
+def test_the_search_box_narrows_every_column_and_its_counts(people, spread):
+    p = people
+    a1, c2 = spread["a1"], spread["c2"]
+    a1.number, a1.contact_name, a1.contact_phone = "5168 75** **** 1001", "Анна Коваль", "+380671234567"
+    c2.number, c2.contact_name = "4149 0000 0000 7777", "Olga Tkachenko"
+    db.session.commit()
+    owner = p["owner"]
+    for term in ("1001", "516875", "анна", "КОВАЛЬ", "067 123", "+380 67 123"):
+        assert cards_on_board(owner, BoardFilters(q=term)) == {a1.id}, term
+    assert cards_on_board(owner, BoardFilters(q="7777")) == {c2.id}
+    assert card_board.counts(owner, BoardFilters(q="7777")) == {c2.stage_id: 1}
+    assert cards_on_board(p["agent"], BoardFilters(q="7777")) == set()  # the search never widens the scope
+    assert cards_on_board(owner, BoardFilters(q="%")) == set() and cards_on_board(owner, BoardFilters(q="_")) == set()
+
+
+def test_the_search_box_from_the_query_string(app, login_as, people, spread):
+    spread["a1"].number = "5168 75** **** 4242"
+    db.session.commit()
+    page = signed_in(app, login_as, people["owner"]).get("/admin/tracker/?q=4242")
+    assert page.status_code == 200
+    assert re.findall(r'data-card-id="(\d+)"', page.text) == [str(spread["a1"].id)]
+    assert BoardFilters.from_args({"q": "  50  99 "}).as_args() == {"q": "50 99"}

@@ -46,6 +46,7 @@ def team():
 @pytest.fixture
 def events(monkeypatch):
     sent = []
+
     def emit(name, data, to=None):
         if name == "export_progress":  # not the boards' events of the cards the test makes
             sent.append((name, data, to))
