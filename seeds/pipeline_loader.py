@@ -72,11 +72,15 @@ def load_pipeline(data):
     ids = {stage.id for stage in stages.values()}
     for spec in data["stages"]:
         moves = [_move(move, stages) for move in spec.get("moves", [])]
-        problems = pipeline_spec.check_moves(ids, moves, pipeline_spec.field_dicts(stages[spec["code"]]))
+        back = [_move(move, stages) for move in spec.get("back", [])]
+        problems = pipeline_spec.check_moves(ids, moves + back, pipeline_spec.field_dicts(stages[spec["code"]]))
         if problems:
             raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
+        from_id = stages[spec["code"]].id
         for target, condition in moves:
-            db.session.add(StageMove(from_stage_id=stages[spec["code"]].id, to_stage_id=target, condition=condition))
+            db.session.add(StageMove(from_stage_id=from_id, to_stage_id=target, condition=condition))
+        for target, _condition in back:  # moves back (corrections): for who may move any subject
+            db.session.add(StageMove(from_stage_id=from_id, to_stage_id=target, back=True))
     return pipeline
 
 

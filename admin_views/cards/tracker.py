@@ -190,6 +190,7 @@ class TrackerView(SecuredView):
             targets=targets,
             to_stage=to_stage,
             may_move=pipeline.may_move(current_user, card, task),
+            back_targets=card.stage.send_back_targets if pipeline.may_send_back(current_user, card) else [],
             people=pipeline.people_for(card, target) if target is not None and has_person_field else [],
             values=request.args,
             errors={},

@@ -137,12 +137,14 @@ class StageView(SecuredModelView):
         "step_label_en",
         "move_targets",
         "move_conditions",
+        "back_targets",
         "fields",
     )
     form_choices = {"bucket": BUCKETS, "responsible_role": RESPONSIBLE_ROLES}
     form_extra_fields = {
         "move_targets": SelectMultipleField(_l("Allowed moves to"), coerce=int),
         "move_conditions": TextAreaField(LABELS["move_conditions"]),
+        "back_targets": SelectMultipleField(_l("Moves back (owner and administrator only)"), coerce=int),
     }
     inline_models = [
         (
@@ -186,6 +188,7 @@ class StageView(SecuredModelView):
         form.move_targets.choices = [
             (s.id, f"{s.position}. {s.label}") for s in stages if model is None or s.id != model.id
         ]
+        form.back_targets.choices = form.move_targets.choices
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -200,7 +203,8 @@ class StageView(SecuredModelView):
     def on_form_prefill(self, form, id):
         model = self.get_one(id)
         if model is not None:
-            form.move_targets.data = [move.to_stage_id for move in model.moves]
+            form.move_targets.data = [move.to_stage_id for move in model.moves if not move.back]
+            form.back_targets.data = [move.to_stage_id for move in model.moves if move.back]
             form.move_conditions.data = "\n".join(
                 f"{move.to_stage.code}: {move.condition}" for move in model.moves if move.condition
             )
@@ -214,17 +218,23 @@ class StageView(SecuredModelView):
         targets = set(form.move_targets.data or [])
         if set(conditions) - targets:
             raise ValidationError(_("A condition must belong to one of the allowed moves."))
+        back = set(form.back_targets.data or [])
+        if back & targets:
+            raise ValidationError(_("A stage cannot be both a move on and a move back."))
         moves = [(target, conditions.get(target)) for target in sorted(targets)]
-        problems = spec.check_moves(set(pipeline_stages.values()), moves, spec.field_dicts(model))
+        problems = spec.check_moves(
+            set(pipeline_stages.values()), [*moves, *((target, None) for target in back)], spec.field_dicts(model)
+        )
         if problems:
             raise ValidationError(_problems(problems))
-        model.moves[:] = [m for m in model.moves if m.to_stage_id in targets]
+        wanted = {target: (condition, False) for target, condition in moves} | dict.fromkeys(back, (None, True))
+        model.moves[:] = [m for m in model.moves if m.to_stage_id in wanted]
         have = {m.to_stage_id: m for m in model.moves}
-        for target, condition in moves:
+        for target, (condition, is_back) in wanted.items():
             if target in have:
-                have[target].condition = condition
+                have[target].condition, have[target].back = condition, is_back
             else:
-                model.moves.append(StageMove(to_stage_id=target, condition=condition))
+                model.moves.append(StageMove(to_stage_id=target, condition=condition, back=is_back))
 
     @staticmethod
     def _conditions(text, pipeline_stages):

@@ -67,7 +67,11 @@ class Stage(Audited, LocalizedLabel, db.Model):
 
     @property
     def allowed_targets(self):
-        return [move.to_stage for move in self.moves]
+        return [move.to_stage for move in self.moves if not move.back]
+
+    @property
+    def send_back_targets(self):
+        return [move.to_stage for move in self.moves if move.back]
 
 
 class StageField(db.Model):
@@ -125,3 +129,5 @@ class StageMove(db.Model):
     to_stage = relationship(Stage, foreign_keys=[to_stage_id], lazy="joined")
     # Allowed only when a field of the modal has a value: "answer_received=yes".
     condition: Mapped[str | None] = mapped_column(sa.String(80))
+    # A move back (a correction): offered only to who may move any subject, and asks for no values.
+    back: Mapped[bool] = mapped_column(default=False, nullable=False, server_default=sa.false())

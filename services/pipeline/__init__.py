@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.pipeline.fields import validate
 from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, open_task, start, step
-from services.pipeline.people import holds_role, may_move, may_take, people_for
+from services.pipeline.people import holds_role, may_move, may_send_back, may_take, people_for
 from services.pipeline.stages import (
     STAGE_ONLY,
     FieldLabel,
@@ -33,6 +33,7 @@ __all__ = [
     "entered_values",
     "holds_role",
     "may_move",
+    "may_send_back",
     "may_take",
     "move",
     "open_task",

@@ -21,7 +21,7 @@ from models.pipeline import Pipeline, Stage, StageTask
 from services.pipeline import signals
 from services.pipeline.calendar import next_business_day
 from services.pipeline.fields import validate
-from services.pipeline.people import may_move
+from services.pipeline.people import may_move, may_send_back
 from services.pipeline.spec import condition_holds, parse_condition
 
 
@@ -99,8 +99,11 @@ def move(subject, to_stage, values, by, expected_version):
     from_stage = subject.stage
     if expected_version is None or int(expected_version) != subject.version:
         raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
-    if to_stage is None or to_stage.id not in {t.id for t in from_stage.allowed_targets}:
+    back = to_stage is not None and to_stage.id in {t.id for t in from_stage.send_back_targets}
+    if to_stage is None or (not back and to_stage.id not in {t.id for t in from_stage.allowed_targets}):
         raise MoveError(_("This move is not allowed from the current stage."), status=400)
+    if back and not may_send_back(by, subject):
+        raise MoveError(_("You may not make this move."), status=403)
     # The move reads the task's own columns, not its stage and person (with their eager relations).
     task = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
     if task is not None and task.stage_id != from_stage.id:
@@ -108,8 +111,12 @@ def move(subject, to_stage, values, by, expected_version):
         raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
     if not may_move(by, subject, task):
         raise MoveError(_("You may not make this move."), status=403)
-    clean, errors = validate(from_stage, values, subject, to_stage)
-    errors = errors or _unmet_condition(from_stage, to_stage, values) or signals.refusals(subject, from_stage, clean)
+    # A move back corrects a mistake: it asks for none of the stage's values and books nothing.
+    clean, errors = ({}, {}) if back else validate(from_stage, values, subject, to_stage)
+    if not back:
+        errors = (
+            errors or _unmet_condition(from_stage, to_stage, values) or signals.refusals(subject, from_stage, clean)
+        )
     if errors:
         raise MoveError(_("Check the highlighted fields."), errors=errors, status=422)
     now = utcnow()

@@ -52,6 +52,11 @@ def people_for(subject, stage):
     return [person for person in db.session.scalars(holders) if may_take(person, subject, stage, watchers)]
 
 
+def may_send_back(user, subject):
+    """A move back (a correction) is for whoever may move any of the pipeline's subjects."""
+    return access.can(user, pipeline_rules(subject.pipeline_id).move_any_permission)
+
+
 def may_move(user, subject, task):
     """The task's person, a leader above him, or whoever may move any of the pipeline's subjects."""
     rules = pipeline_rules(subject.pipeline_id)

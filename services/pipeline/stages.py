@@ -131,7 +131,7 @@ def allowed_moves(pipeline_code):
         select(StageMove.from_stage_id, StageMove.to_stage_id)
         .join(Stage, Stage.id == StageMove.from_stage_id)
         .join(Pipeline, Pipeline.id == Stage.pipeline_id)
-        .where(Pipeline.code == pipeline_code)
+        .where(Pipeline.code == pipeline_code, StageMove.back.is_(False))
     )
     moves = {}
     for from_id, to_id in rows:

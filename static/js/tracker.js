@@ -155,13 +155,19 @@
       .catch(function () { button.disabled = false; showErrors(form, {}); });
   });
 
-  // A field required only on another field's answer shows with that answer ("answer_received=yes").
+  // A field required only on another field's answer shows with that answer ("answer_received=yes");
+  // a move back asks for none of the stage's fields.
   function showConditionalFields(form) {
-    form.querySelectorAll("[data-shown-if]").forEach(function (group) {
-      var condition = group.dataset.shownIf.split("=");
-      var source = form.querySelector('[name="field.' + condition[0] + '"]');
-      group.hidden = !source || source.value !== condition.slice(1).join("=");
+    var target = form.querySelector("#move-to");
+    var back = !!(target && target.selectedOptions[0] && target.selectedOptions[0].dataset.back);
+    form.querySelectorAll(".modal-body > .form-group").forEach(function (group) {
+      if (group.contains(target)) { return; }
+      var condition = group.dataset.shownIf ? group.dataset.shownIf.split("=") : null;
+      var source = condition && form.querySelector('[name="field.' + condition[0] + '"]');
+      group.hidden = back || (condition !== null && (!source || source.value !== condition.slice(1).join("=")));
     });
+    var note = form.querySelector("#move-back-note");
+    if (note) { note.classList.toggle("d-none", !back); }
   }
 
   document.addEventListener("change", function (event) {

@@ -323,3 +323,13 @@ def test_the_stage_history_reads_labels_names_and_money_not_codes(client_of, car
     assert "Відповідь отримано:</span> Ні<" in page.text and "> no<" not in page.text
     assert "1\u202f250.50" in page.text
     assert str(escape(team["manager"].full_name or team["manager"].username)) in page.text
+
+
+def test_the_modal_offers_the_moves_back_to_the_owner_only(client_of, cards, team):
+    card = cards["mine"]
+    walk_to(card, "promo_top_up", team["owner"])
+    back = stage_of("linking_access")
+    owner_modal = client_of("owner").get(f"/admin/tracker/card/{card.id}/modal").text
+    assert re.search(rf'<option value="{back.id}" data-back="1">', owner_modal)
+    agent_modal = client_of("agent").get(f"/admin/tracker/card/{card.id}/modal").text
+    assert "data-back" not in agent_modal

@@ -202,3 +202,22 @@ def test_the_sample_values_of_the_demo_still_walk_a_card_to_the_archive(team):
     walk_to(card, "archived", team["owner"])
     assert db.session.get(Card, card.id).bucket == "archive"
     assert sample_values(stage_of("bank_check"))["answer_received"] == "yes"
+
+
+def test_a_move_back_is_the_owners_correction_asks_for_nothing_and_books_nothing(team):
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "promo_top_up", team["owner"])
+    back = stage_of("linking_access")
+    assert [s.code for s in card.stage.send_back_targets] == ["linking_access"]
+    with pytest.raises(pipeline.MoveError) as refused:
+        pipeline.move(card, back, {}, team["agent"], card.version)
+    assert refused.value.status == 403
+    booked = db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all()
+    pipeline.move(card, back, {"amount": "999.00", "topped_up_on": "2026-12-02"}, team["owner"], card.version)
+    db.session.commit()
+    fresh = db.session.get(Card, card.id)
+    *_, closed, opened = tasks_of(fresh)
+    assert fresh.stage.code == "linking_access" and opened.stage_id == back.id and opened.closed_at is None
+    assert closed.values == {} and closed.moved_to_stage_id == back.id
+    assert db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all() == booked
+    assert back.id not in pipeline.allowed_moves("cards").get(stage_of("promo_top_up").id, [])  # no drop back
