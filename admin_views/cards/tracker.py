@@ -227,6 +227,18 @@ class TrackerView(SecuredView):
         unit_of_work.commit(keep=current_user)
         return _moved(result)
 
+    @expose("/card/<id:card_id>/undo", methods=["POST"])
+    def undo(self, card_id):
+        """The mover takes back his last move (services.pipeline.undo)."""
+        card = self._scoped_card(card_id, *MOVE_LOADS)
+        try:
+            result = pipeline.undo(card, current_user, parse_id(request.form.get("version")))
+        except pipeline.MoveError as error:
+            db.session.rollback()
+            return _refused(error)
+        unit_of_work.commit(keep=current_user)
+        return _moved(result)
+
     @expose("/history/<id:card_id>")
     def history(self, card_id):
         card = self._scoped_card(card_id)

@@ -6,6 +6,7 @@ counts by."""
 import datetime as dt
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from extensions import db
 from models.cards.card import Card, Transaction
@@ -43,6 +44,32 @@ def keep_stage_values(card, stage, values, by):
         card.bank_answer_date = dt.date.fromisoformat(values["answer_date"])
 
 
+def take_back_stage_values(card, stage, values, by):
+    """An undone move: the transactions it booked go (the newest that match each booking), and the
+    bank's answer date it set."""
+    if not isinstance(card, Card):
+        return
+    for _field, raw in _bookings(stage, values):
+        booked = parse_transaction(card, raw)
+        match = db.session.scalars(
+            select(Transaction)
+            .where(
+                Transaction.card_id == card.id,
+                Transaction.stage_id == stage.id,
+                Transaction.type == booked["type"],
+                Transaction.amount == booked["amount"],
+                Transaction.date == booked["date"],
+            )
+            .order_by(Transaction.id.desc())
+            .limit(1)
+        ).first()
+        if match is not None:
+            db.session.delete(match)
+    if values.get("answer_received") == "yes" and values.get("answer_date"):
+        card.bank_answer_date = None
+
+
 def connect():
     signals.checking_values.connect(refuse_what_cannot_be_booked)
     signals.stage_left.connect(keep_stage_values)
+    signals.move_undone.connect(take_back_stage_values)

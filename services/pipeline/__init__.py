@@ -7,7 +7,7 @@ domain, is what this module exposes."""
 from flask_babel import lazy_gettext as _l
 
 from services.pipeline.fields import validate
-from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, open_task, start, step
+from services.pipeline.moves import MoveError, MoveResult, deadline_after, move, open_task, start, step, undo
 from services.pipeline.people import holds_role, may_move, may_send_back, may_take, people_for
 from services.pipeline.stages import (
     STAGE_ONLY,
@@ -43,6 +43,7 @@ __all__ = [
     "stage_fields",
     "stage_labels",
     "start",
+    "undo",
     "step",
     "validate",
 ]

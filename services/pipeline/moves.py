@@ -182,6 +182,60 @@ def step(subject, values, by, expected_version):
     return _finish(subject, stage, stage, task, opened, clean, by)
 
 
+UNDO_SECONDS = 30
+UNDONE = "_undone"  # the mark, among a closed task's values, of the task an undo closed
+
+
+def undo(subject, by, expected_version, now=None):
+    """The mover takes back his last move within UNDO_SECONDS: the subject returns to the stage it
+    left, with a task like the one it had there (its person and deadline); the history keeps both
+    the move and its undoing. Receivers of `move_undone` take back what the move booked. Raises
+    MoveError; flushes on success."""
+    from flask_babel import gettext as _
+
+    now = now or utcnow()
+    if expected_version is None or int(expected_version) != subject.version:
+        raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409)
+    current = open_task(subject, lazyload(StageTask.stage), lazyload(StageTask.assignee))
+    last = _last_closed(subject, current)
+    if (
+        last is None
+        or last.closed_by_id != by.id
+        or last.stage_id == last.moved_to_stage_id
+        or last.moved_to_stage_id != subject.stage_id
+        or (now - last.closed_at).total_seconds() > UNDO_SECONDS
+        or (last.values or {}).get(UNDONE)
+    ):
+        raise MoveError(_("This move can no longer be undone."), status=409)
+    stage_now, back_to = subject.stage, last.stage
+    if current is not None:
+        current.closed_at, current.closed_by_id, current.values = now, by.id, {UNDONE: True}
+        current.moved_to_stage_id = back_to.id
+    subject.stage, subject.stage_id, subject.bucket, subject.stage_entered_at = back_to, back_to.id, back_to.bucket, now
+    signals.move_undone.send(subject, stage=back_to, values=last.values or {}, by=by)
+    opened = StageTask(
+        subject_type=subject.__subject_type__,
+        subject_id=subject.id,
+        seq=(current.seq if current else last.seq) + 1,
+        stage_id=back_to.id,
+        assignee_id=last.assignee_id,
+        deadline=last.deadline,
+    )
+    db.session.add(opened)
+    return _finish(subject, stage_now, back_to, current, opened, {}, by)
+
+
+def _last_closed(subject, current):
+    seq = (current.seq - 1) if current is not None else None
+    query = select(StageTask).where(
+        StageTask.subject_type == subject.__subject_type__,
+        StageTask.subject_id == subject.id,
+        StageTask.closed_at.is_not(None),
+    )
+    query = query.where(StageTask.seq == seq) if seq is not None else query.order_by(StageTask.seq.desc()).limit(1)
+    return db.session.scalar(query.options(lazyload(StageTask.assignee)))
+
+
 def _unmet_condition(from_stage, to_stage, values):
     """{field: message} when the move to `to_stage` has a condition the values do not meet."""
     from flask_babel import gettext as _

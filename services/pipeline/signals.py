@@ -10,6 +10,8 @@ queues what must wait for the commit (realtime.publisher), it never commits.
 - `started(subject, result=MoveResult)`: a new subject stands on its first stage (flushed; the
   result's from and to stages are that stage, nothing closed);
 - `moved(subject, result=MoveResult)`: a move or an in-stage step has been written (flushed);
+- `move_undone(subject, stage=…, values=…, by=…)`: the mover took back his move out of `stage`,
+  made with these values; a receiver takes back what it kept of them (a booked transaction);
 - `column_changed(pipeline_code, stage_id=…)`: a scheduled job renewed or re-dated open tasks of one
   stage (no single subject to name)."""
 
@@ -21,6 +23,7 @@ checking_values = _signals.signal("checking-values")
 stage_left = _signals.signal("stage-left")
 started = _signals.signal("started")
 moved = _signals.signal("moved")
+move_undone = _signals.signal("move-undone")
 column_changed = _signals.signal("column-changed")
 
 

@@ -151,9 +151,41 @@
         if (!result.ok) { showErrors(form, result.data); return; }
         $modal.modal("hide");
         refreshAfterMove(result.data);
+        if (action === "move") { offerUndo(result.data); }
       })
       .catch(function () { button.disabled = false; showErrors(form, {}); });
   });
+
+  // After a move, its mover may take it back for a few seconds (the engine's undo, in the history).
+  var UNDO_SHOWN_MS = 10000;
+  function offerUndo(change) {
+    var notice = document.getElementById("board-notice");
+    notice.textContent = messages.moved + " ";
+    var undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "btn btn-sm btn-outline-dark ml-2";
+    undo.id = "board-undo";
+    undo.textContent = messages.undo;
+    undo.addEventListener("click", function () {
+      undo.disabled = true;
+      var body = new FormData();
+      body.append("version", change.version);
+      fetch(url("undo", change.card_id), {
+        method: "POST", credentials: "same-origin", body: body,
+        headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+      })
+        .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+        .then(function (result) {
+          notice.textContent = result.ok ? messages.undone : (result.data.message || messages.failed);
+          if (result.ok) { refreshAfterMove(result.data); }
+        })
+        .catch(function () { notice.textContent = messages.failed; });
+    });
+    notice.appendChild(undo);
+    notice.classList.remove("d-none");
+    window.clearTimeout(offerUndo.timer);
+    offerUndo.timer = window.setTimeout(function () { notice.classList.add("d-none"); }, UNDO_SHOWN_MS);
+  }
 
   // A field required only on another field's answer shows with that answer ("answer_received=yes");
   // a move back asks for none of the stage's fields.

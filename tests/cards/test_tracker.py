@@ -333,3 +333,20 @@ def test_the_modal_offers_the_moves_back_to_the_owner_only(client_of, cards, tea
     assert re.search(rf'<option value="{back.id}" data-back="1">', owner_modal)
     agent_modal = client_of("agent").get(f"/admin/tracker/card/{card.id}/modal").text
     assert "data-back" not in agent_modal
+
+
+def test_the_undo_endpoint_takes_back_the_movers_move_and_refuses_anyone_else(client_of, cards, team):
+    card, target = cards["mine"], stage_of("promo_top_up")
+    agent = client_of("agent")
+    moved = _move_form(agent, card, target, {"bank_login_done": "1", "linked_on": "2026-01-15"})
+    assert moved.status_code == 200
+    version = str(moved.json["version"])
+    headers = {"X-CSRFToken": csrf_token(agent, "/admin/tracker/")}
+    owner = client_of("owner")
+    refused = owner.post(f"/admin/tracker/card/{card.id}/undo", data={"version": version},
+                         headers={"X-CSRFToken": csrf_token(owner, "/admin/tracker/")})  # fmt: skip
+    assert refused.status_code == 409 and refused.json["ok"] is False
+    undone = agent.post(f"/admin/tracker/card/{card.id}/undo", data={"version": version}, headers=headers)
+    assert undone.status_code == 200 and undone.json["to"] == stage_of("linking_access").id
+    stage_id, _version, _tasks = _state(card)
+    assert stage_id == stage_of("linking_access").id

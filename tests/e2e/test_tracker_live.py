@@ -143,3 +143,23 @@ def test_a_drop_on_a_column_the_card_may_not_go_to_is_refused_with_the_reason(li
     assert not a.locator("#move-modal").is_visible()
     assert _task(a, source, card_id).count() == 1  # the card stays where it was
     assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems
+
+
+def test_the_mover_undoes_a_move_from_the_board_within_seconds(live_url, browser, demo):
+    problems = []
+    a = _open_board(browser, live_url, "manager", problems)
+    source, target = demo["linking_access"], demo["promo_top_up"]
+    task = _task(a, source).first
+    card_id = task.get_attribute("data-card-id")
+    task.click()
+    modal = a.locator("#move-modal")
+    modal.locator("#move-form").wait_for(state="visible")
+    modal.locator("#f-bank_login_done").check()
+    modal.locator('button[value="move"]').click()
+    modal.wait_for(state="hidden")
+    _task(a, target, card_id).wait_for(state="attached")
+    a.locator("#board-undo").click()
+    _task(a, source, card_id).wait_for(state="attached")
+    _task(a, target, card_id).wait_for(state="detached")
+    assert a.locator("#board-notice").inner_text().strip() == t("uk", "The move is undone.")
+    assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems

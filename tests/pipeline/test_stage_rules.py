@@ -16,6 +16,7 @@ from models.cards.directory import Bank
 from seeds.demo_cards import sample_values
 from seeds.pipeline_loader import load_pipeline
 from services import pipeline
+from services.pipeline import moves as pipeline_moves
 from services.pipeline import spec
 from services.pipeline.calendar import next_business_day
 from tests.factories.cards import make_card, snapshot, stage_of, tasks_of, walk_to
@@ -221,3 +222,38 @@ def test_a_move_back_is_the_owners_correction_asks_for_nothing_and_books_nothing
     assert closed.values == {} and closed.moved_to_stage_id == back.id
     assert db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all() == booked
     assert back.id not in pipeline.allowed_moves("cards").get(stage_of("promo_top_up").id, [])  # no drop back
+
+
+def test_the_mover_undoes_his_move_and_what_it_booked_within_the_window(team):
+    from datetime import timedelta as td
+
+    card = make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"])
+    walk_to(card, "promo_top_up", team["owner"])
+    before = tasks_of(card)[-1]
+    pipeline.move(card, stage_of("engagement"), {"amount": "100.00", "topped_up_on": "2026-12-02"}, team["accountant"],
+                  card.version)  # fmt: skip
+    db.session.commit()
+    assert len(db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all()) == 1
+    with pytest.raises(pipeline.MoveError) as someone_else:
+        pipeline.undo(card, team["owner"], card.version)  # not his move
+    assert someone_else.value.status == 409
+    db.session.rollback()
+    pipeline.undo(card, team["accountant"], card.version)
+    db.session.commit()
+    fresh = db.session.get(Card, card.id)
+    *_, moved, undone, back = tasks_of(fresh)
+    assert fresh.stage.code == "promo_top_up" and back.stage_id == before.stage_id and back.closed_at is None
+    assert (back.assignee_id, back.deadline) == (before.assignee_id, before.deadline)
+    assert undone.moved_to_stage_id == before.stage_id and moved.moved_to_stage_id == undone.stage_id
+    assert db.session.scalars(select(Transaction).where(Transaction.card_id == card.id)).all() == []
+    # Once is enough, and never after the window.
+    with pytest.raises(pipeline.MoveError):
+        pipeline.undo(fresh, team["accountant"], fresh.version)
+    db.session.rollback()
+    fresh = db.session.get(Card, card.id)
+    pipeline.move(fresh, stage_of("engagement"), {"amount": "5.00", "topped_up_on": "2026-12-02"}, team["accountant"],
+                  fresh.version)  # fmt: skip
+    db.session.commit()
+    late = utcnow() + td(seconds=pipeline_moves.UNDO_SECONDS + 1)
+    with pytest.raises(pipeline.MoveError):
+        pipeline.undo(fresh, team["accountant"], fresh.version, now=late)
