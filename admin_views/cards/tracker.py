@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_views.base import SecuredView, parse_id
+from admin_views.cards.transactions import transactions_panel
 from extensions import db
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Stage, StageMove, StageResponsible, StageTask
@@ -191,6 +192,9 @@ class TrackerView(SecuredView):
             to_stage=to_stage,
             may_move=pipeline.may_move(current_user, card, task),
             back_targets=card.stage.send_back_targets if pipeline.may_send_back(current_user, card) else [],
+            # In a stage that takes transactions they are added and removed here too, each saved at once.
+            panel=transactions_panel(card) if card.stage.transactions_allowed else None,
+            model=card,
             people=pipeline.people_for(card, target) if target is not None and has_person_field else [],
             values=request.args,
             errors={},

@@ -2,7 +2,7 @@
 for a plain form post), only in stages that allow it and only for who may; totals from
 services.platform.money.card_figures, the one place that computes them."""
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -50,25 +50,31 @@ def transaction_json(transaction):
     }
 
 
+def transactions_panel(card):
+    """What the transactions panel shows of a card (the card's page, the tracker's move modal)."""
+    kind, rate = cards.commission_default(card.bank)
+    return {
+        "transactions": card.transactions,
+        "figures": money.card_figures(card.transactions),
+        "editable": cards.may_edit_transactions(current_user, card),
+        "open_stage": cards.transactions_open(card),
+        "types": [(code, cards.TYPE_LABELS[code]) for code in TRANSACTION_TYPES],
+        "kinds": [(code, cards.KIND_LABELS[code]) for code in COMMISSION_KINDS],
+        "type_labels": cards.TYPE_LABELS,
+        "kind_labels": cards.KIND_LABELS,
+        "default_kind": kind,
+        "default_rate": format(rate, "f"),
+        "today": to_local(utcnow()).date().isoformat(),
+        "money": money_text,
+        "add_url": url_for("cards.add_transaction", card_id=card.id),
+    }
+
+
 class CardTransactionsMixin:
     """Endpoints and template helpers of the transactions panel; mixed into CardView."""
 
     def transactions_panel(self, card):
-        kind, rate = cards.commission_default(card.bank)
-        return {
-            "transactions": card.transactions,
-            "figures": money.card_figures(card.transactions),
-            "editable": cards.may_edit_transactions(current_user, card),
-            "open_stage": cards.transactions_open(card),
-            "types": [(code, cards.TYPE_LABELS[code]) for code in TRANSACTION_TYPES],
-            "kinds": [(code, cards.KIND_LABELS[code]) for code in COMMISSION_KINDS],
-            "type_labels": cards.TYPE_LABELS,
-            "kind_labels": cards.KIND_LABELS,
-            "default_kind": kind,
-            "default_rate": format(rate, "f"),
-            "today": to_local(utcnow()).date().isoformat(),
-            "money": money_text,
-        }
+        return transactions_panel(card)
 
     @expose("/<id:card_id>/transactions", methods=["POST"])
     def add_transaction(self, card_id):

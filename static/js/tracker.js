@@ -127,6 +127,7 @@
         modalContent.innerHTML = html;
         var form = modalContent.querySelector("#move-form");
         if (form) { showConditionalFields(form); }
+        if (window.kartotekaTransactions) { window.kartotekaTransactions(modalContent.querySelector("#transactions")); }
         $modal.modal("show");
       })
       .catch(function () { window.alert(messages.failed); });

@@ -107,3 +107,23 @@ def test_a_top_up_entered_in_the_modal_is_the_cards_transaction_with_its_commiss
     assert "1\u202f250.50" in panel.inner_text()
     assert db.session.scalar(select(User.username).where(User.id == booked.created_by_id)) == "accountant"
     assert db.session.get(Stage, top_up).code == "promo_top_up"
+
+
+def test_the_modal_of_a_stage_that_takes_transactions_adds_one_at_once(new_page, demo):
+    page = _board(new_page, "owner")
+    form, card_id = _open_first_task(page, _stage_id("work_off"))
+    panel = page.locator("#move-modal #transactions")
+    panel.wait_for(state="visible")
+    before = {t.id for t in db.session.scalars(select(Transaction).where(Transaction.card_id == card_id))}
+    rows = panel.locator("tr.tx-row").count()
+    panel.locator('select[name="type"]').select_option("fee")
+    panel.locator('input[name="amount"]').fill("10.00")
+    panel.locator("#tx-add-button").click()
+    page.wait_for_function("n => document.querySelectorAll('#transactions tr.tx-row').length > n", arg=rows)
+    db.session.expire_all()
+    [added] = [
+        t for t in db.session.scalars(select(Transaction).where(Transaction.card_id == card_id)) if t.id not in before
+    ]
+    assert (added.type, added.amount) == ("fee", Decimal("10.00"))
+    assert form.is_visible()  # the modal stays open for the move
+    assert page.watch.check(allow=r"status of 422") == []
