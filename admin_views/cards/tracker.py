@@ -201,47 +201,39 @@ class TrackerView(SecuredView):
             today=to_local(_now(), user_zone()).date().isoformat(),
         )
 
-    @expose("/card/<id:card_id>/move", methods=["POST"])
-    def move(self, card_id):
-        # A move reads the card's own columns, stage and responsibles: not its people (each with
-        # their role and memberships), directories or transactions, before or after the commit.
+    def _engine_answer(self, card_id, act):
+        """One of the engine's changes of the card, `act(card, version)`, as the entry point makes it:
+        committed once, or refused with its message and nothing changed. A change reads the card's
+        own columns, stage and responsibles: not its people (each with their role and memberships),
+        directories or transactions, before or after the commit."""
         card = self._scoped_card(card_id, *MOVE_LOADS)
-        to_id = parse_id(request.form.get("to_stage"))
-        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
         try:
-            result = pipeline.move(
-                card, to_stage, _modal_values(), by=current_user, expected_version=parse_id(request.form.get("version"))
-            )
+            result = act(card, parse_id(request.form.get("version")))
         except pipeline.MoveError as error:
             db.session.rollback()
             return _refused(error)
         unit_of_work.commit(keep=current_user)
         return _moved(result)
+
+    @expose("/card/<id:card_id>/move", methods=["POST"])
+    def move(self, card_id):
+        to_id = parse_id(request.form.get("to_stage"))
+        to_stage = db.session.get(Stage, to_id) if to_id is not None else None
+        return self._engine_answer(
+            card_id, lambda card, version: pipeline.move(card, to_stage, _modal_values(), current_user, version)
+        )
 
     @expose("/card/<id:card_id>/step", methods=["POST"])
     def step(self, card_id):
         """The in-stage step of the card's stage (the bank check's "no answer yet")."""
-        card = self._scoped_card(card_id, *MOVE_LOADS)
-        try:
-            version = parse_id(request.form.get("version"))
-            result = pipeline.step(card, _modal_values(), by=current_user, expected_version=version)
-        except pipeline.MoveError as error:
-            db.session.rollback()
-            return _refused(error)
-        unit_of_work.commit(keep=current_user)
-        return _moved(result)
+        return self._engine_answer(
+            card_id, lambda card, version: pipeline.step(card, _modal_values(), current_user, version)
+        )
 
     @expose("/card/<id:card_id>/undo", methods=["POST"])
     def undo(self, card_id):
         """The mover takes back his last move (services.pipeline.undo)."""
-        card = self._scoped_card(card_id, *MOVE_LOADS)
-        try:
-            result = pipeline.undo(card, current_user, parse_id(request.form.get("version")))
-        except pipeline.MoveError as error:
-            db.session.rollback()
-            return _refused(error)
-        unit_of_work.commit(keep=current_user)
-        return _moved(result)
+        return self._engine_answer(card_id, lambda card, version: pipeline.undo(card, current_user, version))
 
     @expose("/history/<id:card_id>")
     def history(self, card_id):
