@@ -26,7 +26,8 @@ from sqlalchemy import (
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
-from services.platform import access, cache, database, phones
+from services.cards import search
+from services.platform import access, cache, database
 
 _kept = cache.keyed("tracker statements by shape")  # a few hundred shapes at most: unbounded
 
@@ -121,18 +122,10 @@ def _live_card(shape):
 
 
 def search_patterns(term):
-    """The board's search box: any part of the number (spaces and masks ignored), of the contact's
-    name in any case, or of the phone however typed (services.platform.phones)."""
-
-    def like(text):
-        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-    digits = "".join(ch for ch in term if ch.isdigit())
-    return {
-        "q_number": like(digits) if digits else None,
-        "q_name": like(term),
-        "q_phone": like(phones.searched(term)),
-    }
+    """The board's search box: any part of the number, of the contact's name in any case, or of the
+    phone however typed (services.cards.search)."""
+    name, phone = search.contact_patterns(term)
+    return {"q_number": search.number_pattern(term), "q_name": name, "q_phone": phone}
 
 
 def card_conditions(shape):

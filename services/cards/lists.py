@@ -16,7 +16,8 @@ from models.pipeline import StageCount
 from models.platform.user import User
 from services import pipeline
 from services.cards import board as card_board
-from services.platform import access, cache, database, phones
+from services.cards import search
+from services.platform import access, cache, database
 from services.platform.errors import parse_id
 
 BUCKETS = ("new", "in_work", "worked_off", "archive")
@@ -131,10 +132,6 @@ class ArchiveFilters:
         return {k: v for k, v in args.items() if v}
 
 
-def _like_escape(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 _CARD_COLUMNS = (
     Card.id,
     Card.number,
@@ -198,11 +195,11 @@ def archive_page(user, filters, page_size=ARCHIVE_PAGE_SIZE):
     query = select(*_CARD_COLUMNS).where(Card.bucket == "archive", Card.deleted_at.is_(None))
     if filters.number:
         # A prefix (the exact number included): the number's unique b-tree index serves it.
-        query = query.where(Card.number.like(_like_escape(filters.number) + "%", escape="\\"))
+        query = query.where(Card.number.like(search.like_escaped(filters.number) + "%", escape="\\"))
     if filters.contact:
         # ILIKE on PostgreSQL is served by the trigram indexes of both columns; a phone is looked for
         # in its stored form (services.platform.phones), however it was typed.
-        name, phone = _contact_patterns(filters.contact)
+        name, phone = search.contact_patterns(filters.contact)
         query = query.where(Card.contact_name.ilike(name, escape="\\") | Card.contact_phone.ilike(phone, escape="\\"))
     for attr in ArchiveFilters.ID_ARGS.values():
         value = getattr(filters, attr)
@@ -340,11 +337,6 @@ def _scope_branch_rows(user, filters, query, limit):
     return db.session.execute(page.execution_options(**_FOR_ITS_VALUES)).all()
 
 
-def _contact_patterns(term):
-    """(the name's ILIKE pattern, the phone's)."""
-    return "%" + _like_escape(term) + "%", "%" + _like_escape(phones.searched(term)) + "%"
-
-
 def _rare_contact(term):
     """Whether so few cards hold `term` that its trigram index serves the search best: reading all
     of them costs less than walking the archive for a page of them. A surname matches ~3,000 cards
@@ -356,7 +348,7 @@ def _rare_contact(term):
         return True
     if not database.on_postgresql():
         return False
-    name, phone = _contact_patterns(term)
+    name, phone = search.contact_patterns(term)
     plan = db.session.execute(_ESTIMATE.execution_options(**_FOR_ITS_VALUES), {"p": name, "q": phone}).scalar()
     return plan[0]["Plan"]["Plan Rows"] <= RARE_CONTACT_ROWS  # psycopg reads EXPLAIN's json as lists
 
