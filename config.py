@@ -1,5 +1,6 @@
 """Settings from the environment. Nothing set means embedded mode (SQLite + in-process queue)."""
 
+import base64
 import os
 import secrets
 from datetime import date
@@ -50,22 +51,30 @@ def _date(name, default):
     return chosen
 
 
-def _secret_key():
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    # Embedded mode keeps a generated key beside the database, so no secret lives in the repo.
+def _instance_secret(name, make):
+    """The secret `name` from the environment, or (embedded mode) one generated once and kept beside
+    the database in instance/, so that no secret lives in the repo."""
+    value = os.environ.get(name)
+    if value:
+        return value
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
+    path = INSTANCE_DIR / name.lower()
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
+def _data_key():
+    """32 random bytes, URL-safe base64: the key card numbers are sealed with (services/platform/sealed.py)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 class Config:
     ENV_NAME = os.environ.get("KARTOTEKA_ENV", "development")
-    SECRET_KEY = _secret_key()
+    SECRET_KEY = _instance_secret("SECRET_KEY", lambda: secrets.token_urlsafe(48))
+    # Seals payment data at rest and keys its lookup hashes; losing it loses the full card numbers.
+    DATA_ENCRYPTION_KEY = _instance_secret("DATA_ENCRYPTION_KEY", _data_key)
     SQLALCHEMY_DATABASE_URI = _database_url()
     # A web process has one connection per busy thread at most: size the pool to its --threads.
     # Last in, first out: a quiet process keeps using the same few connections, whose prepared

@@ -132,11 +132,12 @@ def stage_rows(board):
 
 
 CARDS_SQL = """
-INSERT INTO cards (id, number, contact_name, contact_phone, bank_id, contractor_id, agent_id, manager_id,
+INSERT INTO cards (id, number, number_hash, contact_name, contact_phone, bank_id, contractor_id, agent_id, manager_id,
                    accountant_id, pipeline_id, stage_id, bucket, stage_entered_at, bank_answer_date,
                    created_at, updated_at, created_by_id, updated_by_id, deleted_at, version)
 SELECT g,
-       '5168 ' || substr(digits, 1, 4) || ' **** ' || substr(digits, 5, 4),
+       '5168 ' || substr(digits, 1, 2) || '** **** ' || substr(digits, 5, 4),
+       'bench ' || g,  -- no full number is sealed: only a unique stand-in for its hash
        (CAST(:first AS text[]))[1 + floor(r_first * :n_first)::int] || ' '
            || (CAST(:last AS text[]))[1 + floor(r_last * :n_last)::int],
        '+380' || (CAST(:ops AS text[]))[1 + floor(r_op * :n_ops)::int] || lpad(floor(r_phone * 10000000)::int::text, 7, '0'),

@@ -85,9 +85,9 @@ def generate(connection, scale):
         f"{cards:,} cards",
         lambda: connection.execute(
             sa.text(
-                "INSERT INTO cards (number, contact_name, contact_phone, bank_id, agent_id, pipeline_id, stage_id, "
+                "INSERT INTO cards (number, number_hash, contact_name, contact_phone, bank_id, agent_id, pipeline_id, stage_id, "
                 "bucket, stage_entered_at, bank_answer_date, created_at, updated_at, version) "
-                "SELECT 'B' || lpad(g::text, 12, '0'), 'Bench contact', '', :bank_min + g % :banks, "
+                "SELECT '4149 49** **** ' || lpad((g % 10000)::text, 4, '0'), 'bench ' || g, 'Bench contact', '', :bank_min + g % :banks, "
                 ":agent_min + (g / 7) % :agents, :pipeline, :stage, 'archive', now(), "
                 "CASE WHEN g % 3 = 0 THEN CAST(:first AS date) + (g * 37) % :days END, now(), now(), 1 "
                 "FROM generate_series(1, :n) g"

@@ -70,7 +70,7 @@ def archive_cases(app, view):
         def case(label, ours, stock, condition, **params):
             return (label, ours, stock, matching(condition, **params), condition, params)
 
-        prefix = number[:9]
+        last_four = number[-4:]
         cases = [
             case(
                 "number, whole",
@@ -80,11 +80,11 @@ def archive_cases(app, view):
                 n=number,
             ),
             case(
-                f"number, first digits '{prefix}'",
-                {"number": prefix},
-                {**bucket, **stock_args(view, "number", prefix, "like")},
+                f"number, last four digits '{last_four}'",
+                {"number": last_four},
+                {**bucket, **stock_args(view, "number", last_four, "like")},
                 "number LIKE :p",
-                p=prefix + "%",
+                p=f"%{last_four}%",
             ),
         ]
         for text in ("Ткачук", "67123"):

@@ -4,7 +4,7 @@
     2 × `flask worker`, 1 × `flask scheduler`; Socket.IO events shared through Redis.
 
 Everything it makes lives under one run directory (default instance/cluster/): the generated
-nginx.conf, pid files, logs and a generated SECRET_KEY. `stop` ends exactly the processes whose pid
+nginx.conf, pid files, logs and a generated SECRET_KEY and DATA_ENCRYPTION_KEY. `stop` ends exactly the processes whose pid
 files it wrote (checked against a marker in their environment, so a reused pid is never hit).
 
     python -m deploy.cluster start        # make cluster
@@ -18,6 +18,7 @@ CLUSTER_RUN_DIR. The fault tests use the same class on spare ports with their ow
 """
 
 import argparse
+import base64
 import contextlib
 import getpass
 import os
@@ -167,12 +168,23 @@ class Cluster:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def _kept_secret(self, file_name, make):
+        """A secret every process of the cluster shares, made once per run directory."""
+        path = self.run_dir / file_name
+        if not path.exists():
+            path.write_text(make())
+            path.chmod(0o600)
+        return path.read_text().strip()
+
     def env(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "TEST_"))}
-        key_file = self.run_dir / "secret_key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(0o600)
+        secrets_made = {
+            name: self._kept_secret(name.lower(), make)
+            for name, make in (
+                ("SECRET_KEY", lambda: secrets.token_urlsafe(48)),
+                ("DATA_ENCRYPTION_KEY", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()),
+            )
+        }
         env.update(
             {
                 MARKER: str(self.run_dir),
@@ -180,7 +192,7 @@ class Cluster:
                 "FLASK_APP": "app:create_app",
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": self.redis_url,
-                "SECRET_KEY": key_file.read_text().strip(),
+                **secrets_made,
                 "KARTOTEKA_INSTANCE": str(self.run_dir / "instance"),
                 "KARTOTEKA_EMBEDDED_WORKERS": "0",
                 "TRUSTED_PROXIES": "1",

@@ -2,7 +2,7 @@
 on the server), the card's create/edit pages with the per-stage responsible people, and the
 transactions panel (admin_views/cards/transactions.py)."""
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, jsonify, redirect, request
 from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
@@ -18,14 +18,14 @@ from wtforms.validators import ValidationError
 from admin_views.base import SecuredModelView
 from admin_views.cards.archive import archive_context
 from admin_views.cards.rows import card_rows_renderer
-from admin_views.cards.transactions import CardTransactionsMixin, refusal
-from extensions import db
+from admin_views.cards.transactions import CardTransactionsMixin, sent_transactions
 from forms.platform.id_select import IdSelectField, options_html
 from models.base import utcnow
 from models.cards.card import Card
 from models.cards.directory import Bank, Contractor
 from models.platform.user import NAME_ONLY_LOADS, User
 from services import pipeline
+from services.cards import card_numbers
 from services.cards import choices as card_choices
 from services.cards import lists as card_lists
 from services.cards import operations as cards
@@ -69,6 +69,20 @@ STALE_MESSAGE = _l(
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _card_number(form, field):
+    """A full card number, or the masked one the edit form showed, sent back unchanged; a number no
+    other card has."""
+    card = getattr(form, "_obj", None)
+    if card is not None and field.data == field.object_data:
+        return
+    try:
+        digits = card_numbers.full_digits(field.data)
+    except card_numbers.NumberError as error:
+        raise ValidationError(str(error.message)) from None
+    if card_numbers.taken(digits, other_than=card.id if card is not None else None):
+        raise ValidationError(_("A card with this number already exists."))
 
 
 def _people(role_code):
@@ -123,7 +137,11 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         "notes",
     )
     form_args = {
-        "number": {"filters": [_strip]},
+        "number": {
+            "filters": [_strip],
+            "validators": [_card_number],
+            "description": _l("All its digits; pages show only the first six and the last four."),
+        },
         "contact_name": {"filters": [_strip]},
         "contact_phone": {"filters": [lambda value: phones.normalized(value) if isinstance(value, str) else value]},
         "bank": {"choices": card_choices.active_banks, "model": Bank},
@@ -133,7 +151,7 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         "accountant": {"choices": _people("accountant"), "model": User},
     }
     form_overrides = dict.fromkeys(("bank", "contractor", "agent", "manager", "accountant"), IdSelectField)
-    form_widget_args = {"number": {"autofocus": True}}
+    form_widget_args = {"number": {"autofocus": True, "inputmode": "numeric", "autocomplete": "off"}}
     badge_text = staticmethod(badge_text_colour)
 
     @property
@@ -183,6 +201,9 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             "card_rows": card_rows_renderer(pipeline.stage_labels(), utcnow(), self._card_href(), badge_text_colour),
         }
         if tab == "archive":
+            masked = card_numbers.masked_in_args(request.args, "number")
+            if masked is not None:
+                return redirect(self.get_url(".index_view", **masked))
             context.update(archive_context(current_user, request.args))
             status = 400 if context["errors"] else 200
             return self.render("admin/cards/index.html", **context), status
@@ -233,12 +254,32 @@ class CardView(CardTransactionsMixin, SecuredModelView):
         return super().update_model(form, model)
 
     def on_model_change(self, form, model, is_created):
-        if not model.number:
-            raise ValidationError(_("Enter the card number."))
+        # The form put the typed text in `number`: a full number is sealed and masked; the masked
+        # one the edit form showed, sent back, stays (_card_number let nothing else through).
+        if is_created or form.number.data != form.number.object_data:
+            card_numbers.assign(model, form.number.data)
         model.contact_name = model.contact_name or ""
         model.contact_phone = model.contact_phone or ""
         if is_created:
             cards.place_on_pipeline(model, by=current_user)
+        else:
+            self._saved_with_the_card(model)
+
+    def _saved_with_the_card(self, card):
+        """The edit form's other parts, in the card's unit of work: the people chosen for each stage
+        and the transactions added or removed. A refusal refuses the whole save."""
+        chosen = {
+            "stage_" + name.removeprefix("responsible_"): value
+            for name, value in request.form.items()
+            if name.startswith("responsible_")
+        }
+        new_rows, removed = sent_transactions(request.form)
+        try:
+            if chosen:
+                cards.set_responsibles(card, chosen, current_user, card.version)
+            cards.change_transactions(card, new_rows, removed, current_user)
+        except cards.CardError as error:
+            raise ValidationError(" ".join([str(error.message), *(str(v) for v in error.errors.values())])) from None
 
     def handle_view_exception(self, exc):
         if isinstance(exc, StaleDataError):
@@ -256,30 +297,39 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             )
         return super().get_save_return_url(model, is_created)
 
+    # --- the full number ---------------------------------------------------------------------------
+
+    def may_reveal(self):
+        return card_numbers.may_reveal(current_user)
+
+    @expose("/<id:card_id>/number", methods=["POST"])
+    def full_number(self, card_id):
+        """The card's full number for a role granted its reveal, each reading in the change log."""
+        card = self.scoped_card(card_id, lazyload("*"))
+        if not self.may_reveal():
+            abort(403)
+        number = card_numbers.revealed(card, current_user)
+        unit_of_work.commit(keep=current_user)
+        if number is None:
+            response = jsonify(message=_("Only the masked number of this card was ever recorded."))
+        else:
+            response = jsonify(number=number)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     # --- responsible people per stage -------------------------------------------------------------
 
     def responsible_rows(self, card):
         return cards.responsible_rows(card)
 
-    def people_options(self, chosen):
+    def people_options(self, chosen, stage_id):
         """The <option>s of everyone who may be made responsible, the `chosen` NamedPerson selected
-        (listed too if he has been blocked since: the panel's next save keeps him)."""
+        (listed too if he has been blocked since: the next save keeps him) — or, on a refused save,
+        the person the form sent."""
         people = people_choices.active_people()
         if chosen is not None and all(person_id != chosen.id for person_id, _name in people):
             people = [chosen, *people]
-        return Markup(options_html(people, chosen.id if chosen else None))  # noqa: S704
-
-    @expose("/<id:card_id>/responsibles", methods=["POST"])
-    def responsibles(self, card_id):
-        card = self.scoped_card(card_id)
-        if not self.can_edit:
-            abort(403)
-        version = request.form.get("version", "")
-        try:
-            cards.set_responsibles(card, request.form, current_user, cards.parse_id(version))
-        except cards.CardError as error:
-            db.session.rollback()
-            return refusal(error)
-        unit_of_work.commit(keep=current_user)
-        flash(_("Responsible people saved."), "success")
-        return redirect(self.get_url(".edit_view", id=card.id) + "#responsibles")
+        selected = chosen.id if chosen else None
+        if request.method == "POST":
+            selected = cards.parse_id(request.form.get(f"responsible_{stage_id}", ""))
+        return Markup(options_html(people, selected))  # noqa: S704

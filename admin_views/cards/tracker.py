@@ -2,7 +2,7 @@
 
 import html
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +18,7 @@ from models.pipeline import Stage, StageMove, StageResponsible, StageTask
 from realtime.rooms import board_room
 from services import pipeline
 from services.cards import board as card_board
+from services.cards import card_numbers
 from services.cards import choices as card_choices
 from services.cards import operations as cards
 from services.platform import people_choices, unit_of_work
@@ -133,6 +134,9 @@ class TrackerView(SecuredView):
 
     @expose("/")
     def index(self):
+        masked = card_numbers.masked_in_args(request.args, "q")
+        if masked is not None:
+            return redirect(url_for(".index", **masked))
         filters = self._filters()
         stages = [s for s in pipeline.stage_labels(CARDS_PIPELINE).values() if not s.is_final]
         stage_ids = [stage.id for stage in stages]

@@ -50,10 +50,32 @@ def transaction_json(transaction):
     }
 
 
+TRANSACTION_FIELDS = ("date", "type", "amount", "commission_kind", "commission_rate", "note")
+MAX_NEW_ROWS = 100
+
+
+def sent_transactions(form):
+    """(the new rows in the order added, the ids of rows to remove) the card's edit form sends:
+    fields "tx_new-<key>-<name>" and "tx_remove". Anything else is left out; unreadable ids are None,
+    which no transaction has."""
+    rows = {}
+    for name, value in form.items():
+        prefix, _dash, rest = name.partition("-")
+        key, _dash, field = rest.partition("-")
+        if prefix == "tx_new" and key.isdigit() and field in TRANSACTION_FIELDS and len(rows) <= MAX_NEW_ROWS:
+            rows.setdefault(int(key), {"key": int(key)})[field] = value
+    removed = [cards.parse_id(value) for value in form.getlist("tx_remove")]
+    return [rows[key] for key in sorted(rows)][:MAX_NEW_ROWS], removed
+
+
 def transactions_panel(card):
-    """What the transactions panel shows of a card (the card's page, the tracker's move modal)."""
+    """What the transactions panel shows of a card (the card's page, the tracker's move modal); on
+    a refused save of the card's form, the new and removed rows it sent, to be sent again."""
     kind, rate = cards.commission_default(card.bank)
+    pending, removing = sent_transactions(request.form) if request.method == "POST" else ([], [])
     return {
+        "pending": [{name: row.get(name, "") for name in ("key", *TRANSACTION_FIELDS)} for row in pending],
+        "removing": set(removing),
         "transactions": card.transactions,
         "figures": money.card_figures(card.transactions),
         "editable": cards.may_edit_transactions(current_user, card),

@@ -2,9 +2,10 @@
 pipeline's stage-task history), the create/edit form and the task page with status and comments.
 Rules and queries live in services/tasks/operations.py; this file parses input and renders."""
 
+import json
 from datetime import timedelta
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, jsonify, redirect, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,7 +41,7 @@ FILTER_LABELS = {
     "before": _l("Page"),
     "after": _l("Page"),
 }
-FORM_FIELDS = {"card": "card_number"}
+FORM_FIELDS = {"card": "card_id"}
 
 
 class TasksView(SecuredView):
@@ -127,28 +128,44 @@ class TasksView(SecuredView):
                     tzinfo=None, second=0, microsecond=0
                 )
                 card_id = tasks.parse_id(request.args.get("card"))
-                form.card_number.data = tasks.card_number_of(current_user, card_id) if card_id else ""
+                form.card_id.data = str(card_id) if tasks.card_choice(current_user, card_id) else ""
             else:
                 form.deadline.data = to_local(task.deadline).replace(tzinfo=None)
-                form.card_number.data = task.card.number if task.card else ""
+                form.card_id.data = str(task.card_id or "")
                 form.version.data = str(task.version)
         return form
 
+    def _card_chosen(self, form, task=None):
+        """[id, label] of the card the form holds, for the picker to show (a task's card stays shown
+        to its editor even if it is no longer among his cards)."""
+        card_id = tasks.parse_id(form.card_id.data)
+        choice = tasks.card_choice(current_user, card_id)
+        if choice is None and task is not None and task.card_id == card_id and task.card is not None:
+            choice = (task.card_id, task.card.number)
+        return list(choice) if choice else None
+
+    @expose("/cards")
+    def card_choices(self):
+        """The task form's card picker: the user's cards found by `query`, as [[id, label], ...]."""
+        page = tasks.parse_id(request.args.get("page")) or 1
+        return jsonify(tasks.card_choices(current_user, request.args.get("query", ""), page=min(page, 100)))
+
     def _values(self, form):
-        """The form's input for the service, or None (with the form's errors set)."""
-        values = {
+        """The form's input for the service, which checks it (the card among the user's)."""
+        return {
             "title": form.title.data,
             "description": form.description.data,
             "assignee_id": form.assignee_id.data,
             "deadline": tasks.local_to_utc(form.deadline.data),
-            "card_id": None,
+            "card_id": (form.card_id.data or "").strip() or None,
         }
-        if (form.card_number.data or "").strip():
-            values["card_id"] = tasks.find_card_id(current_user, form.card_number.data)
-            if values["card_id"] is None:
-                form.card_number.errors = [*form.card_number.errors, _("No such card among yours.")]
-                return None
-        return values
+
+    def _form_page(self, form, task, status):
+        chosen = self._card_chosen(form, task)
+        page = self.render(
+            "admin/tasks/form.html", form=form, task=task, tabs=self.tabs(), tab=None, card_json=json.dumps(chosen)
+        )
+        return page, status
 
     def _refused(self, form, error):
         for name, message in error.errors.items():
@@ -161,21 +178,18 @@ class TasksView(SecuredView):
     def create(self):
         form = self._form()
         if form.validate_on_submit():
-            values = self._values(form)
-            if values is not None:
-                try:
-                    task = tasks.create(current_user, **values)
-                except tasks.TaskError as error:
-                    db.session.rollback()
-                    if error.status != 400:
-                        abort(error.status)
-                    self._refused(form, error)
-                else:
-                    unit_of_work.commit(keep=current_user)
-                    flash(_("Task created."), "success")
-                    return redirect(self.get_url(".task", task_id=task.id))
-        status = 400 if request.method == "POST" else 200
-        return self.render("admin/tasks/form.html", form=form, task=None, tabs=self.tabs(), tab=None), status
+            try:
+                task = tasks.create(current_user, **self._values(form))
+            except tasks.TaskError as error:
+                db.session.rollback()
+                if error.status != 400:
+                    abort(error.status)
+                self._refused(form, error)
+            else:
+                unit_of_work.commit(keep=current_user)
+                flash(_("Task created."), "success")
+                return redirect(self.get_url(".task", task_id=task.id))
+        return self._form_page(form, None, 400 if request.method == "POST" else 200)
 
     def _task(self, task_id):
         task = tasks.get_visible(current_user, task_id)
@@ -194,23 +208,20 @@ class TasksView(SecuredView):
             abort(403)
         form = self._form(task)
         if form.validate_on_submit():
-            values = self._values(form)
-            if values is not None:
-                try:
-                    tasks.update(task, current_user, self._version(), **values)
-                except tasks.TaskError as error:
-                    db.session.rollback()
-                    if error.status not in (400, 409):
-                        abort(error.status)
-                    self._refused(form, error)
-                    if error.status == 409:
-                        return self.render("admin/tasks/form.html", form=form, task=task, tabs=self.tabs()), 409
-                else:
-                    unit_of_work.commit(keep=current_user)
-                    flash(_("Task saved."), "success")
-                    return redirect(self.get_url(".task", task_id=task.id))
-        status = 400 if request.method == "POST" else 200
-        return self.render("admin/tasks/form.html", form=form, task=task, tabs=self.tabs(), tab=None), status
+            try:
+                tasks.update(task, current_user, self._version(), **self._values(form))
+            except tasks.TaskError as error:
+                db.session.rollback()
+                if error.status not in (400, 409):
+                    abort(error.status)
+                self._refused(form, error)
+                if error.status == 409:
+                    return self._form_page(form, task, 409)
+            else:
+                unit_of_work.commit(keep=current_user)
+                flash(_("Task saved."), "success")
+                return redirect(self.get_url(".task", task_id=task.id))
+        return self._form_page(form, task, 400 if request.method == "POST" else 200)
 
     # --- the task page ------------------------------------------------------------------------------
 

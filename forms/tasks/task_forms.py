@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from services.platform.dates import DateInRange
 from services.platform.errors import parse_id
@@ -20,7 +21,8 @@ class TaskForm(FlaskForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(message=_l("Enter the deadline.")), DateInRange()],
     )
-    card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=32)])
+    # The card picker's choice (static/js/card_picker.js): the id of one of the user's cards.
+    card_id = StringField(_l("Card"), validators=[Optional(), Length(max=20)], widget=HiddenInput())
     version = HiddenField()
 
 

@@ -22,8 +22,9 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __subject_type__ = "card"
     __subject_key__ = "number"
     __people__ = ROLE_FIELDS
-    # The bucket follows the stage: the stage's change is the one worth a line in the change log.
-    __audit_exclude__ = Audited.__audit_exclude__ | {"bucket"}
+    # The bucket follows the stage: the stage's change is the one worth a line in the change log. The
+    # sealed number and its hash never go there: the masked number's change tells it.
+    __audit_exclude__ = Audited.__audit_exclude__ | {"bucket", "number_sealed", "number_hash"}
     __table_args__ = (
         sa.Index("ix_cards_bucket_id", "bucket", "id"),
         # The archive, newest first: without it the planner walks the primary key backwards through
@@ -34,9 +35,6 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
             postgresql_where=sa.text("bucket = 'archive' AND deleted_at IS NULL"),
             sqlite_where=sa.text("bucket = 'archive' AND deleted_at IS NULL"),
         ),
-        # The archive's number filter is a prefix (LIKE 'x%'); under a non-"C" collation only
-        # pattern ops let a b-tree serve it (the unique index does not).
-        sa.Index("ix_cards_number_prefix", "number", postgresql_ops={"number": "varchar_pattern_ops"}),
         sa.Index("ix_cards_bank_id", "bank_id", "id"),
         sa.Index("ix_cards_contractor_id", "contractor_id", "id"),
         sa.Index("ix_cards_agent_id", "agent_id", "id"),
@@ -75,7 +73,11 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(32), unique=True, nullable=False)
+    # The masked number people see, "5168 75** **** 1001"; the full one only sealed, and unique by
+    # its keyed hash (services/cards/card_numbers.py).
+    number: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    number_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    number_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     contact_name: Mapped[str] = mapped_column(sa.String(160), nullable=False, default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
     bank_id: Mapped[int | None] = mapped_column(sa.ForeignKey("banks.id"))
@@ -107,6 +109,16 @@ class Card(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
 
     def __str__(self):
         return self.number
+
+
+# The number filters look for a run of the digits shown (LIKE '%1001%' on the masked number without
+# its spaces): on PostgreSQL its trigrams serve them.
+sa.Index(
+    "ix_cards_number_trgm",
+    sa.func.replace(Card.number, " ", "").label("compact_number"),
+    postgresql_using="gin",
+    postgresql_ops={"compact_number": "gin_trgm_ops"},
+)
 
 
 class Transaction(Audited, db.Model):

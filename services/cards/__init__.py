@@ -8,6 +8,7 @@ PERMISSIONS = {
     "cards.edit": _l("Edit cards"),
     "cards.move": _l("Move own and subordinates' cards between stages"),
     "cards.move_any": _l("Move any card"),
+    "cards.reveal_number": _l("See a card's full number (each time written to the change log)"),
     "transactions.edit": _l("Add and remove card transactions"),
     "contractors.view": _l("See contractors"),
     "contractors.manage": _l("Manage contractors"),
@@ -17,10 +18,13 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.cards import export_lists, money_book, stage_values
+    from models.cards.card import Card
+    from services.cards import card_numbers, export_lists, money_book, stage_values
+    from services.pipeline import subjects
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
+    subjects.register_search(Card.__subject_type__, card_numbers.picked, Card.number, Card.contact_name)
     export_lists.register()
     money_book.register_book()
     stage_values.connect()

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Pipeline, Stage, StageCount, StageResponsible, StageTask
 from models.platform.user import User
-from services.cards import search
+from services.cards import card_numbers, search
 from services.platform import access, cache, database
 
 _kept = cache.keyed("tracker statements by shape")  # a few hundred shapes at most: unbounded
@@ -110,10 +110,10 @@ def _live_card(shape):
     if shape.bank:
         conditions.append(Card.bank_id == bindparam("bank_id"))
     if shape.search:
-        digits = func.replace(func.replace(Card.number, " ", ""), "*", "")
         conditions.append(
             or_(
-                digits.like(bindparam("q_number"), escape="\\"),
+                card_numbers.COMPACT_NUMBER.like(bindparam("q_number"), escape="\\"),
+                Card.number_hash == bindparam("q_hash"),
                 Card.contact_name.ilike(bindparam("q_name"), escape="\\"),
                 Card.contact_phone.ilike(bindparam("q_phone"), escape="\\"),
             )
@@ -125,7 +125,14 @@ def search_patterns(term):
     """The board's search box: any part of the number, of the contact's name in any case, or of the
     phone however typed (services.cards.search)."""
     name, phone = search.contact_patterns(term)
-    return {"q_number": search.number_pattern(term), "q_name": name, "q_phone": phone}
+    compact = card_numbers.searched(term)
+    full = compact if compact and compact.isdigit() and len(compact) >= card_numbers.MIN_DIGITS else None
+    return {
+        "q_number": search.containing(compact) if compact else None,
+        "q_hash": card_numbers.lookup_hash(full) if full else None,
+        "q_name": name,
+        "q_phone": phone,
+    }
 
 
 def card_conditions(shape):

@@ -10,6 +10,7 @@ from models.cards.card import CARDS_PIPELINE, COMMISSION_KINDS, ROLE_FIELDS, TRA
 from models.pipeline import Pipeline, StageResponsible
 from models.platform.user import NamedPerson, User
 from services import pipeline
+from services.cards import card_numbers
 from services.platform import access, database, dates, money, phones
 from services.platform.errors import RefusedChange, parse_id
 
@@ -48,10 +49,12 @@ def place_on_pipeline(card, by=None):
     return pipeline.start(card, first, by=by)
 
 
-def create(by=None, **fields):
+def create(by=None, number="", **fields):
+    """A new card with the full `number` typed (card_numbers.NumberError if it is none)."""
     if "contact_phone" in fields:
         fields["contact_phone"] = phones.normalized(fields["contact_phone"])
     card = Card(**fields)
+    card_numbers.assign(card, number)
     db.session.add(card)
     place_on_pipeline(card, by=by)
     db.session.flush()
@@ -219,3 +222,27 @@ def remove_transaction(card, transaction_id, by):
     db.session.delete(transaction)
     db.session.flush()
     db.session.refresh(card, ["transactions"])
+
+
+def change_transactions(card, new_rows, removed_ids, by):
+    """The transactions the card's edit form sends, applied with the card: `removed_ids` removed,
+    `new_rows` (raw fields each) added; any refusal refuses them all (CardError)."""
+    if not new_rows and not removed_ids:
+        return
+    _check_transactions_allowed(card, by)
+    errors = {}
+    for number, raw in enumerate(new_rows, start=1):
+        try:
+            parse_transaction(card, raw)
+        except CardError as error:
+            errors[f"new_{number}"] = _l(
+                "New transaction %(number)s: %(problems)s",
+                number=number,
+                problems=" ".join(str(message) for message in error.errors.values()),
+            )
+    if errors:
+        raise CardError(_l("Check the new transactions."), errors=errors)
+    for transaction_id in removed_ids:
+        remove_transaction(card, transaction_id, by)
+    for raw in new_rows:
+        add_transaction(card, raw, by)

@@ -1,5 +1,5 @@
 """What a search for a card looks for, shared by the archive's filters and the tracker's search box:
-LIKE patterns, escaped, for a part of the number, of the contact's name and of the phone."""
+LIKE patterns, escaped, for a part of the contact's name and of the phone (a number's: card_numbers)."""
 
 from services.platform import phones
 
@@ -16,9 +16,3 @@ def containing(text):
 def contact_patterns(term):
     """(the contact name's ILIKE pattern, the phone's: its digits however typed)."""
     return containing(term), containing(phones.searched(term))
-
-
-def number_pattern(term):
-    """The pattern of the number's digits (spaces and masks ignored), or None for a term without any."""
-    digits = "".join(ch for ch in term if ch.isdigit())
-    return containing(digits) if digits else None

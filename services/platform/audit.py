@@ -29,7 +29,7 @@ class HistoryRow(NamedTuple):
 
 
 MAX_VALUE = 500
-ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted"), "reveal": _l("revealed")}
 
 
 @contextmanager
@@ -67,6 +67,14 @@ def _text(value):
     else:
         text = str(value)
     return text[:MAX_VALUE]
+
+
+def record_event(session, obj, action, field=None):
+    """A change log row for something done to a record without changing it (a reading of a card's
+    full number): who, when, which record and field."""
+    session.add(
+        ChangeLog(user_id=current_actor_id(), entity=_entity(obj), entity_id=str(obj.id), action=action, field=field)
+    )
 
 
 def _columns(obj):

@@ -24,6 +24,7 @@ from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import user_zone
 
 CARD = "card"  # the pipeline subject a task may be about (services.pipeline.subjects)
+CARD_PAGE = 10
 
 TABS = ("incoming", "outgoing", "all")
 PAGE_SIZE = 50
@@ -143,8 +144,8 @@ def _clean(values, by):
         except dates.DateError as error:
             errors["deadline"] = error.message
     clean["deadline"] = deadline
-    card_id = values.get("card_id")
-    if card_id is not None and (parse_id(card_id) is None or subjects.visible_id(by, CARD, card_id) is None):
+    card_id = parse_id(values["card_id"]) if values.get("card_id") is not None else None
+    if values.get("card_id") is not None and (card_id is None or subjects.visible_id(by, CARD, card_id) is None):
         errors["card"] = _l("No such card among yours.")
     clean["card_id"] = card_id
     client_id = values.get("client_id")
@@ -156,12 +157,15 @@ def _clean(values, by):
     return clean
 
 
-def find_card_id(user, number):
-    """The id of the live card with this number in the user's scope, or None."""
-    number = (number or "").strip()
-    if not number or len(number) > 32:
-        return None
-    return subjects.id_by_key(user, CARD, number)
+def card_choices(user, term, page=1):
+    """[(id, label)] for the task form's card picker: the user's live cards that `term` finds (any
+    digits of the number, a part of the contact's name or phone), ten a page."""
+    return subjects.choices(user, CARD, term, limit=CARD_PAGE, offset=(max(page, 1) - 1) * CARD_PAGE)
+
+
+def card_choice(user, card_id):
+    """(id, label) of the user's live card with this id, or None."""
+    return subjects.choice_of(user, CARD, card_id) if card_id is not None else None
 
 
 def card_number_of(user, card_id):

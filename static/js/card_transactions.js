@@ -1,4 +1,5 @@
-/* Card transactions: add and remove without reloading, totals previewed live.
+/* Card transactions: added and removed at once (the details page, the tracker's modal) or kept in
+   the card's form and saved with it (the edit page: data-saved="with-the-card"); totals live.
    Money is integer cents (BigInt), never floats, by the server's rule (services/platform/money.py):
    total = signed sum (top-up, work-off +; fee, refund −); commission per row = amount × rate / 100
    rounded half up for a percent, or the fixed rate; profit = total − commission.
@@ -47,24 +48,28 @@
   function init(panel) {
     if (!panel) { return; }
     var addForm = document.getElementById("tx-add-form");
+    var draft = document.getElementById("tx-new");
+    var withTheCard = panel.getAttribute("data-saved") === "with-the-card";
     var tbody = document.getElementById("tx-rows");
     var errorsCell = document.getElementById("tx-errors");
     var typeLabels = JSON.parse(panel.getAttribute("data-type-labels") || "{}");
 
-    function field(name) { return addForm ? addForm.elements.namedItem(name) : null; }
+    function field(name) { return draft ? draft.querySelector('[name="' + name + '"]') : null; }
+
+    function rowCommission(tr) {
+      if (!tr.classList.contains("tx-pending")) { return parseCents(tr.getAttribute("data-commission")); }
+      var amount = parseCents(tr.getAttribute("data-amount")), rate = parseCents(tr.getAttribute("data-rate"));
+      return amount === null || rate === null ? 0n : commissionCents(amount, tr.getAttribute("data-kind"), rate);
+    }
 
     function currentRows() {
-      return Array.prototype.map.call(tbody.querySelectorAll("tr.tx-row"), function (tr) {
-        return {
-          type: tr.getAttribute("data-type"),
-          amount: parseCents(tr.getAttribute("data-amount")),
-          commission: parseCents(tr.getAttribute("data-commission"))
-        };
+      return Array.prototype.map.call(tbody.querySelectorAll("tr.tx-row:not(.tx-removed)"), function (tr) {
+        return { type: tr.getAttribute("data-type"), amount: parseCents(tr.getAttribute("data-amount")) || 0n, commission: rowCommission(tr) };
       });
     }
 
     function newRow() {
-      if (!addForm) { return null; }
+      if (!draft) { return null; }
       var amount = parseCents(field("amount").value), rate = parseCents(field("commission_rate").value);
       var kind = field("commission_kind").value, type = field("type").value;
       if (amount === null || amount <= 0n || rate === null || !(type in SIGN)) { return null; }
@@ -77,6 +82,9 @@
     }
 
     function refresh() {
+      Array.prototype.forEach.call(tbody.querySelectorAll("tr.tx-pending .tx-pending-commission"), function (td) {
+        td.textContent = formatCents(rowCommission(td.closest("tr")));
+      });
       var rows = currentRows(), now = figures(rows);
       show("tx-total", now.total); show("tx-commission", now.commission); show("tx-profit", now.profit);
       var preview = document.getElementById("tx-preview"), extra = newRow();
@@ -148,16 +156,80 @@
       tr.setAttribute("data-type", row.type);
       tr.setAttribute("data-amount", row.amount);
       tr.setAttribute("data-commission", row.commission);
-      var rate = row.commission_kind === "percent" ? row.commission_rate + " %"
-        : formatCents(parseCents(row.commission_rate)) + " (" + (panel.getAttribute("data-msg-fixed") || "") + ")";
       [cell(row.date, "text-nowrap"), cell(typeLabels[row.type] || row.type_label),
-       cell(formatCents(parseCents(row.amount)), "text-right text-nowrap"), cell(rate, "text-nowrap"),
+       cell(formatCents(parseCents(row.amount)), "text-right text-nowrap"), cell(rateText(row.commission_kind, row.commission_rate), "text-nowrap"),
        cell(formatCents(parseCents(row.commission)), "text-right text-nowrap"), cell(row.note, "text-break")]
         .forEach(function (td) { tr.appendChild(td); });
       var actions = cell("", "text-right");
       actions.appendChild(removeForm(row.id));
       tr.appendChild(actions);
       tbody.appendChild(tr);
+    }
+
+    function rateText(kind, rate) {
+      return kind === "percent" ? rate + " %" : formatCents(parseCents(rate)) + " (" + (panel.getAttribute("data-msg-fixed") || "") + ")";
+    }
+
+    // The edit page: a new row joins the form as hidden fields; a removed one is marked, kept until Save.
+    var nextKey = tbody.querySelectorAll("tr.tx-pending").length;
+
+    function addPending() {
+      var row = newRow();
+      if (!row || !field("date").value) { errorsCell.textContent = panel.getAttribute("data-msg-amount"); return; }
+      var values = {};
+      ["date", "type", "amount", "commission_kind", "commission_rate", "note"].forEach(function (name) { values[name] = field(name).value; });
+      var tr = document.createElement("tr");
+      tr.className = "tx-row tx-pending";
+      tr.setAttribute("data-type", values.type);
+      tr.setAttribute("data-amount", values.amount);
+      tr.setAttribute("data-kind", values.commission_kind);
+      tr.setAttribute("data-rate", values.commission_rate);
+      var dateCell = cell(values.date + " ", "text-nowrap"), badge = document.createElement("span");
+      badge.className = "badge badge-info"; badge.textContent = panel.getAttribute("data-msg-pending");
+      dateCell.appendChild(badge);
+      [dateCell, cell(typeLabels[values.type] || values.type), cell(formatCents(row.amount), "text-right text-nowrap"),
+       cell(rateText(values.commission_kind, values.commission_rate), "text-nowrap"),
+       cell(formatCents(row.commission), "text-right text-nowrap"), cell(values.note, "text-break")]
+        .forEach(function (td) { tr.appendChild(td); });
+      var actions = cell("", "text-right"), key = nextKey++;
+      Object.keys(values).forEach(function (name) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "tx_new-" + key + "-" + name; input.value = values[name];
+        actions.appendChild(input);
+      });
+      var drop = document.createElement("button");
+      drop.type = "button"; drop.className = "btn btn-sm btn-outline-danger js-tx-drop";
+      drop.textContent = panel.getAttribute("data-msg-remove");
+      actions.appendChild(drop);
+      tr.appendChild(actions);
+      tbody.appendChild(tr);
+      field("amount").value = ""; field("note").value = "";
+      errorsCell.textContent = "";
+      refresh();
+    }
+
+    function toggleRemoved(button) {
+      var tr = button.closest("tr"), kept = tr.querySelector('input[name="tx_remove"]');
+      if (kept) {
+        kept.remove(); tr.classList.remove("tx-removed");
+        button.textContent = panel.getAttribute("data-msg-remove");
+      } else {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "tx_remove"; input.value = tr.getAttribute("data-id");
+        button.parentNode.appendChild(input); tr.classList.add("tx-removed");
+        button.textContent = panel.getAttribute("data-msg-keep");
+      }
+      refresh();
+    }
+
+    if (withTheCard && draft) {
+      document.getElementById("tx-add-button").addEventListener("click", addPending);
+      ["input", "change"].forEach(function (name) { draft.addEventListener(name, refresh); });
+      panel.addEventListener("click", function (event) {
+        var mark = event.target.closest(".js-tx-mark"), drop = event.target.closest(".js-tx-drop");
+        if (mark) { toggleRemoved(mark); }
+        if (drop) { drop.closest("tr").remove(); refresh(); }
+      });
     }
 
     if (addForm) {

@@ -34,6 +34,30 @@
     }
   });
 
+  // A card's full number, for roles granted it: asked for each time (the reading is logged), shown
+  // in place of the masked one, never kept in the page's address or storage.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest(".js-reveal-number");
+    if (!form) { return; }
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      return response.json();
+    }).then(function (data) {
+      var shown = form.parentNode.querySelector("[data-card-number]");
+      if (data.number && shown) {
+        shown.textContent = data.number;
+        form.remove();
+      } else if (data.message) {
+        form.replaceWith(document.createTextNode(" " + data.message));
+      }
+    });
+  });
+
   // One socket per page; when the session ends elsewhere (sign-out, block) go to sign-in.
   if (window.io && document.querySelector('meta[name="csrf-token"]')) {
     var socket = window.io({ transports: ["websocket", "polling"] });

@@ -12,6 +12,7 @@ from models.cards.card import Transaction
 from models.pipeline import StageTask
 from services.cards import operations as cards
 from services.platform.timezones import now_utc, to_local
+from tests.factories.cards import card_number
 from tests.factories.platform import make_user
 from tests.view_helpers import is_sent_to_login, new_client, sign_in
 
@@ -22,7 +23,7 @@ D = Decimal
 def desk():
     owner = make_user(role_code="owner", language="en")
     agent = make_user(role_code="agent", full_name="Andrii Agent", language="en")
-    made = [cards.create(by=owner, number=f"8880 {n:04d}", agent_id=agent.id) for n in range(3)]
+    made = [cards.create(by=owner, number=card_number(8880_0000 + n), agent_id=agent.id) for n in range(3)]
     # Two of the agent's open stage tasks are overdue.
     tasks = db.session.scalars(select(StageTask).where(StageTask.closed_at.is_(None)).order_by(StageTask.id)).all()
     for task in tasks:

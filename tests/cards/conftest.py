@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories.cards import make_bank, make_directory, new_card
+from tests.factories.cards import card_number, make_bank, make_directory, new_card
 from tests.factories.platform import make_user
 from tests.view_helpers import signed_in
 
@@ -39,10 +39,10 @@ def bank():
 
 @pytest.fixture
 def two_cards(team):
-    """The agent's card (MINE-1) and agent2's, with no manager or accountant (THEIRS-1)."""
+    """The agent's card (…2001) and agent2's, with no manager or accountant (…2002)."""
     return {
-        "mine": new_card(team, number="MINE-1", contact_name="Mine Contact"),
-        "theirs": new_card(team, agent="agent2", manager=None, accountant=None, number="THEIRS-1"),
+        "mine": new_card(team, number=card_number(2001), contact_name="Mine Contact"),
+        "theirs": new_card(team, agent="agent2", manager=None, accountant=None, number=card_number(2002)),
     }
 
 

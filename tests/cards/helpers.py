@@ -3,13 +3,14 @@ CSRF token, and a card read back from the database."""
 
 from models.cards.card import Card
 from tests.conftest import csrf_token
+from tests.factories.cards import card_number
 from tests.view_helpers import fresh
 
 
 def card_form(team, **overrides):
     """The fields of the card form for a new card of `team`'s agent, manager and accountant."""
     data = {
-        "number": "9999 0001",
+        "number": card_number(9999_0001),
         "contact_name": "New Person",
         "contact_phone": "+380670000000",
         "agent": str(team["agent"].id),

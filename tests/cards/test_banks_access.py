@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from extensions import db
 from services.exports import registry as exports
 from tests.exports.helpers import run_worker, start_export
-from tests.factories.cards import new_card, put_on
+from tests.factories.cards import card_number, new_card, put_on
 
 
 def bank_pages(bank_id):
@@ -38,7 +38,7 @@ def test_the_owner_and_the_administrator_still_see_and_export_the_banks(app, cli
 
 
 def test_the_accountant_still_sees_a_cards_bank_and_commission(client_of, team, bank):
-    card = put_on(new_card(team, number="BANKED-1", bank=bank), "fund_card")
+    card = put_on(new_card(team, number=card_number(2003), bank=bank), "fund_card")
     accountant = client_of("accountant")
     page = accountant.get(f"/admin/cards/details/?id={card.id}")
     assert page.status_code == 200 and "PercentBank" in page.text

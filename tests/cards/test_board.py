@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from extensions import db
 from models.pipeline import StageTask
 from services.cards import board as card_board
+from services.cards import card_numbers
 from services.cards.board import BoardFilters
-from tests.factories.cards import cards_on_board, make_card, stage_of, walk_to
+from tests.factories.cards import card_number, cards_on_board, make_card, stage_of, walk_to
 from tests.sql_capture import capture_sql
 from tests.view_helpers import signed_in
 
@@ -138,13 +139,17 @@ def test_rendering_the_board_takes_a_fixed_number_of_queries(app, login_as, peop
 def test_the_search_box_narrows_every_column_and_its_counts(people, spread):
     p = people
     a1, c2 = spread["a1"], spread["c2"]
-    a1.number, a1.contact_name, a1.contact_phone = "5168 75** **** 1001", "Анна Коваль", "+380671234567"
-    c2.number, c2.contact_name = "4149 0000 0000 7777", "Olga Tkachenko"
+    card_numbers.assign(a1, card_number(1001))
+    card_numbers.assign(c2, card_number(7777, first6="414900"))
+    a1.contact_name, a1.contact_phone, c2.contact_name = "Анна Коваль", "+380671234567", "Olga Tkachenko"
     db.session.commit()
     owner = p["owner"]
     for term in ("1001", "516875", "анна", "КОВАЛЬ", "067 123", "+380 67 123"):
         assert cards_on_board(owner, BoardFilters(q=term)) == {a1.id}, term
     assert cards_on_board(owner, BoardFilters(q="7777")) == {c2.id}
+    assert cards_on_board(owner, BoardFilters(q="4149 00** **** 7777")) == {c2.id}  # as pages show it
+    assert cards_on_board(owner, BoardFilters(q=card_number(7777, first6="414900"))) == {c2.id}  # the full one
+    assert cards_on_board(owner, BoardFilters(q="7510")) == set()  # no run across the mask
     assert card_board.counts(owner, BoardFilters(q="7777")) == {c2.stage_id: 1}
     assert cards_on_board(p["agent"], BoardFilters(q="7777")) == set()  # the search never widens the scope
     assert cards_on_board(owner, BoardFilters(q="%")) == set() and cards_on_board(owner, BoardFilters(q="_")) == set()

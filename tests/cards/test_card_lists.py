@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from extensions import db
 from models.cards.card import Card
+from services.cards import card_numbers
 from services.cards import lists as card_lists
-from tests.factories.cards import new_card, put_on, stage_of
+from tests.factories.cards import card_number, new_card, put_on, shown_number, stage_of
 from tests.sql_capture import capture_sql
 
 
@@ -42,13 +43,21 @@ def archive(staff, directory):
 
     return {
         "ivan": archived(
-            number="5168 0001", contact_name="Іван Петренко", contact_phone="+380671112233", bank=bank1, contractor=s1
+            number=card_number(2014),
+            contact_name="Іван Петренко",
+            contact_phone="+380671112233",
+            bank=bank1,
+            contractor=s1,
         ),
         "olga": archived(
-            number="5168 0002", contact_name="Olga Tkachenko", contact_phone="+380509998877", bank=bank2, contractor=s2
+            number=card_number(2015),
+            contact_name="Olga Tkachenko",
+            contact_phone="+380509998877",
+            bank=bank2,
+            contractor=s2,
         ),
         "other": archived(
-            number="4149 0003",
+            number=card_number(2012, first6="414900"),
             contact_name="Petro 100%_Sure",
             contact_phone="+380631234567",
             bank=bank2,
@@ -57,7 +66,7 @@ def archive(staff, directory):
             manager="manager2",
             accountant="accountant2",
         ),
-        "live": new_card(staff, number="5168 0004", contact_name="Olga Live"),
+        "live": new_card(staff, number=card_number(2016), contact_name="Olga Live"),
     }
 
 
@@ -72,36 +81,44 @@ def test_archive_filters_each_find_the_right_cards(staff, directory, archive):
     owner = staff["owner"]
     bank1, bank2, _ = directory.banks
     s1, s2 = directory.suppliers
-    assert _found(owner) == {"5168 0001", "5168 0002", "4149 0003"}  # never the live card
-    assert _found(owner, number="5168") == {"5168 0001", "5168 0002"}
-    assert _found(owner, number="5168 0002") == {"5168 0002"}
-    assert _found(owner, number="0002") == set()  # a prefix, not a substring
-    assert _found(owner, contact="Петренко") == {"5168 0001"}
-    assert _found(owner, contact="olga") == {"5168 0002"}
-    assert _found(owner, contact="999887") == {"5168 0002"}  # phone substring
-    assert _found(owner, contact="100%_") == {"4149 0003"}  # wildcards are literal
-    assert _found(owner, contact="%") == {"4149 0003"}
-    assert _found(owner, bank=bank2.id) == {"5168 0002", "4149 0003"}
-    assert _found(owner, supplier=s1.id) == {"5168 0001", "4149 0003"}
-    assert _found(owner, agent=staff["agent2"].id) == {"4149 0003"}
-    assert _found(owner, manager=staff["manager"].id) == {"5168 0001", "5168 0002"}
-    assert _found(owner, accountant=staff["accountant2"].id) == {"4149 0003"}
-    assert _found(owner, bank=bank2.id, supplier=s2.id) == {"5168 0002"}
+    assert _found(owner) == {
+        shown_number(2014),
+        shown_number(2015),
+        shown_number(2012, first6="414900"),
+    }  # never the live card
+    assert _found(owner, number="5168 75") == {shown_number(2014), shown_number(2015)}  # the first digits
+    assert _found(owner, number="2015") == {shown_number(2015)}  # the last four
+    assert _found(owner, number="015") == {shown_number(2015)}  # any run of the digits shown
+    assert _found(owner, number=shown_number(2015)) == {shown_number(2015)}  # as the pages show it
+    assert _found(owner, number=card_numbers.grouped(card_number(2015))) == {shown_number(2015)}  # the full one
+    assert _found(owner, number="7520") == set()  # no run across the mask
+    assert _found(owner, number="Olga") == set()  # a number filter looks for digits only
+    assert _found(owner, contact="Петренко") == {shown_number(2014)}
+    assert _found(owner, contact="olga") == {shown_number(2015)}
+    assert _found(owner, contact="999887") == {shown_number(2015)}  # phone substring
+    assert _found(owner, contact="100%_") == {shown_number(2012, first6="414900")}  # wildcards are literal
+    assert _found(owner, contact="%") == {shown_number(2012, first6="414900")}
+    assert _found(owner, bank=bank2.id) == {shown_number(2015), shown_number(2012, first6="414900")}
+    assert _found(owner, supplier=s1.id) == {shown_number(2014), shown_number(2012, first6="414900")}
+    assert _found(owner, agent=staff["agent2"].id) == {shown_number(2012, first6="414900")}
+    assert _found(owner, manager=staff["manager"].id) == {shown_number(2014), shown_number(2015)}
+    assert _found(owner, accountant=staff["accountant2"].id) == {shown_number(2012, first6="414900")}
+    assert _found(owner, bank=bank2.id, supplier=s2.id) == {shown_number(2015)}
     assert _found(owner, bank=bank1.id, contact="olga") == set()
-    assert _found(staff["agent"]) == {"5168 0001", "5168 0002"}  # scope applies too
+    assert _found(staff["agent"]) == {shown_number(2014), shown_number(2015)}  # scope applies too
     assert _found(staff["agent"], agent=staff["agent2"].id) == set()
 
 
 def test_a_filter_on_one_of_the_users_own_people_needs_no_scope_and_finds_the_same(staff, directory, archive):
     agent, other = staff["agent"], staff["agent2"]
     with capture_sql() as sql:
-        assert _found(agent, agent=agent.id) == {"5168 0001", "5168 0002"}
+        assert _found(agent, agent=agent.id) == {shown_number(2014), shown_number(2015)}
     # His own card is his by its agent: the page query carries no scope subquery.
     assert not [statement for statement in sql.from_table("cards") if "stage_responsibles" in statement]
     with capture_sql() as sql:
         assert _found(agent, agent=other.id) == set()  # another agent's: the scope still decides
     assert [statement for statement in sql.from_table("cards") if "stage_responsibles" in statement]
-    assert _found(agent, manager=staff["manager"].id) == {"5168 0001", "5168 0002"}
+    assert _found(agent, manager=staff["manager"].id) == {shown_number(2014), shown_number(2015)}
 
 
 def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(staff, directory, archive, monkeypatch):
@@ -152,7 +169,11 @@ def test_a_filter_on_someone_outside_the_scope_finds_what_the_scope_allows(staff
     number = {key: card.number for key, card in archived.items()}
     assert unseen[("agent", str(cases[0][1]))] == [number["named"]]  # his by responsibility only
     assert unseen[("manager", str(cases[1][1]))] == [number["managed"]]
-    assert set(unseen[("accountant2", str(cases[3][1]))]) == {number["managed"], number["named"], "4149 0003"}
+    assert set(unseen[("accountant2", str(cases[3][1]))]) == {
+        number["managed"],
+        number["named"],
+        shown_number(2012, first6="414900"),
+    }
 
 
 def test_a_filter_on_someone_outside_the_scope_walks_when_the_viewer_shares_many_of_their_cards(staff, archive):

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from extensions import db
 from models.cards.card import Card, Transaction
 from models.pipeline import StageTask
+from services.cards import card_numbers
 from services.cards import operations as cards
 from tests.cards.helpers import card_form, fresh_card, json_post
 from tests.conftest import csrf_token
-from tests.factories.cards import TX, put_on, stage_of
+from tests.factories.cards import TX, card_number, put_on, shown_number, stage_of
 from tests.sql_capture import capture_sql
 from tests.view_helpers import signed_in
 
@@ -29,7 +30,7 @@ def test_an_agent_gets_404_on_another_agents_card(client_of, two_cards):
     mine = two_cards["mine"].id
     assert agent.get(f"/admin/cards/edit/?id={mine}").status_code == 302  # no edit right: to the details
     page = agent.get(f"/admin/cards/details/?id={mine}")
-    assert page.status_code == 200 and "MINE-1" in page.text and 'id="transactions"' in page.text
+    assert page.status_code == 200 and shown_number(2001) in page.text and 'id="transactions"' in page.text
 
 
 def test_the_edit_url_sends_someone_without_the_right_to_the_details_reading_the_card_alone(client_of, two_cards):
@@ -57,7 +58,7 @@ def test_posting_to_another_agents_card_is_a_404_and_changes_nothing(client_of, 
     response = json_post(manager, f"/admin/cards/{theirs.id}/transactions", TX, "/admin/cards/")
     assert response.status_code == 404
     assert (
-        fresh_card(theirs).number == "THEIRS-1"
+        fresh_card(theirs).number == shown_number(2002)
         and db.session.scalar(select(sa.func.count()).select_from(Transaction)) == 0
     )
 
@@ -67,7 +68,7 @@ def test_creating_a_card_puts_it_on_the_first_stage_with_its_task(client_of, tea
     data = dict(card_form(team), csrf_token=csrf_token(manager, "/admin/cards/new/"))
     response = manager.post("/admin/cards/new/", data=data)
     assert response.status_code == 302, response.text
-    card = db.session.scalar(select(Card).where(Card.number == "9999 0001"))
+    card = db.session.scalar(select(Card).where(Card.number == shown_number(9999_0001)))
     first = cards.cards_pipeline().stages[0]
     assert card.stage_id == first.id and card.bucket == first.bucket and card.agent_id == team["agent"].id
     task = db.session.scalar(select(StageTask).where(StageTask.subject_id == card.id, StageTask.subject_type == "card"))
@@ -76,10 +77,11 @@ def test_creating_a_card_puts_it_on_the_first_stage_with_its_task(client_of, tea
 
 def test_a_duplicate_number_is_a_form_error(client_of, team, two_cards):
     owner = client_of("owner")
-    data = dict(card_form(team, number=" MINE-1 "), csrf_token=csrf_token(owner, "/admin/cards/new/"))
+    typed = f" {card_numbers.grouped(card_number(2001))} "  # spaced as on the card
+    data = dict(card_form(team, number=typed), csrf_token=csrf_token(owner, "/admin/cards/new/"))
     response = owner.post("/admin/cards/new/", data=data)
     assert response.status_code == 200
-    assert "Already exists" in response.text and "Failed to create record" in response.text
+    assert "A card with this number already exists." in response.text and "Failed to create record" in response.text
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 2
 
 
@@ -87,28 +89,28 @@ def test_an_edit_to_another_cards_number_is_refused_and_reads_only_its_key(clien
     owner = client_of("owner")
     card, theirs = two_cards["mine"], two_cards["theirs"]
     data = dict(
-        card_form(team, number="THEIRS-1", notes="taken"),
+        card_form(team, number=card_number(2002), notes="taken"),
         lock_version=str(card.version),
         csrf_token=csrf_token(owner, "/admin/cards/"),
     )
     with capture_sql() as sql:
         response = owner.post(f"/admin/cards/edit/?id={card.id}", data=data)
-    assert response.status_code == 200 and "Already exists" in response.text
+    assert response.status_code == 200 and "A card with this number already exists." in response.text
     assert (
-        fresh_card(card).number == "MINE-1"
+        fresh_card(card).number == shown_number(2001)
         and fresh_card(card).notes != "taken"
-        and fresh_card(theirs).number == "THEIRS-1"
+        and fresh_card(theirs).number == shown_number(2002)
     )
-    by_number = [s for s in sql.normalized if "where cards.number =" in s]
+    by_number = [s for s in sql.normalized if "where cards.number_hash =" in s]
     assert len(by_number) == 1 and by_number[0].startswith("select cards.id from cards where")
-    data.update(number="MINE-1", csrf_token=csrf_token(owner, "/admin/cards/"))
+    data.update(number=card_number(2001), csrf_token=csrf_token(owner, "/admin/cards/"))
     assert owner.post(f"/admin/cards/edit/?id={card.id}", data=data).status_code == 302  # its own number
     assert fresh_card(card).notes == "taken"
 
 
 def _save_with_their_number(client, team, card):
     """An edit of `card` that takes the other card's number (two_cards): refused by the unique check."""
-    data = dict(card_form(team, number="THEIRS-1"), lock_version=str(card.version))
+    data = dict(card_form(team, number=card_number(2002)), lock_version=str(card.version))
     return client.post(
         f"/admin/cards/edit/?id={card.id}", data=dict(data, csrf_token=csrf_token(client, "/admin/cards/"))
     )
@@ -147,7 +149,9 @@ def test_only_agents_are_offered_as_the_agent(client_of, team):
 def test_the_agent_and_accountant_cannot_create_cards(client_of, team):
     for name in ("agent", "accountant"):
         client = client_of(name)
-        data = dict(card_form(team, number=f"X-{name}"), csrf_token=csrf_token(client, "/admin/cards/"))
+        data = dict(
+            card_form(team, number=card_number(4000 + len(name))), csrf_token=csrf_token(client, "/admin/cards/")
+        )
         client.post("/admin/cards/new/", data=data)
     assert db.session.scalar(select(sa.func.count()).select_from(Card)) == 0
 
@@ -162,7 +166,7 @@ def test_a_stale_edit_shows_an_error_and_overwrites_nothing(client_of, team, two
     card.notes = "changed meanwhile"
     db.session.commit()
     data = dict(
-        card_form(team, number="MINE-1", notes="mine"),
+        card_form(team, number=card_number(2001), notes="mine"),
         lock_version=version,
         csrf_token=csrf_token(owner, "/admin/cards/"),
     )
@@ -180,7 +184,7 @@ def test_the_card_page_names_the_authors_of_its_history_without_loading_their_ac
     for name, notes in (("owner", "first"), ("manager", "second")):
         editor = client_of(name)
         data = dict(
-            card_form(team, number="MINE-1", notes=notes),
+            card_form(team, number=card_number(2001), notes=notes),
             lock_version=str(fresh_card(card).version),
             csrf_token=csrf_token(editor, "/admin/cards/"),
         )
@@ -200,6 +204,9 @@ def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_
     page = client_of("owner").get(f"/admin/cards/edit/?id={card.id}")
     assert page.status_code == 200
     assert stage_of("fund_card").name_en in page.text or stage_of("fund_card").name_uk in page.text
-    assert 'id="tx-add-form"' in page.text and 'value="1.50"' in page.text  # the bank's default rate
-    assert 'id="responsibles-form"' in page.text and "js/card_transactions.js" in page.text
+    form = page.text[page.text.index('id="card-form"') : page.text.index("</form>", page.text.index('id="card-form"'))]
+    # One form: the transactions (kept until Save) and the people of each stage are inside it.
+    assert 'data-saved="with-the-card"' in form and 'value="1.50"' in form  # the bank's default rate
+    assert f'name="responsible_{card.stage_id}"' in form and 'id="tx-add-form"' not in page.text
+    assert "js/card_transactions.js" in page.text
     assert f'href="/admin/tasks/auto/?card={card.id}"' in page.text

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from extensions import db
 from models.cards.directory import Bank, Contractor
-from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.cards import card_number, make_card, stage_of, walk_to
 from tests.factories.platform import make_user
 from tests.sql_capture import get_with_sql
 from tests.view_helpers import run_outside_app, sign_in
@@ -87,7 +87,7 @@ def test_the_stages_names_are_kept_until_a_stage_changes(app, owner):
 
 
 def test_the_auto_tasks_tab_keeps_the_stages_fields_until_a_field_changes(app, owner):
-    card = make_card(number="KEPT-FIELDS")
+    card = make_card(number=card_number(2019))
     walk_to(card, "promo_top_up", owner)  # the first step closed with its modal's values
     field = stage_of("linking_access").fields[0]
     url = f"/admin/tasks/auto/?card={card.id}"

@@ -17,7 +17,7 @@ from models.platform.audit import ChangeLog
 from services.cards import board as card_board
 from services.platform.timezones import to_local
 from tests.conftest import csrf_token
-from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.cards import card_number, make_card, shown_number, stage_of, walk_to
 from tests.factories.platform import make_office, make_team, make_user, place
 from tests.view_helpers import signed_in
 
@@ -36,9 +36,11 @@ def team():
 def cards(team):
     """One card of each agent, both on the first stage."""
     return {
-        "mine": make_card(agent=team["agent"], manager=team["manager"], accountant=team["accountant"], number="MINE-1"),
+        "mine": make_card(
+            agent=team["agent"], manager=team["manager"], accountant=team["accountant"], number=card_number(2020)
+        ),
         "theirs": make_card(
-            agent=team["agent2"], manager=team["manager2"], accountant=team["accountant"], number="THEIRS-1"
+            agent=team["agent2"], manager=team["manager2"], accountant=team["accountant"], number=card_number(2021)
         ),
     }
 
@@ -71,14 +73,14 @@ def test_the_board_shows_the_columns_and_their_counts(client_of, cards):
     for stage in card_board.cards_pipeline().stages:
         assert (f'data-stage-id="{stage.id}"' in page.text) is not stage.is_final
     assert f'data-count-for="{stage_of("linking_access").id}">2<' in page.text
-    assert "MINE-1" in page.text and "THEIRS-1" in page.text
+    assert shown_number(2020) in page.text and shown_number(2021) in page.text
     assert 'data-room="board:cards:all"' in page.text
 
 
 def test_an_agent_sees_only_the_tasks_of_his_cards(client_of, cards, team):
     agent = client_of("agent")
     page = agent.get("/admin/tracker/")
-    assert "MINE-1" in page.text and "THEIRS-1" not in page.text
+    assert shown_number(2020) in page.text and shown_number(2021) not in page.text
     assert f'data-room="board:cards:viewer:{team["agent"].id}"' in page.text
     assert agent.get("/admin/tracker/counts").json == {str(stage_of("linking_access").id): 1}
     rows = agent.get(f"/admin/tracker/column/{stage_of('linking_access').id}").json["rows"]
@@ -88,13 +90,13 @@ def test_an_agent_sees_only_the_tasks_of_his_cards(client_of, cards, team):
 def test_filters_apply_to_the_page_counts_and_columns(client_of, cards, team):
     owner = client_of("owner")
     page = owner.get(f"/admin/tracker/?agent={team['agent2'].id}")
-    assert "THEIRS-1" in page.text and "MINE-1" not in page.text
+    assert shown_number(2021) in page.text and shown_number(2020) not in page.text
     assert owner.get(f"/admin/tracker/counts?manager={team['manager'].id}").json == {
         str(stage_of("linking_access").id): 1
     }
     assert owner.get("/admin/tracker/counts?mine=1").json == {}
     column = owner.get(f"/admin/tracker/column/{stage_of('linking_access').id}?manager={team['manager2'].id}").json
-    assert [row["number"] for row in column["rows"]] == ["THEIRS-1"]
+    assert [row["number"] for row in column["rows"]] == [shown_number(2021)]
 
 
 def test_a_column_pages_by_cursor(client_of, team):

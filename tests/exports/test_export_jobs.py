@@ -24,7 +24,7 @@ from models.base import utcnow
 from models.exports.export import ExportDelivery, ExportJob, ExportSchedule
 from models.platform.mail import OutboxMessage
 from services.exports import schedules as export_schedules
-from tests.factories.cards import new_card
+from tests.factories.cards import card_number, new_card, shown_number
 from tests.factories.platform import make_user
 from tests.view_helpers import signed_in
 
@@ -57,8 +57,8 @@ def events(monkeypatch):
 
 def test_a_background_export_reports_progress_to_the_users_room_and_ends_with_a_link(app, team, events):
     for n in range(5):
-        new_card(team, number=f"AG-{n}")
-    new_card(team, agent="agent2", number="NOT-MINE")
+        new_card(team, number=card_number(3000 + n))
+    new_card(team, agent="agent2", number=card_number(2025))
     job = ExportJob(user_id=team["agent"].id, list_key="cards.new", args={}, format="xlsx")
     db.session.add(job)
     db.session.commit()
@@ -74,7 +74,7 @@ def test_a_background_export_reports_progress_to_the_users_room_and_ends_with_a_
     numbers = [
         row[0] for row in openpyxl.load_workbook(path, read_only=True).active.iter_rows(min_row=2, values_only=True)
     ]
-    assert sorted(numbers) == [f"AG-{n}" for n in range(5)]
+    assert sorted(numbers) == [shown_number(3000 + n) for n in range(5)]
     # Done is done: a second run (a retry, a duplicate enqueue) changes nothing.
     assert export_jobs.run_export(job.id) is None
     assert export_jobs.file_of(db.session.get(ExportJob, job.id)) == path
@@ -102,7 +102,7 @@ def test_old_export_files_and_partial_leftovers_are_purged_and_recent_ones_kept(
         db.session.commit()
         return job.id, export_jobs.file_of(job)
 
-    new_card(team, number="AG-1")
+    new_card(team, number=card_number(2022))
     old_id, old_file = finished_export(days_ago=8)
     recent_id, recent_file = finished_export(days_ago=1)
     leftover = export_jobs.export_dir() / "999-dead.csv.part"
@@ -161,8 +161,8 @@ def inbox(app, monkeypatch):
 
 @pytest.fixture
 def schedule(team):
-    new_card(team, number="MAIL-1", contact_name="Іван Петренко")
-    new_card(team, agent="agent2", number="MAIL-2")
+    new_card(team, number=card_number(2023), contact_name="Іван Петренко")
+    new_card(team, agent="agent2", number=card_number(2024))
     record = ExportSchedule(
         owner_id=team["owner"].id,
         list_key="cards.new",
@@ -211,7 +211,7 @@ def test_a_due_schedule_is_mailed_once_with_its_xlsx_however_often_the_job_runs(
     assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
     rows = attachment_rows(message)
     assert rows[0][0] == "Card number"  # the owner's language
-    assert sorted(r[0] for r in rows[1:]) == ["MAIL-1", "MAIL-2"]  # the owner's scope: all
+    assert sorted(r[0] for r in rows[1:]) == [shown_number(2023), shown_number(2024)]  # the owner's scope: all
     assert deliveries() == [("daily:2026-03-10", "sent", 1)]
 
 
@@ -302,7 +302,7 @@ def test_without_a_mail_server_the_email_lands_in_the_outbox_with_its_file(app, 
     assert kept.attachment_name == "New cards 2026-03-10.xlsx" and kept.attachment.startswith(b"PK")
     sheet = openpyxl.load_workbook(io.BytesIO(kept.attachment), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert sorted(r[0] for r in rows[1:]) == ["MAIL-1", "MAIL-2"]
+    assert sorted(r[0] for r in rows[1:]) == [shown_number(2023), shown_number(2024)]
     assert deliveries() == [("daily:2026-03-10", "sent", 1)]
 
 

@@ -15,7 +15,7 @@ from models.cards.directory import Contractor
 from models.exports.export import ExportJob, ExportSchedule
 from tests.conftest import csrf_token
 from tests.exports.helpers import run_worker, start_export
-from tests.factories.cards import new_card
+from tests.factories.cards import card_number, new_card, shown_number
 from tests.factories.platform import make_user
 from tests.view_helpers import post_form, sign_in
 
@@ -32,8 +32,8 @@ def team():
 
 
 def test_an_agent_exports_his_cards_and_downloads_the_csv(app, team):
-    new_card(team, number="MINE-1")
-    new_card(team, agent="agent2", number="THEIRS-1")
+    new_card(team, number=card_number(2026))
+    new_card(team, agent="agent2", number=card_number(2027))
     client = sign_in(app, team["agent"])
     response = start_export(client, list="cards.new", format="csv")
     assert response.status_code == 202, response.text
@@ -48,7 +48,7 @@ def test_an_agent_exports_his_cards_and_downloads_the_csv(app, team):
     assert download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
-    assert rows[0][0] == "Card number" and [r[0] for r in rows[1:]] == ["MINE-1"]
+    assert rows[0][0] == "Card number" and [r[0] for r in rows[1:]] == [shown_number(2026)]
     page = client.get("/admin/exports/")
     assert page.status_code == 200 and status["download_url"] in page.text
     assert "js/exports.js" in page.text and "<script>" not in page.text

@@ -19,7 +19,7 @@ from models.platform.audit import ChangeLog
 from models.platform.org import Office
 from services.cards import lists as card_lists
 from services.exports import registry as exports
-from tests.factories.cards import new_card, put_on
+from tests.factories.cards import card_number, new_card, put_on, shown_number
 from tests.factories.platform import make_user
 
 EXPECTED_KEYS = {
@@ -85,20 +85,20 @@ def test_check_request_refuses_unknown_lists_bad_formats_and_others_lists(team):
 
 
 def test_an_agents_csv_of_cards_has_only_his_cards_with_english_headers_and_tokyo_times(team, tmp_path):
-    mine = new_card(team, number="MINE-1", contact_name="Іван Петренко")
-    new_card(team, agent="agent2", number="THEIRS-1")
+    mine = new_card(team, number=card_number(2029), contact_name="Іван Петренко")
+    new_card(team, agent="agent2", number=card_number(2031))
     mine.stage_entered_at = datetime(2026, 1, 15, 10, 0)
     db.session.commit()
     path, count = export(team["agent"], "cards.new", "csv", tmp_path)
     rows = read_csv(path)
     assert rows[0][0] == "Card number" and rows[0][-1] == "In the stage since"
-    assert count == 1 and [r[0] for r in rows[1:]] == ["MINE-1"]
+    assert count == 1 and [r[0] for r in rows[1:]] == [shown_number(2029)]
     assert rows[1][1] == "Іван Петренко"
     assert rows[1][-1] == "2026-01-15 19:00"  # 10:00 UTC in Tokyo
 
 
 def test_headers_follow_the_users_language(team, tmp_path):
-    new_card(team, agent="agent2", number="UK-1")
+    new_card(team, agent="agent2", number=card_number(2032))
     path, _count = export(team["agent2"], "cards.new", "xlsx", tmp_path)
     with force_locale("uk"):
         expected = exports.get("cards.new").headers()
@@ -123,7 +123,7 @@ def test_xlsx_keeps_times_as_local_datetimes_and_amounts_as_exact_numbers(team, 
     csv_rows = read_csv(export(team["owner"], "banks", "csv", tmp_path)[0])
     assert next(r for r in csv_rows if r[0] == "Alpha")[2:4] == ["1.25", "1234567.89"]
 
-    card = new_card(team, number="T-1")
+    card = new_card(team, number=card_number(2030))
     card.stage_entered_at = datetime(2026, 6, 30, 20, 30)
     db.session.commit()
     rows = read_xlsx(export(team["owner"], "cards.new", "xlsx", tmp_path)[0])
@@ -135,17 +135,17 @@ def test_the_archive_export_takes_the_pages_filters_and_reads_every_page(team, t
     db.session.add(bank)
     db.session.commit()
     for n in range(5):
-        put_on(new_card(team, number=f"ARC-{n}", bank=bank), "archived")
-    put_on(new_card(team, number="ARC-OTHER"), "archived")
+        put_on(new_card(team, number=card_number(3100 + n), bank=bank), "archived")
+    put_on(new_card(team, number=card_number(2028)), "archived")
     monkeypatch.setattr(exports, "BATCH", 2)
     path, count = export(team["owner"], "cards.archive", "csv", tmp_path, {"bank": str(bank.id), "after": "999999"})
     numbers = [r[0] for r in read_csv(path)[1:]]
-    assert count == 5 and numbers == [f"ARC-{n}" for n in range(4, -1, -1)]
+    assert count == 5 and numbers == [shown_number(3100 + n) for n in range(4, -1, -1)]
 
 
 def test_tabs_are_read_in_keyset_batches_in_the_same_order_as_the_page(team, tmp_path, monkeypatch):
     for n in range(7):
-        new_card(team, number=f"K-{n}")
+        new_card(team, number=card_number(3200 + n))
     monkeypatch.setattr(exports, "BATCH", 3)
     numbers = [r[0] for r in read_csv(export(team["owner"], "cards.new", "csv", tmp_path)[0])[1:]]
     assert numbers == [row.number for row in card_lists.tab_rows(team["owner"], "new")[0]]
@@ -203,7 +203,7 @@ def formula_texts(team):
     """Each formula as a card's contact, a person's name, a contractor's and an office's name: a
     list of the services, one of a Flask-Admin view's own rows and one of a view's export columns."""
     for n, text in enumerate(FORMULAS):
-        new_card(team, number=f"F-{n}", contact_name=text)
+        new_card(team, number=card_number(3300 + n), contact_name=text)
         make_user(role_code="agent", full_name=text)
         db.session.add_all([Contractor(name=text), Office(name=text)])
     db.session.commit()

@@ -17,6 +17,7 @@ from models.pipeline import Stage, StageTask
 from seeds.demo_cards import sample_values
 from services import pipeline
 from services.cards import board as card_board
+from services.cards import card_numbers
 from services.cards import operations as cards
 from services.cards.board import BoardFilters, cards_pipeline
 from tests.factories.platform import make_team
@@ -47,12 +48,24 @@ def periodic_stage():
 # --- cards ---------------------------------------------------------------------------------------
 
 
+def card_number(n, first6="516875"):
+    """A valid 16-digit card number: `first6`, then `n` (its last four digits end the number; the
+    check digit stands before them)."""
+    head, tail = f"{first6}{n // 10_000 % 100_000:05d}", f"{n % 10_000:04d}"
+    return next(head + d + tail for d in "0123456789" if card_numbers.luhn_valid(head + d + tail))
+
+
+def shown_number(n, first6="516875"):
+    """The masked form pages show of card_number(n, first6)."""
+    return card_numbers.masked(card_number(n, first6))
+
+
 def make_card(agent=None, manager=None, accountant=None, bank=None, **fields):
     """A card on the first stage of the cards pipeline with its first open task (by the engine)."""
     board = cards_pipeline()
     first = board.stages[0]
+    number = fields.pop("number", None) or card_number(next(_engine_numbers), first6="400000")
     card = Card(
-        number=fields.pop("number", f"TEST-{next(_engine_numbers):06d}"),
         contact_name=fields.pop("contact_name", "Test Contact"),
         agent=agent,
         manager=manager,
@@ -62,6 +75,7 @@ def make_card(agent=None, manager=None, accountant=None, bank=None, **fields):
         stage_id=first.id,
         **fields,
     )
+    card_numbers.assign(card, number)
     db.session.add(card)
     pipeline.start(card, first)
     db.session.commit()
@@ -70,7 +84,7 @@ def make_card(agent=None, manager=None, accountant=None, bank=None, **fields):
 
 def new_card(team, agent="agent", manager="manager", accountant="accountant", **fields):
     """A card made by the cards service as `team["owner"]`; its people are named by their keys in `team`."""
-    fields.setdefault("number", f"4441 {next(_service_numbers):06d}")
+    fields.setdefault("number", card_number(next(_service_numbers), first6="444100"))
     fields.setdefault("contact_name", "Test Contact")
     card = cards.create(
         by=team["owner"],
@@ -86,7 +100,6 @@ def new_card(team, agent="agent", manager="manager", accountant="accountant", **
 def card_in(stage, days_ago=0, deadline=None, agent=None, manager=None, **fields):
     """A card standing on `stage` since `days_ago` days, with its open task opened then."""
     card = Card(
-        number=f"JOB-{next(_job_numbers):06d}",
         contact_name="Job Contact",
         agent=agent,
         manager=manager,
@@ -94,6 +107,7 @@ def card_in(stage, days_ago=0, deadline=None, agent=None, manager=None, **fields
         stage_id=stage.id,
         **fields,
     )
+    card_numbers.assign(card, card_number(next(_job_numbers), first6="455500"))
     db.session.add(card)
     task = pipeline.start(card, stage)
     entered = utcnow() - timedelta(days=days_ago)

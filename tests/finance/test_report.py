@@ -15,6 +15,7 @@ from services.cards import operations as cards
 from services.finance import report as finance
 from services.finance import totals as finance_totals
 from services.platform import money
+from tests.factories.cards import card_number
 from tests.factories.platform import make_user
 
 D = Decimal
@@ -31,7 +32,7 @@ def ledger():
     db.session.commit()
     made = []
     for n, (bank, agent) in enumerate([(banks[0], agents[0]), (banks[0], agents[1]), (banks[1], agents[0])]):
-        made.append(cards.create(by=owner, number=f"5550 {n:04d}", bank_id=bank.id, agent_id=agent.id))
+        made.append(cards.create(by=owner, number=card_number(5550_0000 + n), bank_id=bank.id, agent_id=agent.id))
     return {"owner": owner, "agents": agents, "banks": banks, "cards": made}
 
 

@@ -9,6 +9,7 @@ from extensions import db
 from models.cards.card import Transaction
 from models.cards.directory import Bank
 from services.cards import operations as cards
+from tests.factories.cards import card_number
 from tests.factories.platform import make_user
 from tests.view_helpers import is_sent_to_login, new_client, sign_in
 
@@ -22,7 +23,7 @@ def books():
     bank = Bank(name="Alpha Bank")
     db.session.add(bank)
     db.session.commit()
-    card = cards.create(by=owner, number="7770 0001", bank_id=bank.id, agent_id=agent.id)
+    card = cards.create(by=owner, number=card_number(2033), bank_id=bank.id, agent_id=agent.id)
     for date, kind, amount, commission in [
         ("2026-03-01", "work_off", "1234567.50", "12345.68"),
         ("2026-03-31", "work_off", "0.50", "0.01"),

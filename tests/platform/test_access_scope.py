@@ -176,15 +176,16 @@ def test_a_loaded_card_is_in_scope_exactly_when_the_scope_clause_finds_it(org):
     manager, accountant or a stage's responsible person among the viewer's people."""
     from models.cards.card import Card
     from services.cards import operations as cards
+    from tests.factories.cards import card_number
 
     def card(number, **people):
         return cards.create(by=org["owner"], number=number, contact_name="Scope", **people)
 
     made = [
-        card("S-1", agent=org["agent"]),
-        card("S-2", manager=org["peer"]),
-        card("S-3", agent=org["lviv_agent"], accountant=org["lviv_manager"]),
-        card("S-4"),
+        card(card_number(5001), agent=org["agent"]),
+        card(card_number(5002), manager=org["peer"]),
+        card(card_number(5003), agent=org["lviv_agent"], accountant=org["lviv_manager"]),
+        card(card_number(5004)),
     ]
     by_responsible = made[3]
     cards.set_responsibles(

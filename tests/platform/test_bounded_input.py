@@ -78,7 +78,6 @@ def test_a_bad_id_in_a_route_is_a_404(owner_web, card, bad):
         f"/admin/cards/{bad}/transactions",
         f"/admin/cards/{bad}/transactions/{transaction}/delete",
         f"/admin/cards/{card.id}/transactions/{bad}/delete",
-        f"/admin/cards/{bad}/responsibles",
         f"/admin/tasks/{bad}/status",
         f"/admin/tasks/{bad}/comment",
     ]

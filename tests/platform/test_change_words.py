@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select
 from admin_views.change_words import TABLES, field_label, page_of_changes
 from extensions import db
 from models.platform.audit import ChangeLog
-from tests.factories.cards import stage_of
+from tests.factories.cards import card_number, shown_number, stage_of
 from tests.view_helpers import signed_in
 
 
@@ -40,7 +40,7 @@ def moved_card(app):
 
     owner = make_user(role_code="owner", full_name="Olena Owner", language="en", timezone="Asia/Tokyo")
     agent = make_user(role_code="agent", full_name="Andrii Agent")
-    card = make_card(agent=agent, number="WORDS-1")
+    card = make_card(agent=agent, number=card_number(2034))
     walk_to(card, "promo_top_up", owner)
     card.bank_answer_date = date(2026, 12, 1)
     card.stage_entered_at = datetime(2026, 12, 1, 22, 30)
@@ -59,7 +59,7 @@ def test_a_cards_changes_read_as_labels_names_and_local_times(app, moved_card):
     with app.test_request_context(), force_locale("en"):
         described = page_of_changes(_rows_of(card), zone=ZoneInfo("Asia/Tokyo"))
     said = {words.field: words for row, words in described if row.field}
-    assert said["Stage"].record_type == "Card" and said["Stage"].record == "WORDS-1"
+    assert said["Stage"].record_type == "Card" and said["Stage"].record == shown_number(2034)
     assert (said["Stage"].old, said["Stage"].new) == (
         stage_of("linking_access").name_en,
         stage_of("promo_top_up").name_en,
@@ -75,7 +75,7 @@ def test_the_change_log_page_and_its_export_show_no_codes(app, login_as, moved_c
     assert page.status_code == 200
     for code in ("stage_id", ">cards<", "stage_entered_at", "T22:30"):
         assert code not in page.text, code
-    assert stage_of("promo_top_up").name_en in page.text and "WORDS-1" in page.text
+    assert stage_of("promo_top_up").name_en in page.text and shown_number(2034) in page.text
     with app.test_request_context(), force_locale("en"):
         from jobs.exports import as_user
         from services.exports import registry as exports
@@ -83,7 +83,7 @@ def test_the_change_log_page_and_its_export_show_no_codes(app, login_as, moved_c
         with as_user(owner):
             rows = list(exports.get("changelog").rows(owner, {}))
     stage_rows = [row for row in rows if row[5] == "Stage"]
-    assert stage_rows and stage_rows[0][3:5] == ("Card", "WORDS-1")
+    assert stage_rows and stage_rows[0][3:5] == ("Card", shown_number(2034))
     assert stage_rows[0][7] == stage_of("promo_top_up").name_en
 
 
@@ -91,7 +91,7 @@ def test_the_dashboards_latest_changes_name_the_record(app, login_as, moved_card
     owner, _agent, _card = moved_card
     page = signed_in(app, login_as, owner).get("/admin/")
     assert page.status_code == 200
-    assert "Card: WORDS-1" in page.text and "cards #" not in page.text
+    assert f"Card: {shown_number(2034)}" in page.text and "cards #" not in page.text
 
 
 def test_every_audited_record_has_a_name_of_its_own():

@@ -60,7 +60,7 @@ def test_the_transactions_panel_refuses_a_day_out_of_the_range(web):
     ],
 )
 def test_the_task_form_refuses_a_deadline_out_of_the_range(web, owner, deadline, error):
-    data = {"title": "Ring the client", "assignee_id": str(owner.id), "deadline": deadline, "card_number": ""}
+    data = {"title": "Ring the client", "assignee_id": str(owner.id), "deadline": deadline, "card_id": ""}
     response = post_form(web, "/admin/tasks/new/", form_page="/admin/tasks/new/", **data)
     assert response.status_code == 400 and error in response.text
     assert db.session.scalars(select(Task)).all() == []

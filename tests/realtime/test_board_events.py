@@ -5,7 +5,7 @@ import pytest
 from extensions import db
 from services.cards import board as card_board
 from tests.conftest import csrf_token
-from tests.factories.cards import make_card, stage_of
+from tests.factories.cards import card_number, make_card, stage_of
 from tests.factories.platform import make_team_of_two
 from tests.view_helpers import signed_in
 
@@ -177,7 +177,7 @@ def test_a_new_card_reaches_the_open_boards_that_see_it_once_committed(client_of
     )
     for socket in (owner, agent, other):
         socket.sio.get_received()
-    card = cards.create(by=team["owner"], number="LIVE-NEW-1", agent=team["agent"], manager=team["manager"])
+    card = cards.create(by=team["owner"], number=card_number(2035), agent=team["agent"], manager=team["manager"])
     assert owner.events("board_changed") == []  # not before the commit
     db.session.commit()
     first = stage_of("linking_access").id

@@ -14,7 +14,7 @@ from models.tasks.task import Task, TaskComment
 from services import pipeline
 from services.tasks import auto_tasks
 from services.tasks import operations as tasks
-from tests.factories.cards import make_card, stage_of, walk_to
+from tests.factories.cards import card_number, make_card, shown_number, stage_of, walk_to
 from tests.factories.platform import make_office, make_user, place
 
 
@@ -97,10 +97,10 @@ def test_bad_fields_are_refused_together_and_nothing_is_saved(team):
 
 
 def test_a_task_links_only_a_card_in_the_authors_scope(team):
-    mine = make_card(agent=team["agent"], number="MINE-1")
-    theirs = make_card(agent=team["agent2"], number="THEIRS-1")
-    assert tasks.find_card_id(team["agent"], "MINE-1") == mine.id
-    assert tasks.find_card_id(team["agent"], "THEIRS-1") is None
+    mine = make_card(agent=team["agent"], number=card_number(2039))
+    theirs = make_card(agent=team["agent2"], number=card_number(2040))
+    assert tasks.card_choices(team["agent"], "2039") == [(mine.id, f"{shown_number(2039)} — Test Contact")]
+    assert tasks.card_choices(team["agent"], "2040") == []  # the picker offers his own cards only
     with pytest.raises(tasks.TaskError) as refused:
         new_task(team["agent"], team["agent"], card_id=theirs.id)
     assert "card" in refused.value.errors
@@ -277,8 +277,8 @@ def test_pages_are_fetched_by_keyset_without_a_count(team):
 @pytest.fixture
 def walked(team):
     """The agent's card walked to "take_access" (three closed steps, one open); another team's card."""
-    mine = make_card(agent=team["agent"], manager=team["manager"], accountant=team["owner"], number="MINE-1")
-    theirs = make_card(agent=team["agent2"], manager=team["manager2"], number="THEIRS-1")
+    mine = make_card(agent=team["agent"], manager=team["manager"], accountant=team["owner"], number=card_number(2039))
+    theirs = make_card(agent=team["agent2"], manager=team["manager2"], number=card_number(2040))
     walk_to(mine, "take_access", team["owner"])
     return {"mine": mine, "theirs": theirs}
 
