@@ -105,7 +105,7 @@ class TasksView(SecuredView):
             tabs=self.tabs(),
             filters=filters,
             rows=auto_task_rows(rows, labels, fields, people, self.get_url(".auto", card="")),
-            numbers={row.subject_id: row.number for row in rows},
+            card_number=tasks.card_number_of(current_user, filters.card_id) if filters.card_id else "",
             next_after=next_after,
             errors=errors,
             now=utcnow(),

@@ -51,6 +51,7 @@ def test_the_worked_off_tab_fits_a_1440_px_screen(new_page, demo):
 
 def test_one_click_from_my_day_opens_the_cards_move_modal(new_page, demo):
     page = _signed_in(new_page, "agent", {"width": 1280, "height": 800})
+    assert page.locator('#my-day li[data-kind="task"]').count() > 0  # his ordinary tasks beside the stage ones
     item = page.locator('#my-day li[data-kind="stage"] a').first
     item.click()
     page.wait_for_url(re.compile(r"/admin/tracker/\?open=\d+"))

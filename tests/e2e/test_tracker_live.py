@@ -163,3 +163,33 @@ def test_the_mover_undoes_a_move_from_the_board_within_seconds(live_url, browser
     _task(a, target, card_id).wait_for(state="detached")
     assert a.locator("#board-notice").inner_text().strip() == t("uk", "The move is undone.")
     assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems
+
+
+def test_a_transaction_added_in_the_modal_then_the_move_update_the_other_board(live_url, browser, demo):
+    problems = []
+    a = _open_board(browser, live_url, "owner", problems)
+    b = _open_board(browser, live_url, "admin", problems)
+    source, target = demo["work_off"], demo["bank_application"]
+    before_b = (_badge(b, source).inner_text(), _badge(b, target).inner_text())
+    task = _task(a, source).first
+    card_id = task.get_attribute("data-card-id")
+    task.click()
+    modal = a.locator("#move-modal")
+    modal.locator("#move-form").wait_for(state="visible")
+    panel = modal.locator("#transactions")
+    rows = panel.locator("tr.tx-row").count()
+    panel.locator('select[name="type"]').select_option("fee")
+    panel.locator('input[name="amount"]').fill("10.00")
+    panel.locator("#tx-add-button").click()
+    a.wait_for_function("n => document.querySelectorAll('#move-modal tr.tx-row').length > n", arg=rows)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", modal.locator("#f-worked_off_on").input_value())  # today
+    modal.locator('button[value="move"]').click()
+    modal.wait_for(state="hidden")
+    _task(a, target, card_id).wait_for(state="attached")
+    for stage_id, before, change in ((source, before_b[0], -1), (target, before_b[1], 1)):
+        b.wait_for_function(
+            '([id, text]) => document.querySelector(`[data-count-for="${id}"]`).textContent.trim() !== text',
+            arg=[stage_id, before],
+        )
+        assert int(_badge(b, stage_id).inner_text()) == int(before) + change
+    assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems
