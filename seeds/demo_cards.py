@@ -104,6 +104,7 @@ def load_demo_cards(count=27, archived=10):
     rng = random.Random(7)
     today = date.today()
     teams = [("manager", ["agent", "agent2"], "accountant"), ("manager2", ["agent3"], "accountant2")]
+    handed_over = False
     for index in range(count + archived):
         manager, agents, accountant = teams[index % 3 == 2]
         steps = len(stages) if index >= count else index % len(stages)
@@ -125,6 +126,11 @@ def load_demo_cards(count=27, archived=10):
         db.session.add(card)
         pipeline.start(card, stages[0])
         db.session.commit()
+        if not handed_over and index < count and stages[steps].code == "fund_card" and card.agent == people["agent"]:
+            # One card its agent funds himself: the card's own choice of the stage's responsible person.
+            cards.set_responsibles(card, {f"stage_{stages[steps].id}": str(card.agent.id)}, owner, card.version)
+            db.session.commit()
+            handed_over = True
         days = [day]
         for _step in range(steps):
             if card.stage.transactions_allowed:
