@@ -1,6 +1,7 @@
 """The task tracker: one column per stage, modal moves, live counts."""
 
 import html
+from datetime import timedelta
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask_admin import expose
@@ -101,8 +102,9 @@ def _refused(error):
     return jsonify({"ok": False, "message": error.message, "errors": error.errors}), error.status
 
 
-def _moved(result):
-    """What the page needs of a move or step: which card, from and to which column, its version."""
+def _moved(result, message=None):
+    """What the page needs of a move or step: which card, from and to which column, its version, and
+    what to tell the person, if anything."""
     return jsonify(
         {
             "ok": True,
@@ -110,8 +112,15 @@ def _moved(result):
             "from": result.from_stage_id,
             "to": result.to_stage_id,
             "version": result.version,
+            "message": message,
         }
     )
+
+
+def _stays_until(result):
+    """The step's word: the card stays, due by the end of the day its new task is due."""
+    last_minute = to_local(result.opened.deadline - timedelta(minutes=1), user_zone())
+    return _("Recorded. The card stays here, due by the end of %(day)s.", day=last_minute.date().isoformat())
 
 
 def _now():
@@ -205,7 +214,7 @@ class TrackerView(SecuredView):
             today=to_local(_now(), user_zone()).date().isoformat(),
         )
 
-    def _engine_answer(self, card_id, act):
+    def _engine_answer(self, card_id, act, told=None):
         """One of the engine's changes of the card, `act(card, version)`, as the entry point makes it:
         committed once, or refused with its message and nothing changed. A change reads the card's
         own columns, stage and responsibles: not its people (each with their role and memberships),
@@ -216,8 +225,9 @@ class TrackerView(SecuredView):
         except pipeline.MoveError as error:
             db.session.rollback()
             return _refused(error)
+        message = told(result) if told else None
         unit_of_work.commit(keep=current_user)
-        return _moved(result)
+        return _moved(result, message)
 
     @expose("/card/<id:card_id>/move", methods=["POST"])
     def move(self, card_id):
@@ -231,7 +241,7 @@ class TrackerView(SecuredView):
     def step(self, card_id):
         """The in-stage step of the card's stage (the bank check's "no answer yet")."""
         return self._engine_answer(
-            card_id, lambda card, version: pipeline.step(card, _modal_values(), current_user, version)
+            card_id, lambda card, version: pipeline.step(card, _modal_values(), current_user, version), _stays_until
         )
 
     @expose("/card/<id:card_id>/undo", methods=["POST"])

@@ -30,6 +30,10 @@ def business_rules():
     return config.get("BUSINESS_TIMEZONE", "Europe/Kyiv"), config.get("ROLLOVER_SKIP_WEEKENDS", False)
 
 
-def next_business_day(now):
-    """The start of the next working day after `now` (naive UTC)."""
-    return next_deadline(now, *business_rules())[1]
+def end_of_next_business_day(now):
+    """The end of the next working day after `now` (naive UTC): "check again tomorrow" leaves the
+    whole of tomorrow, not a deadline at its first minute."""
+    zone = ZoneInfo(business_rules()[0])
+    start = next_deadline(now, *business_rules())[1]
+    day = start.replace(tzinfo=UTC).astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)

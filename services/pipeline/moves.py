@@ -19,7 +19,7 @@ from extensions import db
 from models.base import utcnow
 from models.pipeline import Pipeline, Stage, StageTask
 from services.pipeline import signals
-from services.pipeline.calendar import next_business_day
+from services.pipeline.calendar import end_of_next_business_day
 from services.pipeline.fields import validate
 from services.pipeline.people import may_move, may_send_back
 from services.pipeline.spec import condition_holds, parse_condition
@@ -148,7 +148,7 @@ def move(subject, to_stage, values, by, expected_version):
 def step(subject, values, by, expected_version):
     """The in-stage step of the subject's stage: the modal's values recorded in the history like a
     move (the open task closed with them), the subject kept on its stage with a new task due at the
-    start of the next business day. Raises MoveError; flushes on success."""
+    end of the next business day. Raises MoveError; flushes on success."""
     from flask_babel import gettext as _
 
     stage = subject.stage
@@ -176,7 +176,7 @@ def step(subject, values, by, expected_version):
         seq=task.seq + 1,
         stage_id=stage.id,
         assignee_id=task.assignee_id,
-        deadline=next_business_day(now),
+        deadline=end_of_next_business_day(now),
     )
     db.session.add(opened)
     return _finish(subject, stage, stage, task, opened, clean, by)

@@ -152,10 +152,18 @@
         if (!result.ok) { showErrors(form, result.data); return; }
         $modal.modal("hide");
         refreshAfterMove(result.data);
-        if (action === "move") { offerUndo(result.data); }
+        if (action === "move") { offerUndo(result.data); } else if (result.data.message) { tell(result.data.message); }
       })
       .catch(function () { button.disabled = false; showErrors(form, {}); });
   });
+
+  function tell(text) {
+    var notice = document.getElementById("board-notice");
+    notice.textContent = text;
+    notice.classList.remove("d-none");
+    window.clearTimeout(tell.timer);
+    tell.timer = window.setTimeout(function () { notice.classList.add("d-none"); }, 8000);
+  }
 
   // After a move, its mover may take it back for a few seconds (the engine's undo, in the history).
   var UNDO_SHOWN_MS = 10000;

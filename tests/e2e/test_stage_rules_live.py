@@ -81,6 +81,9 @@ def test_no_answer_yet_keeps_the_card_and_rolls_its_deadline(new_page, demo):
     assert opened.stage_id == bank_check and opened.closed_at is None
     assert opened.deadline > closed.closed_at and opened.deadline - closed.closed_at < timedelta(days=4)
     assert db.session.get(Card, card_id).stage_id == bank_check
+    told = page.locator("#board-notice")
+    told.wait_for(state="visible")  # said, not silent: the card stays, due by the end of the next working day
+    assert (opened.deadline - timedelta(minutes=1)).date().isoformat() in told.inner_text()  # Kyiv: UTC+2
     assert page.watch.check(allow=r"status of 422") == []
 
 

@@ -2,7 +2,7 @@
 that needs an answer, the bank check's in-stage step, money fields that book the card's transactions,
 and the one check of a pipeline's definition shared by the editor and the loader."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from seeds.pipeline_loader import load_pipeline
 from services import pipeline
 from services.pipeline import moves as pipeline_moves
 from services.pipeline import spec
-from services.pipeline.calendar import next_business_day
+from services.pipeline.calendar import end_of_next_business_day
 from tests.factories.cards import make_card, snapshot, stage_of, tasks_of, walk_to
 
 NO_ANSWER = {"answer_received": "no"}
@@ -51,7 +51,7 @@ def test_no_answer_yet_keeps_the_card_on_the_bank_check_due_the_next_working_day
     assert closed.id == before.id and closed.values == {"answer_received": "no"}
     assert closed.moved_to_stage_id == closed.stage_id == opened.stage_id
     assert opened.closed_at is None and opened.seq == closed.seq + 1 and opened.assignee_id == closed.assignee_id
-    assert opened.deadline == next_business_day(closed.closed_at) > utcnow()
+    assert opened.deadline == end_of_next_business_day(closed.closed_at) > utcnow()
     assert result.version == fresh.version > card.version or fresh.version > 1
 
 
@@ -257,3 +257,20 @@ def test_the_mover_undoes_his_move_and_what_it_booked_within_the_window(team):
     late = utcnow() + td(seconds=pipeline_moves.UNDO_SECONDS + 1)
     with pytest.raises(pipeline.MoveError):
         pipeline.undo(fresh, team["accountant"], fresh.version, now=late)
+
+
+@pytest.mark.parametrize(
+    ("now", "skip_weekends", "due"),
+    [
+        ("2026-12-07 12:33", False, "2026-12-08 22:00"),  # a Monday afternoon in Kyiv: the end of Tuesday
+        ("2026-12-07 23:30", False, "2026-12-09 22:00"),  # past midnight in Kyiv it is Tuesday: the end of Wednesday
+        ("2026-12-11 12:00", False, "2026-12-12 22:00"),  # a Friday: the end of Saturday
+        ("2026-12-11 12:00", True, "2026-12-14 22:00"),  # a Friday, weekends skipped: the end of Monday
+    ],
+)
+def test_check_again_tomorrow_leaves_the_whole_next_working_day(app, now, skip_weekends, due):
+    app.config["ROLLOVER_SKIP_WEEKENDS"] = skip_weekends
+    try:
+        assert end_of_next_business_day(datetime.fromisoformat(now)) == datetime.fromisoformat(due)
+    finally:
+        app.config["ROLLOVER_SKIP_WEEKENDS"] = False
