@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from extensions import db
 from models.cards.card import Card
-from services.cards import card_numbers
 from services.cards import lists as card_lists
 from tests.factories.cards import card_number, new_card, put_on, shown_number, stage_of
 from tests.sql_capture import capture_sql
@@ -86,13 +85,7 @@ def test_archive_filters_each_find_the_right_cards(staff, directory, archive):
         shown_number(2015),
         shown_number(2012, first6="414900"),
     }  # never the live card
-    assert _found(owner, number="5168 75") == {shown_number(2014), shown_number(2015)}  # the first digits
-    assert _found(owner, number="2015") == {shown_number(2015)}  # the last four
-    assert _found(owner, number="015") == {shown_number(2015)}  # any run of the digits shown
-    assert _found(owner, number=shown_number(2015)) == {shown_number(2015)}  # as the pages show it
-    assert _found(owner, number=card_numbers.grouped(card_number(2015))) == {shown_number(2015)}  # the full one
-    assert _found(owner, number="7520") == set()  # no run across the mask
-    assert _found(owner, number="Olga") == set()  # a number filter looks for digits only
+    assert _found(owner, number="2015") == {shown_number(2015)}  # the last four (more: test_card_numbers.py)
     assert _found(owner, contact="Петренко") == {shown_number(2014)}
     assert _found(owner, contact="olga") == {shown_number(2015)}
     assert _found(owner, contact="999887") == {shown_number(2015)}  # phone substring

@@ -16,11 +16,12 @@ from jobs.exports import as_user
 from models.cards.card import Card
 from models.platform.audit import ChangeLog
 from services.cards import card_numbers
+from services.cards import lists as card_lists
 from services.exports import registry as exports
 from services.platform import sealed
 from tests.cards.helpers import card_form, fresh_card
 from tests.conftest import csrf_token
-from tests.factories.cards import card_number, walk_to
+from tests.factories.cards import card_number, put_on, walk_to
 from tests.realtime.socket_client import Sockets
 
 FULL = card_number(7_0042_1001)  # ends in 1001
@@ -205,6 +206,22 @@ def test_the_full_number_appears_in_no_page_export_log_or_socket_message(app, cl
         assert any("5168 75** **** 1001" in text for text in texts)
     finally:
         sockets.close_all()
+
+
+def test_the_archives_number_filter_finds_any_run_of_the_digits_shown(team):
+    olga = put_on(_created(team), "archived")
+    put_on(_created_with(team, card_number(9_0000_3003, first6="414949")), "archived")
+    for term, found in (
+        ("5168 75", {olga.id}),  # the first digits
+        ("1001", {olga.id}),  # the last four
+        ("001", {olga.id}),  # any run of the digits shown
+        ("5168 75** **** 1001", {olga.id}),  # as the pages show it
+        (card_numbers.grouped(FULL), {olga.id}),  # the full number, by its hash
+        ("7510", set()),  # no run across the mask
+        ("Olga", set()),  # a number filter looks for digits only
+    ):
+        rows, _next = card_lists.archive_page(team["owner"], card_lists.ArchiveFilters.from_args({"number": term}))
+        assert {row.id for row in rows} == found, term
 
 
 def test_a_full_number_searched_for_stays_out_of_the_address(client_of, team):

@@ -231,7 +231,14 @@ def test_a_move_through_the_endpoint(client_of, cards, team):
     agent = client_of("agent")
     response = _move_form(agent, card, target, {"bank_login_done": "1", "linked_on": "2026-01-15"})
     assert response.status_code == 200, response.text
-    assert response.json == {"ok": True, "card_id": card.id, "from": source, "to": target.id, "version": 2, "message": None}
+    assert response.json == {
+        "ok": True,
+        "card_id": card.id,
+        "from": source,
+        "to": target.id,
+        "version": 2,
+        "message": None,
+    }
     stage_id, version, tasks = _state(card)
     assert (stage_id, version, len(tasks)) == (target.id, 2, 2)
     audit = db.session.scalars(
