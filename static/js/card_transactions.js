@@ -149,21 +149,23 @@
       return form;
     }
 
-    function appendRow(row) {
+    // A row of the table: its data-* attributes, its cells, and the cell of its actions.
+    function rowElement(className, data, cells, actions) {
       var tr = document.createElement("tr");
-      tr.className = "tx-row";
-      tr.setAttribute("data-id", row.id);
-      tr.setAttribute("data-type", row.type);
-      tr.setAttribute("data-amount", row.amount);
-      tr.setAttribute("data-commission", row.commission);
-      [cell(row.date, "text-nowrap"), cell(typeLabels[row.type] || row.type_label),
-       cell(formatCents(parseCents(row.amount)), "text-right text-nowrap"), cell(rateText(row.commission_kind, row.commission_rate), "text-nowrap"),
-       cell(formatCents(parseCents(row.commission)), "text-right text-nowrap"), cell(row.note, "text-break")]
-        .forEach(function (td) { tr.appendChild(td); });
+      tr.className = className;
+      Object.keys(data).forEach(function (name) { tr.setAttribute("data-" + name, data[name]); });
+      cells.concat([actions]).forEach(function (td) { tr.appendChild(td); });
+      tbody.appendChild(tr);
+      return tr;
+    }
+
+    function appendRow(row) {
       var actions = cell("", "text-right");
       actions.appendChild(removeForm(row.id));
-      tr.appendChild(actions);
-      tbody.appendChild(tr);
+      rowElement("tx-row", { id: row.id, type: row.type, amount: row.amount, commission: row.commission },
+        [cell(row.date, "text-nowrap"), cell(typeLabels[row.type] || row.type_label),
+         cell(formatCents(parseCents(row.amount)), "text-right text-nowrap"), cell(rateText(row.commission_kind, row.commission_rate), "text-nowrap"),
+         cell(formatCents(parseCents(row.commission)), "text-right text-nowrap"), cell(row.note, "text-break")], actions);
     }
 
     function rateText(kind, rate) {
@@ -178,19 +180,9 @@
       if (!row || !field("date").value) { errorsCell.textContent = panel.getAttribute("data-msg-amount"); return; }
       var values = {};
       ["date", "type", "amount", "commission_kind", "commission_rate", "note"].forEach(function (name) { values[name] = field(name).value; });
-      var tr = document.createElement("tr");
-      tr.className = "tx-row tx-pending";
-      tr.setAttribute("data-type", values.type);
-      tr.setAttribute("data-amount", values.amount);
-      tr.setAttribute("data-kind", values.commission_kind);
-      tr.setAttribute("data-rate", values.commission_rate);
       var dateCell = cell(values.date + " ", "text-nowrap"), badge = document.createElement("span");
       badge.className = "badge badge-info"; badge.textContent = panel.getAttribute("data-msg-pending");
       dateCell.appendChild(badge);
-      [dateCell, cell(typeLabels[values.type] || values.type), cell(formatCents(row.amount), "text-right text-nowrap"),
-       cell(rateText(values.commission_kind, values.commission_rate), "text-nowrap"),
-       cell(formatCents(row.commission), "text-right text-nowrap"), cell(values.note, "text-break")]
-        .forEach(function (td) { tr.appendChild(td); });
       var actions = cell("", "text-right"), key = nextKey++;
       Object.keys(values).forEach(function (name) {
         var input = document.createElement("input");
@@ -201,8 +193,11 @@
       drop.type = "button"; drop.className = "btn btn-sm btn-outline-danger js-tx-drop";
       drop.textContent = panel.getAttribute("data-msg-remove");
       actions.appendChild(drop);
-      tr.appendChild(actions);
-      tbody.appendChild(tr);
+      rowElement("tx-row tx-pending",
+        { type: values.type, amount: values.amount, kind: values.commission_kind, rate: values.commission_rate },
+        [dateCell, cell(typeLabels[values.type] || values.type), cell(formatCents(row.amount), "text-right text-nowrap"),
+         cell(rateText(values.commission_kind, values.commission_rate), "text-nowrap"),
+         cell(formatCents(row.commission), "text-right text-nowrap"), cell(values.note, "text-break")], actions);
       field("amount").value = ""; field("note").value = "";
       errorsCell.textContent = "";
       refresh();

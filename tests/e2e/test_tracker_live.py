@@ -49,6 +49,15 @@ def _badge(page, stage_id):
     return page.locator(f'[data-count-for="{stage_id}"]')
 
 
+def _count_changes(page, stage_id, before, change):
+    """The column's count on `page` moves from `before` by `change`, live."""
+    page.wait_for_function(
+        '([id, text]) => document.querySelector(`[data-count-for="${id}"]`).textContent.trim() !== text',
+        arg=[stage_id, before],
+    )
+    assert int(_badge(page, stage_id).inner_text()) == int(before) + change
+
+
 def _task(page, stage_id, card_id=None):
     selector = f'.board-column[data-stage-id="{stage_id}"] li.task'
     if card_id is not None:
@@ -95,16 +104,8 @@ def test_a_move_in_one_browser_updates_the_other_live(live_url, browser, demo):
     _task(a, target, card_id).wait_for(state="attached")
 
     # B sees the counts change without a reload.
-    b.wait_for_function(
-        '([id, text]) => document.querySelector(`[data-count-for="${id}"]`).textContent.trim() !== text',
-        arg=[source, before_b[0]],
-    )
-    assert int(_badge(b, source).inner_text()) == int(before_b[0]) - 1
-    b.wait_for_function(
-        '([id, text]) => document.querySelector(`[data-count-for="${id}"]`).textContent.trim() !== text',
-        arg=[target, before_b[1]],
-    )
-    assert int(_badge(b, target).inner_text()) == int(before_b[1]) + 1
+    _count_changes(b, source, before_b[0], -1)
+    _count_changes(b, target, before_b[1], +1)
     _task(b, source, card_id).wait_for(state="detached")
     assert b.evaluate("window.__marker") == 1
 
@@ -186,10 +187,6 @@ def test_a_transaction_added_in_the_modal_then_the_move_update_the_other_board(l
     modal.locator('button[value="move"]').click()
     modal.wait_for(state="hidden")
     _task(a, target, card_id).wait_for(state="attached")
-    for stage_id, before, change in ((source, before_b[0], -1), (target, before_b[1], 1)):
-        b.wait_for_function(
-            '([id, text]) => document.querySelector(`[data-count-for="${id}"]`).textContent.trim() !== text',
-            arg=[stage_id, before],
-        )
-        assert int(_badge(b, stage_id).inner_text()) == int(before) + change
+    _count_changes(b, source, before_b[0], -1)
+    _count_changes(b, target, before_b[1], +1)
     assert [p for p in problems if not EXPECTED_CONSOLE.search(p)] == [], problems
