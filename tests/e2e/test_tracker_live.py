@@ -49,6 +49,16 @@ def _badge(page, stage_id):
     return page.locator(f'[data-count-for="{stage_id}"]')
 
 
+def _open_first_modal(page, stage_id):
+    """(the move modal, the card's id) of the column's first task, clicked open."""
+    task = _task(page, stage_id).first
+    card_id = task.get_attribute("data-card-id")
+    task.click()
+    modal = page.locator("#move-modal")
+    modal.locator("#move-form").wait_for(state="visible")
+    return modal, card_id
+
+
 def _count_changes(page, stage_id, before, change):
     """The column's count on `page` moves from `before` by `change`, live."""
     page.wait_for_function(
@@ -73,11 +83,7 @@ def test_a_move_in_one_browser_updates_the_other_live(live_url, browser, demo):
     b.evaluate("window.__marker = 1")
     before_b = (_badge(b, source).inner_text(), _badge(b, target).inner_text())
 
-    task = _task(a, source).first
-    card_id = task.get_attribute("data-card-id")
-    task.click()
-    modal = a.locator("#move-modal")
-    modal.locator("#move-form").wait_for(state="visible")
+    modal, card_id = _open_first_modal(a, source)
     assert modal.locator("#move-to").input_value() == str(target)
     stage = db.session.get(Stage, source)
     for spec in stage.fields:
@@ -172,11 +178,7 @@ def test_a_transaction_added_in_the_modal_then_the_move_update_the_other_board(l
     b = _open_board(browser, live_url, "admin", problems)
     source, target = demo["work_off"], demo["bank_application"]
     before_b = (_badge(b, source).inner_text(), _badge(b, target).inner_text())
-    task = _task(a, source).first
-    card_id = task.get_attribute("data-card-id")
-    task.click()
-    modal = a.locator("#move-modal")
-    modal.locator("#move-form").wait_for(state="visible")
+    modal, card_id = _open_first_modal(a, source)
     panel = modal.locator("#transactions")
     rows = panel.locator("tr.tx-row").count()
     panel.locator('select[name="type"]').select_option("fee")
