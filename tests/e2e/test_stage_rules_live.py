@@ -5,7 +5,7 @@ transaction with its commission."""
 
 import re
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import select
@@ -103,7 +103,9 @@ def test_a_top_up_entered_in_the_modal_is_the_cards_transaction_with_its_commiss
     assert (booked.type, booked.amount, booked.stage_id) == ("top_up", Decimal("1250.50"), top_up)
     card = db.session.get(Card, card_id)
     if card.bank is not None and card.bank.commission_percent:
-        assert booked.commission == (Decimal("1250.50") * card.bank.commission_percent / 100).quantize(Decimal("0.01"))
+        assert booked.commission == (Decimal("1250.50") * card.bank.commission_percent / 100).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )  # half up, as money is
     page.goto(f"/admin/cards/details/?id={card_id}")
     panel = page.locator("#transactions")
     panel.wait_for()
