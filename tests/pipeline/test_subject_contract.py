@@ -1,4 +1,4 @@
-"""The engine's contract, run for every subject: cards, and parcels (a subject that exists only in the
+"""The engine's contract, run for every subject: cards, clients, and parcels (a subject that exists only in the
 tests, tests/pipeline/parcel_subject.py). Whatever travels through a pipeline gets the same start,
 moves, kept counters, chosen responsibles, task copies of its people, scope rule, permissions and
 periodic steps — from its declaration alone."""
@@ -13,6 +13,7 @@ from extensions import db
 from jobs.pipeline import open_periodic_stage_tasks, roll_bank_check_deadlines
 from models.base import utcnow
 from models.cards.card import Card
+from models.clients import Client
 from models.pipeline import StageResponsible, StageTask
 from seeds.demo_cards import sample_values
 from services import pipeline
@@ -21,6 +22,7 @@ from services.pipeline import counts
 from services.platform import access
 from tests import factories
 from tests.factories.cards import make_card
+from tests.factories.clients import clients_pipeline, make_client
 from tests.pipeline import parcel_subject
 from tests.pipeline.parcel_subject import Parcel
 
@@ -41,10 +43,10 @@ class Case:
 
     def mover(self):
         """Someone who may move any of the pipeline's subjects."""
-        return factories.make_user(role_code="owner" if self.model is Card else "dispatcher")
+        return factories.make_user(role_code="dispatcher" if self.model is Parcel else "owner")
 
     def values(self, stage):
-        return sample_values(stage) if self.model is Card else {}
+        return {} if self.model is Parcel else sample_values(stage)
 
 
 def _make_parcel(board):
@@ -76,11 +78,13 @@ def parcel_table(app):
     parcel_subject.drop_table(db.engine)
 
 
-@pytest.fixture(params=["card", "parcel"])
+@pytest.fixture(params=["card", "client", "parcel"])
 def case(request):
     if request.param == "card":
         board = cards_pipeline()
         return Case(Card, board, ("agent", "manager", "accountant"), lambda people: make_card(**people))
+    if request.param == "client":
+        return Case(Client, clients_pipeline(), ("employee",), lambda people: make_client(**people))
     request.getfixturevalue("parcel_table")
     board = parcel_subject.make_pipeline()
     return Case(Parcel, board, ("courier", "dispatcher"), _make_parcel(board))
@@ -213,7 +217,7 @@ def test_moves_and_the_board_follow_the_pipelines_own_permissions(case):
     assignee = db.session.get(type(people[case.stages[0].responsible_role]), _tasks(subject)[0].assignee_id)
     mover = access.can(assignee, rules.move_permission) or access.can(assignee, rules.move_any_permission)
     assert pipeline.may_move(assignee, subject, _tasks(subject)[0]) == mover
-    outsider = factories.make_user(role_code="intern" if case.model is Card else "agent")
+    outsider = factories.make_user(role_code={Card: "intern", Client: "agent"}.get(case.model, "agent"))
     assert not access.can(outsider, rules.move_permission)
     assert not pipeline.may_move(outsider, subject, _tasks(subject)[0])
     with pytest.raises(pipeline.MoveError) as refused:

@@ -1,0 +1,33 @@
+"""Part B2: the clients' pages."""
+
+from flask_babel import lazy_gettext as _l
+
+CLIENT_LABELS = {
+    "full_name": _l("Name"),
+    "phone": _l("Phone"),
+    "phone_other": _l("Other phone"),
+    "email": _l("E-mail"),
+    "messenger": _l("Messenger"),
+    "country": _l("Country"),
+    "timezone": _l("Time zone"),
+    "source": _l("Source"),
+    "language": _l("Language"),
+    "office_id": _l("Office"),
+    "responsible_id": _l("Responsible employee"),
+    "referrer_id": _l("Referred by"),
+    "is_partner": _l("Partner"),
+    "partner_since": _l("Partner since"),
+    "tags": _l("Tags"),
+    "notes": _l("Notes"),
+    "pipeline_id": _l("Pipeline"),
+    "stage_id": _l("Stage"),
+    "stage_entered_at": _l("In the stage since"),
+}
+
+
+def init_app(app):
+    from admin_views.change_words import describe
+
+    describe(
+        "clients", _l("Client"), CLIENT_LABELS, {"language": {"uk": "Українська", "ru": "Русский", "en": "English"}}
+    )

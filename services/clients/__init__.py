@@ -1,0 +1,17 @@
+"""Part B2: the education company's clients on the training pipeline."""
+
+from flask_babel import lazy_gettext as _l
+
+PERMISSIONS = {
+    "clients.view": _l("See own and subordinates' clients and their training board"),
+    "clients.create": _l("Add clients"),
+    "clients.edit": _l("Edit own and subordinates' clients"),
+    "clients.move": _l("Move own and subordinates' clients between training stages"),
+    "clients.move_any": _l("Move any client"),
+}
+
+
+def init_app(app):
+    from services.platform import access
+
+    access.register_permissions(PERMISSIONS)
