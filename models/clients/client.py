@@ -62,7 +62,7 @@ class Client(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     responsible = relationship("User", foreign_keys=[responsible_id], lazy="joined")
     referrer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
-    referrer = relationship("Client", remote_side=[id], lazy="select")
+    referrer = relationship("Client", remote_side=[id], lazy="raise_on_sql")  # loaded where a page shows it
     is_partner: Mapped[bool] = mapped_column(nullable=False, default=False)
     partner_since: Mapped[dt.datetime | None] = mapped_column()
     tags: Mapped[str] = mapped_column(sa.String(255), nullable=False, default="")

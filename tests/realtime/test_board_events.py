@@ -51,7 +51,7 @@ def test_who_joins_which_board_room(client_of, sockets, team):
         assert agent.join(room)["ok"] is False, room
 
 
-@pytest.mark.parametrize("code", ["nowhere", "clients", "", "cards2"])
+@pytest.mark.parametrize("code", ["nowhere", "lessons", "", "cards2"])
 def test_a_board_room_of_a_pipeline_that_does_not_exist_cannot_be_joined(client_of, sockets, team, code):
     owner, agent = sockets(client_of("owner")), sockets(client_of("agent"))
     assert owner.join(f"board:{code}:all")["ok"] is False
