@@ -10,7 +10,7 @@ from admin_views.base import SecuredModelView
 from extensions import db
 from models.pipeline import FIELD_TYPES, Stage, StageField, StageMove
 from models.pipeline.subject import SUBJECTS
-from services.pipeline import spec
+from services.pipeline import spec, subjects
 from services.platform.access import PERMISSIONS
 
 BUCKETS = [("new", _l("New")), ("in_work", _l("In work")), ("worked_off", _l("Worked off")), ("archive", _l("Archive"))]
@@ -84,6 +84,7 @@ class PipelineView(SecuredModelView):
         "move_any_permission",
     )
     column_labels = LABELS
+    column_formatters = {"subject_type": lambda view, context, model, name: subjects.label(model.subject_type)}
     form_overrides = {
         "subject_type": SelectField,
         "view_permission": SelectField,
@@ -91,7 +92,7 @@ class PipelineView(SecuredModelView):
         "move_any_permission": SelectField,
     }
     form_args = {
-        "subject_type": {"choices": lambda: [(code, code) for code in sorted(SUBJECTS)]},
+        "subject_type": {"choices": lambda: [(code, str(subjects.label(code))) for code in sorted(SUBJECTS)]},
         "view_permission": {"choices": _permission_choices},
         "move_permission": {"choices": _permission_choices},
         "move_any_permission": {"choices": _permission_choices},

@@ -25,6 +25,7 @@ def init_app(app):
 
     access.register_permissions(PERMISSIONS)
     subjects.register_search(Card.__subject_type__, card_numbers.picked, Card.number, Card.contact_name)
+    subjects.register_label(Card.__subject_type__, _l("Cards"))
     export_lists.register()
     money_book.register_book()
     stage_values.connect()

@@ -12,6 +12,9 @@ PERMISSIONS = {
 
 
 def init_app(app):
+    from models.clients import Client
+    from services.pipeline import subjects
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
+    subjects.register_label(Client.__subject_type__, _l("Clients"))

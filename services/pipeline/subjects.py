@@ -45,6 +45,18 @@ def key_of(user, subject_type, subject_id):
     return _visible(user, subject_type, key_column(subject_type), subject.id == subject_id) or ""
 
 
+_LABELS = {}
+
+
+def register_label(subject_type, label):
+    """What people call the subjects of this type ("Cards"), for the pipelines' pages."""
+    _LABELS[subject_type] = label
+
+
+def label(subject_type):
+    return _LABELS.get(subject_type, subject_type)
+
+
 @dataclass(frozen=True)
 class Search:
     condition: object  # term → the SQL condition of the subjects it finds, or None for none

@@ -1,6 +1,8 @@
 """The pipeline editor shows and reads the stage rules: a move's condition as "stage code:
 field=value", the in-stage step's labels, a pipeline's subject and permissions."""
 
+import re
+
 import pytest
 from wtforms.validators import ValidationError
 
@@ -27,6 +29,15 @@ def test_the_pipeline_form_offers_its_subject_and_permissions(login_as):
     assert 'name="subject_type"' in page.text and 'value="cards.move_any" selected' in page.text.replace(
         'selected value="cards.move_any"', 'value="cards.move_any" selected'
     )
+
+
+def test_the_pipelines_name_what_moves_through_them_in_words(login_as):
+    owner = login_as(make_user(role_code="owner", language="en"))
+    listed = owner.get("/admin/pipelines/")
+    cells = re.findall(r"<td[^>]*>\s*([^<]+?)\s*</td>", listed.text)
+    assert "Cards" in cells and "Clients" in cells and "card" not in cells and "client" not in cells
+    form = owner.get(f"/admin/pipelines/edit/?id={stage_of('bank_check').pipeline.id}")
+    assert re.search(r'<option[^>]*value="client"[^>]*>Clients</option>', form.text)
 
 
 def test_conditions_are_read_by_stage_code_and_a_stranger_is_refused(app):
