@@ -32,12 +32,12 @@ def test_the_pipeline_form_offers_its_subject_and_permissions(login_as):
 
 
 def test_the_pipelines_name_what_moves_through_them_in_words(login_as):
-    owner = login_as(make_user(role_code="owner", language="en"))
+    owner = login_as(make_user(role_code="owner"))  # Ukrainian, the default
     listed = owner.get("/admin/pipelines/")
     cells = re.findall(r"<td[^>]*>\s*([^<]+?)\s*</td>", listed.text)
-    assert "Cards" in cells and "Clients" in cells and "card" not in cells and "client" not in cells
+    assert "Картки" in cells and "Клієнти" in cells and "card" not in cells and "client" not in cells
     form = owner.get(f"/admin/pipelines/edit/?id={stage_of('bank_check').pipeline.id}")
-    assert re.search(r'<option[^>]*value="client"[^>]*>Clients</option>', form.text)
+    assert re.search(r'<option[^>]*value="client"[^>]*>Клієнти</option>', form.text)
 
 
 def test_conditions_are_read_by_stage_code_and_a_stranger_is_refused(app):
