@@ -268,15 +268,9 @@ class CardView(CardTransactionsMixin, SecuredModelView):
     def _saved_with_the_card(self, card):
         """The edit form's other parts, in the card's unit of work: the people chosen for each stage
         and the transactions added or removed. A refusal refuses the whole save."""
-        chosen = {
-            "stage_" + name.removeprefix("responsible_"): value
-            for name, value in request.form.items()
-            if name.startswith("responsible_")
-        }
         new_rows, removed = sent_transactions(request.form)
         try:
-            if chosen:
-                cards.set_responsibles(card, chosen, current_user, card.version)
+            cards.set_responsibles(card, request.form, current_user, card.version)  # its "stage_<id>" fields
             cards.change_transactions(card, new_rows, removed, current_user)
         except cards.CardError as error:
             raise ValidationError(" ".join([str(error.message), *(str(v) for v in error.errors.values())])) from None
@@ -331,5 +325,5 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             people = [chosen, *people]
         selected = chosen.id if chosen else None
         if request.method == "POST":
-            selected = cards.parse_id(request.form.get(f"responsible_{stage_id}", ""))
+            selected = cards.parse_id(request.form.get(f"stage_{stage_id}", ""))
         return Markup(options_html(people, selected))  # noqa: S704

@@ -126,10 +126,9 @@ def search_patterns(term):
     phone however typed (services.cards.search)."""
     name, phone = search.contact_patterns(term)
     compact = card_numbers.searched(term)
-    full = compact if compact and compact.isdigit() and len(compact) >= card_numbers.MIN_DIGITS else None
     return {
         "q_number": search.containing(compact) if compact else None,
-        "q_hash": card_numbers.lookup_hash(full) if full else None,
+        "q_hash": card_numbers.full_number_hash(compact) if compact else None,
         "q_name": name,
         "q_phone": phone,
     }

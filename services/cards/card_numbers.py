@@ -128,9 +128,13 @@ def matching(term):
     if compact is None:
         return None
     condition = COMPACT_NUMBER.like(containing(compact), escape="\\")
-    if compact.isdigit() and MIN_DIGITS <= len(compact) <= MAX_DIGITS:
-        condition = or_(condition, Card.number_hash == lookup_hash(compact))
-    return condition
+    hashed = full_number_hash(compact)
+    return condition if hashed is None else or_(condition, Card.number_hash == hashed)
+
+
+def full_number_hash(compact):
+    """The lookup hash of a searched term that may be a whole number (its digits only), else None."""
+    return lookup_hash(compact) if compact.isdigit() and MIN_DIGITS <= len(compact) <= MAX_DIGITS else None
 
 
 # The masked number without its spaces, "516875******1001": on PostgreSQL a trigram index serves LIKE on it.

@@ -19,7 +19,7 @@ from tests.factories.cards import make_card, shown_number
 def test_responsibles_are_saved_with_the_card_and_a_bad_one_refuses_the_whole_save(client_of, team, two_cards):
     owner = client_of("owner")
     card = two_cards["mine"]
-    key = f"responsible_{card.stage_id}"
+    key = f"stage_{card.stage_id}"
     assert _edit(owner, team, card, notes="with people", **{key: str(team["agent2"].id)}).status_code == 302
     assert _chosen(card) == team["agent2"].id and fresh_card(card).notes == "with people"
     refused = _edit(owner, team, card, notes="not saved", **{key: "nobody"})
@@ -54,7 +54,7 @@ def test_the_selects_show_the_cards_people_and_bank_chosen(client_of, team, two_
     assert f'<option value="{team["agent2"].id}">Bohdan Agent</option>' in agent
     assert f'<option value="{bank.id}" selected>PercentBank</option>' in _select(page, "bank")
     assert '<option value="__None" selected>' in _select(page, "contractor")
-    responsible = _select(page, f"responsible_{card.stage_id}")
+    responsible = _select(page, f"stage_{card.stage_id}")
     assert f'<option value="{team["manager"].id}">Maria Manager</option>' in responsible
 
 
@@ -110,9 +110,9 @@ def test_a_blocked_agent_stays_on_his_card_until_another_is_chosen(client_of, te
 def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
-    assert _edit(owner, team, card, **{f"responsible_{card.stage_id}": str(team["agent2"].id)}).status_code == 302
+    assert _edit(owner, team, card, **{f"stage_{card.stage_id}": str(team["agent2"].id)}).status_code == 302
     page = owner.get(f"/admin/cards/edit/?id={card.id}")
-    responsible = _select(page, f"responsible_{card.stage_id}")
+    responsible = _select(page, f"stage_{card.stage_id}")
     assert f'<option value="{team["agent2"].id}" selected>Bohdan Agent</option>' in responsible
     assert responsible.count(" selected") == 1
 
@@ -120,7 +120,7 @@ def test_a_chosen_responsible_is_selected_on_the_form(client_of, team, two_cards
 def test_the_details_page_names_the_chosen_responsible_and_the_ones_by_role(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
-    assert _edit(owner, team, card, **{f"responsible_{card.stage_id}": str(team["agent2"].id)}).status_code == 302
+    assert _edit(owner, team, card, **{f"stage_{card.stage_id}": str(team["agent2"].id)}).status_code == 302
     page = client_of("agent").get(f"/admin/cards/details/?id={card.id}")
     panel = page.text[page.text.index('id="responsibles"') :]
     panel = panel[: panel.index("</section>")]
@@ -134,7 +134,7 @@ def test_a_card_seen_only_as_its_responsible_opens_and_others_do_not(client_of, 
     assert agent.get(f"/admin/cards/details/?id={theirs.id}").status_code == 404
     owner = client_of("owner")
     people = {"agent": str(team["agent2"].id), "manager": "__None", "accountant": "__None"}
-    chosen = {f"responsible_{theirs.stage_id}": str(team["agent"].id)}
+    chosen = {f"stage_{theirs.stage_id}": str(team["agent"].id)}
     assert _edit(owner, team, theirs, **people, **chosen).status_code == 302
     page = agent.get(f"/admin/cards/details/?id={theirs.id}")
     assert page.status_code == 200 and shown_number(2002) in page.text
@@ -165,7 +165,7 @@ def test_a_change_of_agent_or_bank_is_in_the_cards_history(client_of, team, two_
 def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, two_cards):
     card = two_cards["mine"]
     owner = client_of("owner")
-    stage_key = f"responsible_{card.stage_id}"
+    stage_key = f"stage_{card.stage_id}"
     assert _edit(owner, team, card, **{stage_key: str(team["agent2"].id)}).status_code == 302
     team["agent2"].is_blocked = True
     db.session.commit()
@@ -175,9 +175,9 @@ def test_a_blocked_responsible_stays_chosen_until_another_is(client_of, team, tw
     assert _edit(owner, team, card, **{stage_key: str(team["agent2"].id)}).status_code == 302
     chosen = select(StageResponsible.user_id).where(StageResponsible.subject_id == card.id)
     assert db.session.scalar(chosen) == team["agent2"].id
-    other = _select(page, f"responsible_{[s for s in cards.cards_pipeline().stages if s.id != card.stage_id][0].id}")
+    other = _select(page, f"stage_{[s for s in cards.cards_pipeline().stages if s.id != card.stage_id][0].id}")
     assert f'value="{team["agent2"].id}"' not in other  # not offered where he is not the choice
-    other_stage = f"responsible_{cards.cards_pipeline().stages[1].id}"
+    other_stage = f"stage_{cards.cards_pipeline().stages[1].id}"
     refused = _edit(owner, team, card, **{stage_key: str(team["agent2"].id), other_stage: str(team["agent2"].id)})
     assert refused.status_code == 200 and "Choose an active person." in refused.text
 

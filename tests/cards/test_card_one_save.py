@@ -51,7 +51,7 @@ def test_one_save_keeps_the_fields_the_new_and_removed_transactions_and_the_peop
         tx_remove=str(old.id),
         **_new(0, amount="300.00"),
         **_new(1, amount="4.50", commission_kind="fixed", commission_rate="1.00"),
-        **{f"responsible_{card.stage_id}": str(team["agent2"].id)},
+        **{f"stage_{card.stage_id}": str(team["agent2"].id)},
     )
     assert answer.status_code == 302, answer.text
     assert fresh_card(card).notes == "all at once"

@@ -207,6 +207,6 @@ def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_
     form = page.text[page.text.index('id="card-form"') : page.text.index("</form>", page.text.index('id="card-form"'))]
     # One form: the transactions (kept until Save) and the people of each stage are inside it.
     assert 'data-saved="with-the-card"' in form and 'value="1.50"' in form  # the bank's default rate
-    assert f'name="responsible_{card.stage_id}"' in form and 'id="tx-add-form"' not in page.text
+    assert f'name="stage_{card.stage_id}"' in form and 'id="tx-add-form"' not in page.text
     assert "js/card_transactions.js" in page.text
     assert f'href="/admin/tasks/auto/?card={card.id}"' in page.text

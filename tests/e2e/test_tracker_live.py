@@ -156,11 +156,7 @@ def test_the_mover_undoes_a_move_from_the_board_within_seconds(live_url, browser
     problems = []
     a = _open_board(browser, live_url, "manager", problems)
     source, target = demo["linking_access"], demo["promo_top_up"]
-    task = _task(a, source).first
-    card_id = task.get_attribute("data-card-id")
-    task.click()
-    modal = a.locator("#move-modal")
-    modal.locator("#move-form").wait_for(state="visible")
+    modal, card_id = _open_first_modal(a, source)
     modal.locator("#f-bank_login_done").check()
     modal.locator('button[value="move"]').click()
     modal.wait_for(state="hidden")
