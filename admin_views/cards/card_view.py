@@ -284,6 +284,16 @@ class CardView(CardTransactionsMixin, SecuredModelView):
             return True
         return super().handle_view_exception(exc)
 
+    def create_form(self, obj=None):
+        """A new card's people start as its author where he holds their role (a manager adding a
+        card is its manager), so that the card he adds is one he sees."""
+        form = super().create_form(obj)
+        if request.method == "GET":
+            for role_code in ("agent", "manager", "accountant"):
+                if current_user.role is not None and current_user.role.code == role_code:
+                    getattr(form, role_code).data = current_user._get_current_object()
+        return form
+
     def get_save_return_url(self, model, is_created=False):
         if is_created:
             return (

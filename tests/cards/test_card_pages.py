@@ -210,3 +210,13 @@ def test_the_edit_page_shows_stage_transactions_and_responsibles(client_of, two_
     assert f'name="stage_{card.stage_id}"' in form and 'id="tx-add-form"' not in page.text
     assert "js/card_transactions.js" in page.text
     assert f'href="/admin/tasks/auto/?card={card.id}"' in page.text
+
+
+def test_a_new_cards_form_names_its_author_in_his_own_role(client_of, team):
+    page = client_of("manager").get("/admin/cards/new/")
+    manager = re.search(r'<select[^>]+id="manager".*?</select>', page.text, re.S).group(0)
+    assert f'<option value="{team["manager"].id}" selected>' in manager
+    owner_form = client_of("owner").get("/admin/cards/new/").text
+    assert '<option value="__None" selected>' in re.search(
+        r'<select[^>]+id="manager".*?</select>', owner_form, re.S
+    ).group(0)
