@@ -137,7 +137,7 @@ def churn(app, client, count):
     done = 0
     for card_id in random.Random(count).sample(candidates, count):
         response = client.post(
-            f"/admin/tracker/card/{card_id}/move",
+            f"/admin/tracker/{card_id}/move",
             data=_move_form(app, card_id, client.csrf),
             headers={"X-CSRFToken": client.csrf},
         )
@@ -176,7 +176,7 @@ def bench_moves(app, client, repeat, scoped):
     for index, card_id in enumerate(picks):
         data = _move_form(app, card_id, client.csrf)
         start = time.perf_counter()
-        response = client.post(f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": client.csrf})
+        response = client.post(f"/admin/tracker/{card_id}/move", data=data, headers={"X-CSRFToken": client.csrf})
         elapsed = (time.perf_counter() - start) * 1000
         if response.status_code != 200 or not response.json.get("ok"):
             refused += 1

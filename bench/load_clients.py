@@ -159,7 +159,7 @@ class User:
         response = self.get("column", f"/admin/tracker/column/{stage['id']}")
         if response is not None and response.status_code == 200:
             rows = response.json()["rows"]
-            self.cards = [(r["card_id"], stage["id"], r["version"]) for r in rows] + self.cards[:200]
+            self.cards = [(r["subject_id"], stage["id"], r["version"]) for r in rows] + self.cards[:200]
 
     def counts(self):
         self.get("counts", "/admin/tracker/counts")
@@ -226,7 +226,7 @@ class User:
         data.update(to_stage=stage["to"], version=version, csrf_token=self.csrf)
         sent = time.monotonic()
         response = self.request(
-            "move", "POST", f"/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": self.csrf}
+            "move", "POST", f"/admin/tracker/{card_id}/move", data=data, headers={"X-CSRFToken": self.csrf}
         )
         if response is not None and response.status_code == 200:
             self.moves.append((card_id, response.json()["version"], sent))

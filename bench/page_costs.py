@@ -75,7 +75,7 @@ def main():
         from services.cards.board import cards_pipeline
 
         stage_ids = [s.id for s in cards_pipeline().stages if not s.is_final]
-    card_id = client.get(f"/admin/tracker/column/{stage_ids[2]}").json["rows"][0]["card_id"]
+    card_id = client.get(f"/admin/tracker/column/{stage_ids[2]}").json["rows"][0]["subject_id"]
     print(f"{'page':<22} {'wall ms':>8} {'CPU ms':>8} {'SQL':>4} {'bytes':>8}   ({args.user}, {args.repeat} requests)")
     for name, call in pages(client, stage_ids, card_id).items():
         result = measure(app, call, args.repeat)

@@ -37,7 +37,7 @@ def pages(engine, http, url):
         "tracker": "/admin/tracker/",
         "column (JSON)": f"/admin/tracker/column/{stage_id}",
         "counts (JSON)": "/admin/tracker/counts",
-        "card details": f"/admin/cards/details/?id={rows[0]['card_id']}" if rows else None,
+        "card details": f"/admin/cards/details/?id={rows[0]['subject_id']}" if rows else None,
         "archive, bank": f"/admin/cards/?tab=archive&bank={bank_id}",
         "archive, contact": "/admin/cards/?tab=archive&contact=Ткачук",
         "archive, last agent": f"/admin/cards/?tab=archive&agent={last_agent}",

@@ -226,7 +226,7 @@ def main():
             expected = received.value + len(hearing[card_id])
             before = time.monotonic()
             response = owner.post(
-                f"{base_url}/admin/tracker/card/{card_id}/move", data=data, headers={"X-CSRFToken": csrf}
+                f"{base_url}/admin/tracker/{card_id}/move", data=data, headers={"X-CSRFToken": csrf}
             )
             post_ms.append((time.monotonic() - before) * 1000)
             if response.status_code != 200:

@@ -63,7 +63,8 @@ def load_pipeline(data):
                     label_en=labels.get("en", ""),
                 )
             )
-        problems = pipeline_spec.check_fields(pipeline_spec.field_dicts(stage))
+        targets = {move if isinstance(move, str) else move["to"] for move in spec.get("moves", [])}
+        problems = pipeline_spec.check_fields(pipeline_spec.field_dicts(stage), targets)
         if problems:
             raise ValueError(f"{data['code']}/{spec['code']}: {_plain(problems)}")
         stages[spec["code"]] = stage

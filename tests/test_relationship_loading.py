@@ -21,7 +21,7 @@ LAZY_SELECT_TODAY = {
     ("Stage", "pipeline"),
     # the stage of a field, back of Stage.fields (selectin)
     ("StageField", "stage"),
-    # who closed a step: a card's step history names them (templates/admin/cards/tracker/history.html)
+    # who closed a step: a card's step history names them (templates/admin/pipeline/history.html)
     ("StageTask", "closed_by"),
     # where a step moved the card: the pages read moved_to_stage_id and the kept stage names
     ("StageTask", "moved_to_stage"),

@@ -175,7 +175,7 @@ class StageView(SecuredModelView):
                     "label_en": _l("Label (English)"),
                     "type": _l("Type"),
                     "required": _l("Required"),
-                    "required_if": _l("Required when (field=value)"),
+                    "required_if": _l("Asked when (field=value, or to=stage code)"),
                     "choices": _l("Choices: value|uk|ru|en per line"),
                     "books": _l("Books a transaction of type (money fields)"),
                     "books_on": _l("Dated by the field"),
@@ -211,12 +211,13 @@ class StageView(SecuredModelView):
             )
 
     def on_model_change(self, form, model, is_created):
-        problems = spec.check_fields(spec.field_dicts(model))
+        pipeline_stages = {s.code: s.id for s in db.session.query(Stage).filter(Stage.pipeline_id == model.pipeline_id)}
+        targets = set(form.move_targets.data or [])
+        target_codes = {code for code, stage_id in pipeline_stages.items() if stage_id in targets}
+        problems = spec.check_fields(spec.field_dicts(model), target_codes)
         if problems:
             raise ValidationError(_problems(problems))
-        pipeline_stages = {s.code: s.id for s in db.session.query(Stage).filter(Stage.pipeline_id == model.pipeline_id)}
         conditions = self._conditions(form.move_conditions.data, pipeline_stages)
-        targets = set(form.move_targets.data or [])
         if set(conditions) - targets:
             raise ValidationError(_("A condition must belong to one of the allowed moves."))
         back = set(form.back_targets.data or [])

@@ -53,10 +53,11 @@ def _parse(spec, raw, subject, to_stage, required):
     return None, _("Unknown field type.")
 
 
-def is_required(spec, raw_values):
-    """A field is required always (`required`) or when another field has a value (`required_if`)."""
+def is_required(spec, raw_values, to_stage=None):
+    """A field is required always (`required`), or when another field has a value or the move goes to
+    a given stage (`required_if`)."""
     if spec.required_if:
-        return condition_holds(spec.required_if, raw_values)
+        return condition_holds(spec.required_if, raw_values, to_stage)
     return spec.required
 
 
@@ -65,9 +66,9 @@ def validate(stage, raw_values, subject, to_stage, step=False):
     `step` (which records what is entered and requires nothing): (clean, errors)."""
     clean, errors = {}, {}
     for spec in stage.fields:
-        if spec.required_if and not condition_holds(spec.required_if, raw_values):
-            continue  # asked only on another field's answer (hidden in the modal): what it holds means nothing
-        required = not step and is_required(spec, raw_values)
+        if spec.required_if and not condition_holds(spec.required_if, raw_values, None if step else to_stage):
+            continue  # asked only on another answer or move (hidden in the modal): what it holds means nothing
+        required = not step and is_required(spec, raw_values, to_stage)
         value, error = _parse(spec, raw_values.get(spec.name), subject, to_stage, required)
         if error:
             errors[spec.name] = error

@@ -21,7 +21,7 @@
 
   function renderTask(row) {
     var item = template.content.firstElementChild.cloneNode(true);
-    item.dataset.cardId = row.card_id;
+    item.dataset.subjectId = row.subject_id;
     item.dataset.taskId = row.task_id;
     item.classList.toggle("task-overdue", !!row.overdue);
     item.querySelector(".task-number").textContent = row.number;
@@ -117,8 +117,8 @@
     });
   }
 
-  function openModal(cardId, toStage) {
-    fetch(url("modal", cardId, toStage ? "to=" + toStage : ""), { credentials: "same-origin" })
+  function openModal(subjectId, toStage) {
+    fetch(url("modal", subjectId, toStage ? "to=" + toStage : ""), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.text();
@@ -140,7 +140,7 @@
     var button = event.submitter || form.querySelector('button[value="move"]');
     var action = button.value === "step" ? "step" : "move";
     button.disabled = true;
-    fetch(url(action, form.dataset.cardId), {
+    fetch(url(action, form.dataset.subjectId), {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
@@ -179,7 +179,7 @@
       undo.disabled = true;
       var body = new FormData();
       body.append("version", change.version);
-      fetch(url("undo", change.card_id), {
+      fetch(url("undo", change.subject_id), {
         method: "POST", credentials: "same-origin", body: body,
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
       })
@@ -196,16 +196,25 @@
     offerUndo.timer = window.setTimeout(function () { notice.classList.add("d-none"); }, UNDO_SHOWN_MS);
   }
 
-  // A field required only on another field's answer shows with that answer ("answer_received=yes");
-  // a move back asks for none of the stage's fields.
+  // A field required only on another field's answer shows with that answer ("answer_received=yes"),
+  // one asked only on the move to a stage with that target ("to=lost"); a move back asks for none of
+  // the stage's fields.
   function showConditionalFields(form) {
     var target = form.querySelector("#move-to");
-    var back = !!(target && target.selectedOptions[0] && target.selectedOptions[0].dataset.back);
+    var chosen = target && target.selectedOptions[0];
+    var back = !!(chosen && chosen.dataset.back);
     form.querySelectorAll(".modal-body > .form-group").forEach(function (group) {
       if (group.contains(target)) { return; }
       var condition = group.dataset.shownIf ? group.dataset.shownIf.split("=") : null;
-      var source = condition && form.querySelector('[name="field.' + condition[0] + '"]');
-      group.hidden = back || (condition !== null && (!source || source.value !== condition.slice(1).join("=")));
+      var wanted = condition && condition.slice(1).join("=");
+      var value = null;
+      if (condition && condition[0] === "to") {
+        value = chosen && !chosen.dataset.back ? chosen.dataset.code : null;
+      } else if (condition) {
+        var source = form.querySelector('[name="field.' + condition[0] + '"]');
+        value = source ? source.value : null;
+      }
+      group.hidden = back || (condition !== null && value !== wanted);
     });
     var note = form.querySelector("#move-back-note");
     if (note) { note.classList.toggle("d-none", !back); }
@@ -219,7 +228,7 @@
   document.addEventListener("change", function (event) {
     var form = event.target.form;
     if (event.target.id !== "move-to" || !form || !form.querySelector("[data-person-field]")) { return; }
-    openModal(form.dataset.cardId, event.target.value);
+    openModal(form.dataset.subjectId, event.target.value);
   });
 
   function refreshAfterMove(change) {
@@ -232,11 +241,11 @@
   // Click or Enter opens the modal; dragging a task onto another column opens it with that target.
   board.addEventListener("click", function (event) {
     var task = event.target.closest(".task");
-    if (task) { openModal(task.dataset.cardId, null); }
+    if (task) { openModal(task.dataset.subjectId, null); }
   });
   board.addEventListener("keydown", function (event) {
     var task = event.target.closest(".task");
-    if (task && event.key === "Enter") { openModal(task.dataset.cardId, null); }
+    if (task && event.key === "Enter") { openModal(task.dataset.subjectId, null); }
   });
   // A drop where the engine allows no move is refused at once, with the reason; no modal opens.
   var notice = document.getElementById("board-notice");
@@ -249,7 +258,7 @@
   board.addEventListener("dragstart", function (event) {
     var task = event.target.closest(".task");
     if (!task) { return; }
-    event.dataTransfer.setData("text/plain", task.dataset.cardId + ":" + task.closest(".board-column").dataset.stageId);
+    event.dataTransfer.setData("text/plain", task.dataset.subjectId + ":" + task.closest(".board-column").dataset.stageId);
   });
   board.querySelectorAll(".board-column").forEach(function (column) {
     column.addEventListener("dragover", function (event) { event.preventDefault(); column.classList.add("drop-target"); });
@@ -258,15 +267,15 @@
       event.preventDefault();
       column.classList.remove("drop-target");
       var dragged = (event.dataTransfer.getData("text/plain") || "").split(":");
-      var cardId = dragged[0], source = board.querySelector('.board-column[data-stage-id="' + dragged[1] + '"]');
-      if (!cardId || !source || source === column) { return; }
+      var subjectId = dragged[0], source = board.querySelector('.board-column[data-stage-id="' + dragged[1] + '"]');
+      if (!subjectId || !source || source === column) { return; }
       if (source.dataset.targets.split(" ").indexOf(column.dataset.stageId) === -1) { refuseDrop(source, column); return; }
       notice.classList.add("d-none");
-      openModal(cardId, column.dataset.stageId);
+      openModal(subjectId, column.dataset.stageId);
     });
   });
 
-  // "?open=<card id>" (a task on the home page's "my day") opens that card's modal at once.
+  // "?open=<subject id>" (a task on the home page's "my day") opens that subject's modal at once.
   var opened = new URLSearchParams(window.location.search).get("open");
   if (opened && /^[0-9]{1,18}$/.test(opened)) { openModal(opened, null); }
 

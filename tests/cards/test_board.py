@@ -160,5 +160,5 @@ def test_the_search_box_from_the_query_string(app, login_as, people, spread):
     db.session.commit()
     page = signed_in(app, login_as, people["owner"]).get("/admin/tracker/?q=4242")
     assert page.status_code == 200
-    assert re.findall(r'data-card-id="(\d+)"', page.text) == [str(spread["a1"].id)]
+    assert re.findall(r'data-subject-id="(\d+)"', page.text) == [str(spread["a1"].id)]
     assert BoardFilters.from_args({"q": "  50  99 "}).as_args() == {"q": "50 99"}

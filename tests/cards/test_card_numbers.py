@@ -183,8 +183,8 @@ def test_the_full_number_appears_in_no_page_export_log_or_socket_message(app, cl
                 f"/admin/cards/edit/?id={card.id}",
                 "/admin/tracker/",
                 f"/admin/tracker/?q=1001&open={card.id}",
-                f"/admin/tracker/card/{card.id}/modal",
-                f"/admin/tracker/history/{card.id}",
+                f"/admin/tracker/{card.id}/modal",
+                f"/admin/tracker/{card.id}/history",
                 f"/admin/tasks/auto/?card={card.id}",
                 "/admin/tasks/",
                 "/admin/tasks/?tab=outgoing",
@@ -230,7 +230,7 @@ def test_a_full_number_searched_for_stays_out_of_the_address(client_of, team):
     answer = agent.get(f"/admin/tracker/?q={FULL}")
     assert answer.status_code == 302 and FULL not in answer.location and "1001" in answer.location
     board = agent.get(answer.location)
-    assert f'data-card-id="{card.id}"' in board.text and FULL not in board.text
+    assert f'data-subject-id="{card.id}"' in board.text and FULL not in board.text
 
 
 def _created(team):

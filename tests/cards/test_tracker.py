@@ -55,7 +55,7 @@ def _move_form(client, card, to_stage, values, token=True):
     data.update({f"field.{name}": value for name, value in values.items()})
     if token:
         data["csrf_token"] = csrf_token(client, "/admin/tracker/")
-    return client.post(f"/admin/tracker/card/{card.id}/move", data=data, headers={"Accept": "application/json"})
+    return client.post(f"/admin/tracker/{card.id}/move", data=data, headers={"Accept": "application/json"})
 
 
 def _state(card):
@@ -84,7 +84,7 @@ def test_an_agent_sees_only_the_tasks_of_his_cards(client_of, cards, team):
     assert f'data-room="board:cards:viewer:{team["agent"].id}"' in page.text
     assert agent.get("/admin/tracker/counts").json == {str(stage_of("linking_access").id): 1}
     rows = agent.get(f"/admin/tracker/column/{stage_of('linking_access').id}").json["rows"]
-    assert [row["card_id"] for row in rows] == [cards["mine"].id]
+    assert [row["subject_id"] for row in rows] == [cards["mine"].id]
 
 
 def test_filters_apply_to_the_page_counts_and_columns(client_of, cards, team):
@@ -109,7 +109,7 @@ def test_a_column_pages_by_cursor(client_of, team):
     assert len(second["rows"]) == card_board.PAGE_SIZE == 50 and second["next"]
     third = owner.get(url, query_string={"after": second["next"]}).json
     assert len(third["rows"]) == 2 and third["next"] is None
-    seen = [row["card_id"] for row in first["rows"] + second["rows"] + third["rows"]]
+    seen = [row["subject_id"] for row in first["rows"] + second["rows"] + third["rows"]]
     assert len(seen) == len(set(seen)) and set(seen) == made
 
 
@@ -119,12 +119,12 @@ def test_the_board_page_carries_each_columns_first_page_and_where_the_next_begin
     owner = client_of("owner")
     page = owner.get("/admin/tracker/").text
     column = page.split(f'data-stage-id="{stage_id}"', 1)[1].split("</section>", 1)[0]
-    shown = [int(card_id) for card_id in re.findall(r'data-card-id="(\d+)"', column)]
+    shown = [int(card_id) for card_id in re.findall(r'data-subject-id="(\d+)"', column)]
     assert len(shown) == card_board.FIRST_PAGE_SIZE
     cursor = re.search(r'data-cursor="([^"]*)"', column).group(1)
     rest = owner.get(f"/admin/tracker/column/{stage_id}", query_string={"after": cursor}).json
     assert rest["next"] is None
-    assert sorted(shown + [row["card_id"] for row in rest["rows"]]) == sorted(made)
+    assert sorted(shown + [row["subject_id"] for row in rest["rows"]]) == sorted(made)
     other = page.split(f'data-stage-id="{stage_of("promo_top_up").id}"', 1)[1].split("</section>", 1)[0]
     assert 'data-cursor=""' in other  # an empty column has no next page
 
@@ -142,26 +142,26 @@ def test_another_agents_card_is_404_everywhere(client_of, cards, team):
     agent = client_of("agent")
     theirs = cards["theirs"]
     before = _state(theirs)
-    assert agent.get(f"/admin/tracker/card/{theirs.id}/modal").status_code == 404
-    assert agent.get(f"/admin/tracker/history/{theirs.id}").status_code == 404
-    token = csrf_token(agent, f"/admin/tracker/card/{cards['mine'].id}/modal")
+    assert agent.get(f"/admin/tracker/{theirs.id}/modal").status_code == 404
+    assert agent.get(f"/admin/tracker/{theirs.id}/history").status_code == 404
+    token = csrf_token(agent, f"/admin/tracker/{cards['mine'].id}/modal")
     response = agent.post(
-        f"/admin/tracker/card/{theirs.id}/move",
+        f"/admin/tracker/{theirs.id}/move",
         data={"csrf_token": token, "version": "1", "to_stage": str(stage_of("promo_top_up").id)},
     )
     assert response.status_code == 404
-    assert agent.get("/admin/tracker/card/999999/modal").status_code == 404
+    assert agent.get("/admin/tracker/999999/modal").status_code == 404
     assert _state(theirs) == before
 
 
 def test_the_modal_renders_the_current_stages_fields(client_of, cards):
     card, target = cards["mine"], stage_of("promo_top_up")
-    page = client_of("agent").get(f"/admin/tracker/card/{card.id}/modal?to={target.id}")
+    page = client_of("agent").get(f"/admin/tracker/{card.id}/modal?to={target.id}")
     assert page.status_code == 200
     for spec in card.stage.fields:
         assert f'name="field.{spec.name}"' in page.text
         assert re.search(rf'<label[^>]*for="f-{spec.name}"[^>]*>{re.escape(escape(spec.label_uk))}', page.text)
-    assert re.search(rf'<option value="{target.id}"\s+selected>', page.text)
+    assert re.search(rf'<option value="{target.id}" data-code="{target.code}"\s+selected>', page.text)
     assert 'name="version" value="1"' in page.text
     assert "disabled" not in page.text.split('type="submit"')[1].split(">")[0]
     # The first stage's date (linked on) is of the day the work is done: today, in the agent's zone.
@@ -170,7 +170,7 @@ def test_the_modal_renders_the_current_stages_fields(client_of, cards):
 
 
 def test_the_modal_of_a_card_i_may_only_watch_has_no_save(client_of, cards):
-    page = client_of("accountant").get(f"/admin/tracker/card/{cards['mine'].id}/modal")
+    page = client_of("accountant").get(f"/admin/tracker/{cards['mine'].id}/modal")
     assert page.status_code == 200
     assert "disabled" in page.text.split('type="submit"')[1].split(">")[0]
 
@@ -195,7 +195,7 @@ def test_the_next_responsible_is_offered_and_accepted_only_among_who_may_take_it
     team["manager"].language = "en"
     db.session.commit()
     manager, fund_card = client_of("manager"), stage_of("fund_card")
-    modal = manager.get(f"/admin/tracker/card/{card.id}/modal?to={fund_card.id}")
+    modal = manager.get(f"/admin/tracker/{card.id}/modal?to={fund_card.id}")
     person_select = re.search(r'id="f-next_responsible"[^>]*>(.*?)</select>', modal.text, re.S).group(1)
     assert set(re.findall(r'<option value="(\d+)"', person_select)) == {str(team["accountant"].id)}
     before = _state(card)
@@ -221,8 +221,8 @@ def test_a_move_without_the_csrf_token_is_400(client_of, cards):
     # tracker.js sends the page's token in the X-CSRFToken header
     data = {"version": "1", "to_stage": str(stage_of("promo_top_up").id), "field.bank_login_done": "1"}
     data["field.linked_on"] = "2026-01-15"
-    headers = {"X-CSRFToken": csrf_token(agent, f"/admin/tracker/card/{card.id}/modal")}
-    assert agent.post(f"/admin/tracker/card/{card.id}/move", data=data, headers=headers).status_code == 200
+    headers = {"X-CSRFToken": csrf_token(agent, f"/admin/tracker/{card.id}/modal")}
+    assert agent.post(f"/admin/tracker/{card.id}/move", data=data, headers=headers).status_code == 200
 
 
 def test_a_move_through_the_endpoint(client_of, cards, team):
@@ -233,7 +233,7 @@ def test_a_move_through_the_endpoint(client_of, cards, team):
     assert response.status_code == 200, response.text
     assert response.json == {
         "ok": True,
-        "card_id": card.id,
+        "subject_id": card.id,
         "from": source,
         "to": target.id,
         "version": 2,
@@ -247,7 +247,7 @@ def test_a_move_through_the_endpoint(client_of, cards, team):
         )
     ).one()
     assert (audit.user_id, audit.old_value, audit.new_value) == (team["agent"].id, str(source), str(target.id))
-    history = agent.get(f"/admin/tracker/history/{card.id}")
+    history = agent.get(f"/admin/tracker/{card.id}/history")
     assert history.status_code == 200
     assert "2026-01-15" in history.text and target.name_uk in history.text
     # The same (now stale) form again: a clear conflict, not a second move.
@@ -269,10 +269,10 @@ def test_a_move_that_is_not_allowed_is_400(client_of, cards):
     before = _state(card)
     response = _move_form(owner, card, stage_of("engagement"), {})
     assert response.status_code == 400 and response.json["ok"] is False
-    token = csrf_token(owner, f"/admin/tracker/card/{card.id}/modal")
+    token = csrf_token(owner, f"/admin/tracker/{card.id}/modal")
     for to_stage in ("nope", "", "999999"):
         bad = owner.post(
-            f"/admin/tracker/card/{card.id}/move",
+            f"/admin/tracker/{card.id}/move",
             data={"csrf_token": token, "version": "1", "to_stage": to_stage},
         )
         assert bad.status_code == 400 and bad.json["ok"] is False
@@ -292,7 +292,7 @@ def test_malformed_numbers_in_a_move_are_refused(client_of, cards, field, raw, s
         "to_stage": str(stage_of("promo_top_up").id),
     }
     data[field] = raw
-    response = owner.post(f"/admin/tracker/card/{card.id}/move", data=data)
+    response = owner.post(f"/admin/tracker/{card.id}/move", data=data)
     assert response.status_code == status and response.json["ok"] is False
     assert _state(card) == before
 
@@ -300,7 +300,7 @@ def test_malformed_numbers_in_a_move_are_refused(client_of, cards, field, raw, s
 @pytest.mark.parametrize("raw", ["²", "9" * 30])
 def test_malformed_numbers_in_the_query_are_ignored(client_of, cards, raw):
     owner = client_of("owner")
-    assert owner.get(f"/admin/tracker/card/{cards['mine'].id}/modal", query_string={"to": raw}).status_code == 200
+    assert owner.get(f"/admin/tracker/{cards['mine'].id}/modal", query_string={"to": raw}).status_code == 200
     for name in ("agent", "manager", "bank"):
         assert owner.get("/admin/tracker/counts", query_string={name: raw}).json == {
             str(stage_of("linking_access").id): 2
@@ -311,7 +311,7 @@ def test_malformed_numbers_in_the_query_are_ignored(client_of, cards, raw):
 def test_the_history_lists_every_step(client_of, cards, team):
     card = cards["mine"]
     walk_to(card, "take_access", team["owner"])
-    page = client_of("agent").get(f"/admin/tracker/history/{card.id}")
+    page = client_of("agent").get(f"/admin/tracker/{card.id}/history")
     assert page.status_code == 200
     for code in ("linking_access", "promo_top_up", "engagement", "take_access"):
         assert escape(stage_of(code).name_uk) in page.text
@@ -327,7 +327,7 @@ def test_the_stage_history_reads_labels_names_and_money_not_codes(client_of, car
     walk_to(card, "bank_check", team["owner"])
     pipeline.step(card, {"answer_received": "no"}, team["manager"], card.version)
     db.session.commit()
-    page = client_of("owner").get(f"/admin/tracker/history/{card.id}")  # the owner reads Ukrainian
+    page = client_of("owner").get(f"/admin/tracker/{card.id}/history")  # the owner reads Ukrainian
     assert page.status_code == 200
     assert "Відповідь отримано:</span> Ні<" in page.text and "> no<" not in page.text
     assert "1\u202f250.50" in page.text
@@ -338,9 +338,9 @@ def test_the_modal_offers_the_moves_back_to_the_owner_only(client_of, cards, tea
     card = cards["mine"]
     walk_to(card, "promo_top_up", team["owner"])
     back = stage_of("linking_access")
-    owner_modal = client_of("owner").get(f"/admin/tracker/card/{card.id}/modal").text
+    owner_modal = client_of("owner").get(f"/admin/tracker/{card.id}/modal").text
     assert re.search(rf'<option value="{back.id}" data-back="1">', owner_modal)
-    agent_modal = client_of("agent").get(f"/admin/tracker/card/{card.id}/modal").text
+    agent_modal = client_of("agent").get(f"/admin/tracker/{card.id}/modal").text
     assert "data-back" not in agent_modal
 
 
@@ -352,10 +352,10 @@ def test_the_undo_endpoint_takes_back_the_movers_move_and_refuses_anyone_else(cl
     version = str(moved.json["version"])
     headers = {"X-CSRFToken": csrf_token(agent, "/admin/tracker/")}
     owner = client_of("owner")
-    refused = owner.post(f"/admin/tracker/card/{card.id}/undo", data={"version": version},
+    refused = owner.post(f"/admin/tracker/{card.id}/undo", data={"version": version},
                          headers={"X-CSRFToken": csrf_token(owner, "/admin/tracker/")})  # fmt: skip
     assert refused.status_code == 409 and refused.json["ok"] is False
-    undone = agent.post(f"/admin/tracker/card/{card.id}/undo", data={"version": version}, headers=headers)
+    undone = agent.post(f"/admin/tracker/{card.id}/undo", data={"version": version}, headers=headers)
     assert undone.status_code == 200 and undone.json["to"] == stage_of("linking_access").id
     stage_id, _version, _tasks = _state(card)
     assert stage_id == stage_of("linking_access").id

@@ -38,7 +38,7 @@ def _board(new_page, username):
 
 def _open_first_task(page, stage_id):
     task = page.locator(f'.board-column[data-stage-id="{stage_id}"] li.task').first
-    card_id = int(task.get_attribute("data-card-id"))
+    card_id = int(task.get_attribute("data-subject-id"))
     task.click()
     form = page.locator("#move-modal #move-form")
     form.wait_for(state="visible")
@@ -75,7 +75,7 @@ def test_no_answer_yet_keeps_the_card_and_rolls_its_deadline(new_page, demo):
 
     form.locator('button[value="step"]').click()
     page.locator("#move-modal").wait_for(state="hidden")
-    page.locator(f'.board-column[data-stage-id="{bank_check}"] li.task[data-card-id="{card_id}"]').wait_for()
+    page.locator(f'.board-column[data-stage-id="{bank_check}"] li.task[data-subject-id="{card_id}"]').wait_for()
     *_, closed, opened = _open_tasks(card_id)
     assert closed.values == {"answer_received": "no"} and closed.moved_to_stage_id == bank_check
     assert opened.stage_id == bank_check and opened.closed_at is None

@@ -52,7 +52,7 @@ def _badge(page, stage_id):
 def _open_first_modal(page, stage_id):
     """(the move modal, the card's id) of the column's first task, clicked open."""
     task = _task(page, stage_id).first
-    card_id = task.get_attribute("data-card-id")
+    card_id = task.get_attribute("data-subject-id")
     task.click()
     modal = page.locator("#move-modal")
     modal.locator("#move-form").wait_for(state="visible")
@@ -71,7 +71,7 @@ def _count_changes(page, stage_id, before, change):
 def _task(page, stage_id, card_id=None):
     selector = f'.board-column[data-stage-id="{stage_id}"] li.task'
     if card_id is not None:
-        selector += f'[data-card-id="{card_id}"]'
+        selector += f'[data-subject-id="{card_id}"]'
     return page.locator(selector)
 
 
@@ -123,11 +123,11 @@ def test_dragging_a_task_to_the_next_column_opens_the_modal_with_that_target(liv
     a = _open_board(browser, live_url, "manager", problems)
     source, target = demo["linking_access"], demo["promo_top_up"]
     task = _task(a, source).first
-    card_id = task.get_attribute("data-card-id")
+    card_id = task.get_attribute("data-subject-id")
     task.drag_to(a.locator(f'.board-column[data-stage-id="{target}"]'))
     form = a.locator("#move-modal #move-form")
     form.wait_for(state="visible")
-    assert form.get_attribute("data-card-id") == card_id
+    assert form.get_attribute("data-subject-id") == card_id
     assert form.locator("#move-to").input_value() == str(target)
     # Demo people work in Ukrainian (their profile language), whatever the browser asks for.
     assert form.locator("button[type=submit]").inner_text().strip() == t("uk", "Save and move")
@@ -139,7 +139,7 @@ def test_a_drop_on_a_column_the_card_may_not_go_to_is_refused_with_the_reason(li
     a = _open_board(browser, live_url, "manager", problems)
     source, target = demo["linking_access"], demo["engagement"]  # linking access leads to the top-up only
     task = _task(a, source).first
-    card_id = task.get_attribute("data-card-id")
+    card_id = task.get_attribute("data-subject-id")
     task.drag_to(a.locator(f'.board-column[data-stage-id="{target}"]'))
     notice = a.locator("#board-notice")
     notice.wait_for(state="visible")

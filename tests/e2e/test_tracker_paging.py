@@ -51,7 +51,7 @@ def _scroll_to_the_end(page, stage_id, scroller):
             "([id, n]) => document.querySelectorAll(`.board-column[data-stage-id='${id}'] li.task`).length > n",
             arg=[stage_id, shown],
         )
-    ids = tasks.evaluate_all("items => items.map(item => item.dataset.cardId)")
+    ids = tasks.evaluate_all("items => items.map(item => item.dataset.subjectId)")
     assert len(ids) == total == len(set(ids))
     body = page.locator(f'.board-column[data-stage-id="{stage_id}"] .board-column-body')
     assert body.get_attribute("data-cursor") == ""

@@ -129,7 +129,7 @@ class Browser:
         from move_form, made beforehand where no app context is at hand)."""
         data = dict(form or move_form(card_id), csrf_token=self.csrf)
         return self.http.post(
-            f"{self.url}/admin/tracker/card/{card_id}/move",
+            f"{self.url}/admin/tracker/{card_id}/move",
             data=data,
             headers={"X-CSRFToken": self.csrf},
             timeout=30,

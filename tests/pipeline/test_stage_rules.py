@@ -160,6 +160,8 @@ def test_the_funding_amount_books_too(team):
         ([{"name": "A b", "type": "text"}], "A b", "lowercase"),
         ([{"name": "a", "type": "text"}, {"name": "a", "type": "date"}], "a", "share a name"),
         ([{"name": "a", "type": "colour"}], "a", "Unknown"),
+        ([{"name": "to", "type": "text"}], "to", "kept for conditions"),
+        ([{"name": "a", "type": "text", "required_if": "to=elsewhere"}], "a", "moves to"),
     ],
 )
 def test_the_definition_check_names_the_field_and_the_problem(app, fields, field, words):
@@ -177,6 +179,13 @@ def test_a_good_definition_passes_and_moves_stay_in_their_pipeline():
     assert spec.check_fields(fields) == {}
     assert spec.check_moves({1, 2}, [(2, "answer=yes")], fields) == {}
     assert "2" in spec.check_moves({1, 3}, [(2, None)], fields)
+
+
+def test_a_field_may_be_asked_on_the_move_to_one_stage_but_a_move_cannot_be_conditioned_so():
+    fields = [{"name": "reason", "type": "text", "required_if": "to=lost"}]
+    assert spec.check_fields(fields, targets={"lost", "next"}) == {}
+    assert "reason" in spec.check_fields(fields, targets={"next"})
+    assert "2" in spec.check_moves({1, 2}, [(2, "to=lost")], fields)
 
 
 def test_the_loader_refuses_a_definition_the_check_refuses():

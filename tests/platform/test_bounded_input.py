@@ -63,8 +63,8 @@ def test_a_bad_id_in_a_route_is_a_404(owner_web, card, bad):
     stage, transaction = card.stage_id, card.transactions[0].id
     gets = [
         f"/admin/tracker/column/{bad}",
-        f"/admin/tracker/card/{bad}/modal",
-        f"/admin/tracker/history/{bad}",
+        f"/admin/tracker/{bad}/modal",
+        f"/admin/tracker/{bad}/history",
         f"/admin/tasks/{bad}/",
         f"/admin/tasks/{bad}/edit/",
         f"/admin/exports/{bad}",
@@ -74,7 +74,7 @@ def test_a_bad_id_in_a_route_is_a_404(owner_web, card, bad):
         assert web.get(url).status_code == 404, url
     token = csrf_token(web)
     posts = [
-        f"/admin/tracker/card/{bad}/move",
+        f"/admin/tracker/{bad}/move",
         f"/admin/cards/{bad}/transactions",
         f"/admin/cards/{bad}/transactions/{transaction}/delete",
         f"/admin/cards/{card.id}/transactions/{bad}/delete",

@@ -37,7 +37,7 @@ def test_the_stage_modal_refuses_a_day_out_of_the_range(web, day):
         "field.bank_login_done": "1",
         "field.linked_on": day,
     }
-    response = web.post(f"/admin/tracker/card/{card.id}/move", data=data, headers={"Accept": "application/json"})
+    response = web.post(f"/admin/tracker/{card.id}/move", data=data, headers={"Accept": "application/json"})
     assert response.status_code == 422 and response.json["errors"] == {"linked_on": RANGE_MESSAGE}
     db.session.expire_all()
     assert db.session.get(Card, card.id).stage.code == "linking_access"

@@ -77,7 +77,7 @@ def test_a_move_reaches_the_all_seeing_room_and_the_boards_of_those_who_see_the_
 
     mover = client_of("agent")
     response = mover.post(
-        f"/admin/tracker/card/{card.id}/move",
+        f"/admin/tracker/{card.id}/move",
         data={
             "csrf_token": csrf_token(mover, "/admin/tracker/"),
             "version": "1",
@@ -105,7 +105,7 @@ def test_a_refused_move_sends_nothing(client_of, sockets, team):
     watcher.sio.get_received()
     mover = client_of("agent")
     response = mover.post(
-        f"/admin/tracker/card/{card.id}/move",
+        f"/admin/tracker/{card.id}/move",
         data={"csrf_token": csrf_token(mover, "/admin/tracker/"), "version": "1", "to_stage": str(card.stage_id)},
     )
     assert response.status_code == 400
@@ -118,7 +118,7 @@ def test_a_socket_outside_the_room_hears_nothing(client_of, sockets, team):
     bystander.sio.get_received()
     mover = client_of("owner")
     response = mover.post(
-        f"/admin/tracker/card/{card.id}/move",
+        f"/admin/tracker/{card.id}/move",
         data={
             "csrf_token": csrf_token(mover, "/admin/tracker/"),
             "version": "1",

@@ -294,7 +294,7 @@ def test_the_cards_table_opens_the_auto_tasks_of_that_card(client_of, team, walk
         if spec.required:
             assert str(escape(spec.label_en)) in table
     # The old tracker history URL still works.
-    assert client_of("agent").get(f"/admin/tracker/history/{card.id}").status_code == 200
+    assert client_of("agent").get(f"/admin/tracker/{card.id}/history").status_code == 200
 
 
 def test_auto_tasks_filters_over_http(client_of, team, walked):
