@@ -225,9 +225,7 @@ def main():
             data = move_form(app, card_id, csrf)
             expected = received.value + len(hearing[card_id])
             before = time.monotonic()
-            response = owner.post(
-                f"{base_url}/admin/tracker/{card_id}/move", data=data, headers={"X-CSRFToken": csrf}
-            )
+            response = owner.post(f"{base_url}/admin/tracker/{card_id}/move", data=data, headers={"X-CSRFToken": csrf})
             post_ms.append((time.monotonic() - before) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"move refused: {response.status_code} {response.text[:300]}")

@@ -1,16 +1,13 @@
 """The task tracker: one column per stage, modal moves, live counts."""
 
-import html
-
 from flask import abort, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_views.cards.transactions import transactions_panel
-from admin_views.pipeline.board import PipelineBoardView
+from admin_views.pipeline.board import EMPTY_TASK, PipelineBoardView, task_items
 from models.cards.card import CARDS_PIPELINE, Card
 from models.pipeline import Stage, StageMove, StageResponsible
 from realtime.rooms import board_room
@@ -31,8 +28,8 @@ def _row_json(row, zone=None, now=None):
     return {
         "task_id": task_id,
         "subject_id": card_id,
-        "number": number,
-        "contact": contact,
+        "title": number,
+        "detail": contact,
         "phone": phone,
         "assignee": full_name or username or "",
         "deadline": format_local(deadline, zone),
@@ -40,41 +37,6 @@ def _row_json(row, zone=None, now=None):
         "version": version,
         "cursor": card_board.cursor_text(deadline, task_id),
     }
-
-
-# One task on the board. The page shows a first page of every column, and a Jinja macro call for
-# each task cost more than the rest of the page together; the browser's `#task-template` is this
-# same markup.
-TASK_ITEM = (
-    '<li class="task{overdue}" draggable="true" data-subject-id="{subject_id}" data-task-id="{task_id}" tabindex="0">\n'
-    '  <div class="task-number">{number}</div>\n'
-    '  <div class="task-contact">{contact}</div>\n'
-    '  <div class="task-meta"><span class="task-assignee">{assignee}</span> · '
-    '<span class="task-deadline">{deadline}</span></div>\n'
-    "</li>"
-)
-EMPTY_TASK = dict.fromkeys(("subject_id", "task_id", "number", "contact", "assignee", "deadline"), "")
-
-
-def task_items(rows):
-    # Markup of escaped values only: the texts go through html.escape (plain strings: markupsafe's
-    # escape makes a Markup object of each value); the ids are numbers and the deadline is the
-    # panel's own digits, or all of them "" (EMPTY_TASK).
-    escape = html.escape
-    return Markup(  # noqa: S704
-        "".join(
-            TASK_ITEM.format(
-                overdue=" task-overdue" if row.get("overdue") else "",
-                subject_id=int(row["subject_id"]) if row["subject_id"] != "" else "",
-                task_id=int(row["task_id"]) if row["task_id"] != "" else "",
-                deadline=escape(row["deadline"]),
-                number=escape(str(row["number"])),
-                contact=escape(str(row["contact"])),
-                assignee=escape(str(row["assignee"])),
-            )
-            for row in rows
-        )
-    )
 
 
 MOVE_LOADS = (

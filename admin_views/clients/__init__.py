@@ -1,6 +1,8 @@
-"""Part B2: the clients' pages."""
+"""Part B2: the clients' pages: the list and each client's page, and the training board."""
 
 from flask_babel import lazy_gettext as _l
+
+from admin_views import add_page
 
 CLIENT_LABELS = {
     "full_name": _l("Name"),
@@ -27,6 +29,14 @@ CLIENT_LABELS = {
 
 def init_app(app):
     from admin_views.change_words import describe
+    from admin_views.clients import board, client_view
+
+    add_page(
+        12,
+        "clients_board",
+        lambda: board.ClientBoardView(name=_l("Training board"), endpoint="clients_board", url="clients/board"),
+    )
+    add_page(32, "clients", lambda: client_view.ClientView(name=_l("Clients"), endpoint="clients", url="clients"))
 
     describe(
         "clients", _l("Client"), CLIENT_LABELS, {"language": {"uk": "Українська", "ru": "Русский", "en": "English"}}

@@ -2,12 +2,14 @@
 move, the in-stage step, the undo and the stage history. A board (the cards' tracker, the clients'
 board) says how it finds a subject in the viewer's scope and what its modal shows besides."""
 
+import html
 from datetime import timedelta
 
 from flask import jsonify, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from admin_views.base import SecuredView, parse_id
@@ -16,6 +18,40 @@ from models.pipeline import Stage, StageTask
 from services import pipeline
 from services.platform import unit_of_work
 from services.platform.timezones import to_local, user_zone
+
+# One task on the board. The page shows a first page of every column, and a Jinja macro call for
+# each task cost more than the rest of the page together; the browser's `#task-template` is this
+# same markup.
+TASK_ITEM = (
+    '<li class="task{overdue}" draggable="true" data-subject-id="{subject_id}" data-task-id="{task_id}" tabindex="0">\n'
+    '  <div class="task-title">{title}</div>\n'
+    '  <div class="task-detail">{detail}</div>\n'
+    '  <div class="task-meta"><span class="task-assignee">{assignee}</span> · '
+    '<span class="task-deadline">{deadline}</span></div>\n'
+    "</li>"
+)
+EMPTY_TASK = dict.fromkeys(("subject_id", "task_id", "title", "detail", "assignee", "deadline"), "")
+
+
+def task_items(rows):
+    # Markup of escaped values only: the texts go through html.escape (plain strings: markupsafe's
+    # escape makes a Markup object of each value); the ids are numbers and the deadline is the
+    # panel's own digits, or all of them "" (EMPTY_TASK).
+    escape = html.escape
+    return Markup(  # noqa: S704
+        "".join(
+            TASK_ITEM.format(
+                overdue=" task-overdue" if row.get("overdue") else "",
+                subject_id=int(row["subject_id"]) if row["subject_id"] != "" else "",
+                task_id=int(row["task_id"]) if row["task_id"] != "" else "",
+                deadline=escape(row["deadline"]),
+                title=escape(str(row["title"])),
+                detail=escape(str(row["detail"])),
+                assignee=escape(str(row["assignee"])),
+            )
+            for row in rows
+        )
+    )
 
 
 def modal_values():

@@ -21,7 +21,7 @@ class TaskForm(FlaskForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(message=_l("Enter the deadline.")), DateInRange()],
     )
-    # The card picker's choice (static/js/card_picker.js): the id of one of the user's cards.
+    # The card picker's choice (static/js/subject_picker.js): the id of one of the user's cards.
     card_id = StringField(_l("Card"), validators=[Optional(), Length(max=20)], widget=HiddenInput())
     version = HiddenField()
 

@@ -31,6 +31,13 @@ class ClientError(RefusedChange):
         self.same = list(same)
 
 
+def visible_client(user, client_id, *options):
+    """The live client with this id if `user` may see him, else None (missing and hidden look alike)."""
+    query = select(Client).where(Client.id == client_id, Client.deleted_at.is_(None)).options(*options)
+    client = db.session.scalar(query)
+    return client if client is not None and access.in_scope(user, client) else None
+
+
 def clients_pipeline():
     return db.session.scalar(select(Pipeline).where(Pipeline.code == CLIENTS_PIPELINE))
 
@@ -95,6 +102,42 @@ def create(by, **values):
     pipeline.start(client, first, by=by)
     db.session.flush()
     return client
+
+
+def update(client, by, version, **values):
+    """Change the client's fields; a phone or e-mail of another live client is refused (409, `same`)."""
+    if not access.can(by, "clients.edit", client):
+        raise ClientError(_l("You may not change this client."), status=403)
+    if parse_id(version) != client.version:
+        raise ClientError(_l("Someone else changed this client meanwhile: reload the page and enter your changes again."),
+                          status=409)  # fmt: skip
+    clean, errors = _clean(values)
+    office_id = _office(values.get("office_id"), errors)
+    referrer_id = _referrer(by, values.get("referrer_id"), errors)
+    if referrer_id == client.id:
+        errors["referrer_id"] = _l("A client cannot be his own referrer.")
+    if errors:
+        raise ClientError(_l("Check the client's fields."), errors=errors)
+    same = [
+        other for other in same_clients(clean["phone"], clean["email"], clean["phone_other"]) if other.id != client.id
+    ]
+    if same:
+        raise ClientError(_l("Another client has this phone or e-mail."), status=409, same=same)
+    for name, value in clean.items():
+        setattr(client, name, value)
+    client.office_id, client.referrer_id = office_id, referrer_id
+    if values.get("responsible_id") not in (None, ""):
+        set_responsible(client, values["responsible_id"], by)
+    db.session.flush()
+    return client
+
+
+def delete(client, by):
+    """A client leaves the lists and the board; his history stays (soft delete)."""
+    if not access.can(by, "clients.edit", client):
+        raise ClientError(_l("You may not change this client."), status=403)
+    client.deleted_at = utcnow()
+    db.session.flush()
 
 
 def set_responsible(client, user_id, by):

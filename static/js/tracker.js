@@ -24,8 +24,8 @@
     item.dataset.subjectId = row.subject_id;
     item.dataset.taskId = row.task_id;
     item.classList.toggle("task-overdue", !!row.overdue);
-    item.querySelector(".task-number").textContent = row.number;
-    item.querySelector(".task-contact").textContent = row.contact;
+    item.querySelector(".task-title").textContent = row.title;
+    item.querySelector(".task-detail").textContent = row.detail;
     item.querySelector(".task-assignee").textContent = row.assignee;
     item.querySelector(".task-deadline").textContent = row.deadline;
     return item;

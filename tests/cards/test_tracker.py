@@ -96,7 +96,7 @@ def test_filters_apply_to_the_page_counts_and_columns(client_of, cards, team):
     }
     assert owner.get("/admin/tracker/counts?mine=1").json == {}
     column = owner.get(f"/admin/tracker/column/{stage_of('linking_access').id}?manager={team['manager2'].id}").json
-    assert [row["number"] for row in column["rows"]] == [shown_number(2021)]
+    assert [row["title"] for row in column["rows"]] == [shown_number(2021)]
 
 
 def test_a_column_pages_by_cursor(client_of, team):

@@ -8,27 +8,7 @@ from extensions import db
 from models.clients import Client
 from models.pipeline import StageTask
 from services.clients import operations as clients
-from tests.factories.platform import make_office, make_user, place
-
-
-@pytest.fixture
-def team():
-    """An office: a supervisor with two employees, and an intern of another supervisor (a peer team)."""
-    office = make_office()
-    people = {
-        "owner": make_user(role_code="owner", full_name="Olena Owner"),
-        "supervisor": make_user(full_name="Sofia Supervisor"),
-        "employee": make_user(full_name="Eva Employee"),
-        "employee2": make_user(full_name="Emil Employee"),
-        "peer": make_user(full_name="Petro Peer"),
-        "intern": make_user(full_name="Ihor Intern"),
-    }
-    lead = place(people["supervisor"], office, "supervisor")
-    place(people["employee"], office, "employee", boss=lead)
-    place(people["employee2"], office, "employee", boss=lead)
-    peer = place(people["peer"], office, "supervisor")
-    place(people["intern"], office, "intern", boss=peer)
-    return {**people, "office": office}
+from tests.factories.platform import make_user
 
 
 def _create(by, **values):

@@ -6,9 +6,10 @@ from itertools import count
 from sqlalchemy import select
 
 from extensions import db
-from models.clients import CLIENTS_PIPELINE, Client
+from models.clients import CLIENTS_PIPELINE, Client, ClientResponsible
 from models.pipeline import Pipeline
 from services import pipeline
+from tests.factories.platform import make_office, make_user, place
 
 _names = count(1)
 
@@ -18,7 +19,8 @@ def clients_pipeline():
 
 
 def make_client(employee=None, **fields):
-    """A client on the first stage of the training pipeline with its first open task (by the engine)."""
+    """A client on the first stage of the training pipeline with its first open task (by the engine), and
+    the first stretch of his responsible employee."""
     board = clients_pipeline()
     first = board.stages[0]
     client = Client(
@@ -30,5 +32,26 @@ def make_client(employee=None, **fields):
     )
     db.session.add(client)
     pipeline.start(client, first)
+    if employee is not None:
+        db.session.add(ClientResponsible(client_id=client.id, user_id=employee.id))
     db.session.commit()
     return client
+
+
+def make_clients_office():
+    """An office: a supervisor with two employees, and an intern of another supervisor (a peer team)."""
+    office = make_office()
+    people = {
+        "owner": make_user(role_code="owner", full_name="Olena Owner"),
+        "supervisor": make_user(full_name="Sofia Supervisor"),
+        "employee": make_user(full_name="Eva Employee"),
+        "employee2": make_user(full_name="Emil Employee"),
+        "peer": make_user(full_name="Petro Peer"),
+        "intern": make_user(full_name="Ihor Intern"),
+    }
+    lead = place(people["supervisor"], office, "supervisor")
+    place(people["employee"], office, "employee", boss=lead)
+    place(people["employee2"], office, "employee", boss=lead)
+    peer = place(people["peer"], office, "supervisor")
+    place(people["intern"], office, "intern", boss=peer)
+    return {**people, "office": office}

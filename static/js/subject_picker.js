@@ -1,8 +1,8 @@
-/* The task form's card picker: finds the user's cards by any digits of the number, or by the
-   contact's name or phone (select2 3.5, shipped with Flask-Admin), ten a page. */
+/* A picker of one subject among the user's (a task's card, a client's referrer), found on the server by what
+   was typed (select2 3.5, shipped with Flask-Admin), ten a page from `data-url`. */
 (function ($) {
   "use strict";
-  $(".card-picker").each(function () {
+  $(".subject-picker").each(function () {
     var $el = $(this);
     $el.select2({
       width: "100%",

@@ -1,0 +1,188 @@
+"""The clients section (/admin/clients/): the list with its filters, the new and edit forms (a known
+phone or e-mail shows the client who has it instead of making a second one), and each client's
+page with its tabs. Rules live in services/clients; this file parses input and renders."""
+
+import json
+
+from flask import abort, flash, jsonify, redirect, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import SecuredView, parse_id
+from admin_views.change_words import record_history
+from extensions import db
+from forms.clients.client_form import ClientForm
+from models.clients import CLIENTS_PIPELINE, Client
+from models.pipeline import StageTask
+from services import pipeline
+from services.clients import choices as client_choices
+from services.clients import lists as client_lists
+from services.clients import operations as clients
+from services.pipeline import subjects
+from services.platform import access, audit, unit_of_work
+
+TABS = (
+    ("overview", _l("Overview")),
+    ("stages", _l("Stage history")),
+    ("responsibles", _l("Responsible employees")),
+    ("chat", _l("Chat")),
+    ("history", _l("Changes")),
+)
+
+
+class ClientView(SecuredView):
+    permission = "clients.view"
+
+    def scoped_client(self, client_id, *options):
+        client = clients.visible_client(current_user, client_id, *options)
+        if client is None:
+            abort(404)  # another's client looks exactly like a missing one
+        return client
+
+    def may(self, permission, client=None):
+        return access.can(current_user, permission, client)
+
+    # --- the list ---------------------------------------------------------------------------------
+
+    @expose("/")
+    def index_view(self):
+        filters = client_lists.ListFilters.from_args(request.args)
+        after = parse_id(request.args.get("after")) if request.args.get("after") else None
+        if request.args.get("after") and after is None:
+            abort(400)
+        rows, next_after = client_lists.rows(current_user, filters, after)
+        return self.render(
+            "admin/clients/index.html",
+            rows=rows,
+            filters=filters,
+            next_after=next_after,
+            paged=after is not None,
+            stages=pipeline.stage_labels(CLIENTS_PIPELINE),
+            buckets=client_lists.BUCKET_LABELS,
+            people=client_choices.people_seen(current_user),
+            offices=client_choices.offices_seen(current_user),
+            departments=client_choices.departments_seen(current_user),
+        )
+
+    # --- the forms --------------------------------------------------------------------------------
+
+    def _form(self, client=None):
+        form = ClientForm(obj=client) if request.method == "GET" else ClientForm()
+        form.office_id.choices = [("", "—"), *((str(i), name) for i, name in client_choices.offices_seen(current_user))]
+        people = client_choices.people_seen(current_user)
+        if client is not None and client.responsible_id and all(i != client.responsible_id for i, _n in people):
+            people = [(client.responsible_id, str(client.responsible)), *people]
+        form.responsible_id.choices = [("", "—"), *((str(i), name) for i, name in people)]
+        if request.method == "GET":
+            form.office_id.data = str(client.office_id) if client is not None and client.office_id else ""
+            chosen = client.responsible_id if client is not None else current_user.id
+            form.responsible_id.data = str(chosen) if chosen else ""
+            form.referrer_id.data = str(client.referrer_id) if client is not None and client.referrer_id else ""
+            if client is not None:
+                form.version.data = str(client.version)
+        return form
+
+    def _form_page(self, form, client, same=(), status=200):
+        referrer = parse_id(form.referrer_id.data)
+        chosen = subjects.choice_of(current_user, "client", referrer) if referrer else None
+        page = self.render(
+            "admin/clients/form.html", form=form, client=client, same=same, referrer_json=json.dumps(chosen)
+        )
+        return page, status
+
+    def _refused(self, form, client, error):
+        for name, message in error.errors.items():
+            if name in form:
+                form[name].errors = [*form[name].errors, str(message)]
+        flash(str(error.message), "error")
+        return self._form_page(form, client, same=error.same, status=error.status if error.status != 400 else 422)
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        if not self.may("clients.create"):
+            abort(403)
+        form = self._form()
+        if request.method == "POST":
+            if not form.validate():
+                return self._form_page(form, None, status=422)
+            try:
+                client = clients.create(current_user, **form.values())
+            except clients.ClientError as error:
+                db.session.rollback()
+                return self._refused(form, None, error)
+            unit_of_work.commit(keep=current_user)
+            flash(_("The client is added."), "success")
+            return redirect(self.get_url(".client_page", client_id=client.id))
+        return self._form_page(form, None)
+
+    @expose("/<id:client_id>/edit", methods=("GET", "POST"))
+    def edit_view(self, client_id):
+        client = self.scoped_client(client_id)
+        if not self.may("clients.edit", client):
+            abort(403)
+        form = self._form(client)
+        if request.method == "POST":
+            if not form.validate():
+                return self._form_page(form, client, status=422)
+            try:
+                clients.update(client, current_user, form.version.data, **form.values())
+            except clients.ClientError as error:
+                db.session.rollback()
+                return self._refused(form, client, error)
+            unit_of_work.commit(keep=current_user)
+            flash(_("The client is saved."), "success")
+            return redirect(self.get_url(".client_page", client_id=client_id))
+        return self._form_page(form, client)
+
+    @expose("/<id:client_id>/delete", methods=("POST",))
+    def delete_view(self, client_id):
+        client = self.scoped_client(client_id)
+        try:
+            clients.delete(client, current_user)
+        except clients.ClientError as error:
+            abort(error.status)
+        unit_of_work.commit(keep=current_user)
+        flash(_("The client is deleted. His history is kept."), "success")
+        return redirect(self.get_url(".index_view"))
+
+    @expose("/choices")
+    def choices(self):
+        """The referrer picker: the user's clients found by `query`, as [[id, label], ...]."""
+        page = min(parse_id(request.args.get("page")) or 1, 100)
+        found = subjects.choices(current_user, "client", request.args.get("query", ""), offset=(page - 1) * 10)
+        return jsonify(found)
+
+    # --- a client's page --------------------------------------------------------------------------
+
+    @expose("/<id:client_id>/")
+    def client_page(self, client_id):
+        tab = request.args.get("tab", "overview")
+        if tab not in dict(TABS):
+            abort(404)
+        client = self.scoped_client(client_id)
+        context = {"client": client, "tab": tab, "tabs": TABS}
+        if tab == "overview":
+            referrer = clients.visible_client(current_user, client.referrer_id) if client.referrer_id else None
+            context.update(referrer=referrer, task=pipeline.open_task(client))
+        elif tab == "stages":
+            context["rows"] = self._stage_rows(client)
+        elif tab == "responsibles":
+            context["stretches"] = clients.responsible_history(client)
+        elif tab == "history":
+            context["changes"] = record_history("clients", client.id, audit.history("clients", client.id))
+        return self.render("admin/clients/client.html", **context)
+
+    @staticmethod
+    def _stage_rows(client):
+        tasks = db.session.scalars(
+            select(StageTask)
+            .where(StageTask.subject_type == Client.__subject_type__, StageTask.subject_id == client.id)
+            .options(joinedload(StageTask.stage))
+            .order_by(StageTask.seq.desc())
+        ).all()
+        people = pipeline.people_names(tasks, lambda task: task.stage.fields)
+        return [(task, pipeline.entered_values(task.values, task.stage.fields, people)) for task in tasks]
