@@ -117,3 +117,31 @@ def test_seed_demo_command_loads_once_and_then_only_with_if_empty(app):
     quiet = runner.invoke(args=["seed-demo", "--if-empty"])
     assert quiet.exit_code == 0, quiet.output
     assert user_count() == loaded
+
+
+def test_the_part_b_people_have_clients_across_the_stages_each_within_his_scope(demo):
+    from models.clients import Client
+    from services.platform import access
+
+    def seen(username):
+        query = access.scope(user(username), select(Client.id).where(Client.deleted_at.is_(None)), Client)
+        return set(db.session.scalars(query))
+
+    everyone = set(db.session.scalars(select(Client.id)))
+    stages = set(db.session.scalars(select(Client.bucket)))
+    assert len(everyone) >= 20 and stages >= {"new", "in_work", "lost", "done"}
+    intern, employee, supervisor = seen("intern"), seen("employee"), seen("supervisor")
+    assert intern and employee and not intern & employee
+    assert intern | employee <= supervisor <= seen("depthead") <= seen("officehead")
+    assert seen("officehead") >= everyone - in_lviv()
+    assert seen("owner") == everyone
+    assert db.session.scalar(select(func.count()).where(Client.referrer_id.is_not(None))) == 2
+
+
+def in_lviv():
+    from models.clients import Client
+    from models.platform.org import Office
+
+    return set(
+        db.session.scalars(select(Client.id).join(Office, Office.id == Client.office_id).where(Office.name == "Львів"))
+    )

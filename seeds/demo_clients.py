@@ -1,0 +1,107 @@
+"""Demo clients of the education company for the Part B people (the office head's tree in Kyiv, and
+the supervisor's second job in Lviv): each added by his employee through the clients' service and
+walked to his stage through the engine, on a calendar of the last weeks, so the board has overdue
+steps and clients long in their stage, and the lists and the stage histories look used. One client
+brought two others (their referrer)."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+
+from extensions import db
+from models.base import utcnow
+from models.clients import Client
+from models.pipeline import StageTask
+from models.platform.org import Office
+from models.platform.user import User
+from seeds.demo_cards import sample_values
+from services import pipeline
+from services.clients import operations as clients
+
+NAMES = [
+    "Аліна Гончаренко", "Богдана Литвин", "Василь Марченко", "Галина Руденко", "Денис Савчук",
+    "Євгенія Клименко", "Жанна Поліщук", "Захар Бойко", "Ірина Дячук", "Кирило Остапенко",
+    "Людмила Кушнір", "Мирослав Гнатюк", "Надія Захарченко", "Олександр Вдовиченко", "Поліна Карпенко",
+    "Роман Лисенко", "Софія Тарасенко", "Тимур Білик", "Уляна Мороз", "Федір Чорновол",
+    "Христина Мазур", "Юрій Павленко", "Яна Фесенко", "Арсен Степаненко",
+]  # fmt: skip
+SOURCES = ["Instagram", "Facebook", "Сайт", "Рекомендація", "Google"]
+# (employee, office, how many clients): each walked to a stage by his index.
+OWNERS = [("employee", "Київ", 9), ("intern", "Київ", 5), ("supervisor", "Київ", 3), ("depthead", "Київ", 2),
+          ("supervisor", "Львів", 3), ("officehead", "Київ", 2)]  # fmt: skip
+# How far each client walks: stage codes by index, "lost" now and then.
+WALKS = ["new_lead", "contacted", "trial_booked", "trial_attended", "contacted", "new_lead", "enrolled", "studying",
+         "lost", "trial_booked", "completed"]  # fmt: skip
+
+
+def _path_to(board, code):
+    """The stages from the first to `code`, each the move on from the one before (or straight to "lost")."""
+    stages = {stage.code: stage for stage in board.stages}
+    path, stage = [], board.stages[0]
+    if code == "lost":
+        return [stages["lost"]]
+    while stage.code != code:
+        stage = next(target for target in stage.allowed_targets if target.code != "lost")
+        path.append(stage)
+    return path
+
+
+def load_demo_clients():
+    people = {user.username: user for user in db.session.scalars(select(User))}
+    offices = {office.name: office for office in db.session.scalars(select(Office))}
+    board = clients.clients_pipeline()
+    rng = random.Random(29)
+    today = date.today()
+    names = iter(NAMES)
+    made = []
+    for username, office, count in OWNERS:
+        person = people[username]
+        for _ in range(count):
+            client = clients.create(
+                person,
+                full_name=next(names),
+                phone=f"+38063{rng.randint(1000000, 9999999)}",
+                email=f"client{len(made) + 1}@example.com",
+                source=rng.choice(SOURCES),
+                country="Україна",
+                office_id=offices[office].id,
+                tags=rng.choice(["", "", "вечірня група", "vip"]),
+            )
+            db.session.commit()
+            code = WALKS[len(made) % len(WALKS)]
+            days = [today - timedelta(days=rng.randint(2, 6) + 4 * len(_path_to(board, code)))]
+            for target in _path_to(board, code):
+                day = min(today, days[-1] + timedelta(days=rng.randint(1, 4)))
+                values = sample_values(client.stage, day)
+                pipeline.move(client, target, values, by=person, expected_version=client.version)
+                db.session.commit()
+                days.append(day)
+            _backdate(client, days, rng)
+            made.append(client)
+    referrer = made[0]
+    for referred in made[1:3]:
+        referred.referrer_id = referrer.id
+    db.session.commit()
+    return made
+
+
+def _backdate(client, days, rng):
+    """The client's stage tasks on his simulated calendar; core updates (the seed is no one's change)."""
+    now = utcnow()
+    tasks = db.session.scalars(
+        select(StageTask)
+        .where(StageTask.subject_type == "client", StageTask.subject_id == client.id)
+        .order_by(StageTask.seq)
+    ).all()
+    moments = [min(datetime.combine(day, time(8 + rng.randint(0, 9), rng.randint(0, 59))), now) for day in days]
+    for index, task in enumerate(tasks):
+        opened = moments[min(index, len(moments) - 1)]
+        values = {"opened_at": opened, "deadline": opened + timedelta(days=max(task.stage.deadline_days, 0))}
+        if task.closed_at is not None and index + 1 < len(moments):
+            values["closed_at"] = moments[index + 1]
+        db.session.execute(update(StageTask).where(StageTask.id == task.id).values(**values))
+    db.session.execute(
+        update(Client).where(Client.id == client.id).values(stage_entered_at=moments[-1], created_at=moments[0])
+    )
+    db.session.commit()
