@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories.clients import make_clients_office
-from tests.view_helpers import signed_in
+from tests.view_helpers import EnglishRequestClient
 
 
 @pytest.fixture
@@ -13,4 +13,4 @@ def team():
 
 @pytest.fixture
 def client_of(app, login_as, team):
-    return lambda name: signed_in(app, login_as, team[name])
+    return lambda name: login_as(team[name], client=EnglishRequestClient(app, app.response_class, use_cookies=True))

@@ -39,15 +39,16 @@ def make_client(employee=None, **fields):
 
 
 def make_clients_office():
-    """An office: a supervisor with two employees, and an intern of another supervisor (a peer team)."""
+    """An office: a supervisor with two employees, and an intern of another supervisor (a peer team);
+    everyone reads English."""
     office = make_office()
     people = {
-        "owner": make_user(role_code="owner", full_name="Olena Owner"),
-        "supervisor": make_user(full_name="Sofia Supervisor"),
-        "employee": make_user(full_name="Eva Employee"),
-        "employee2": make_user(full_name="Emil Employee"),
-        "peer": make_user(full_name="Petro Peer"),
-        "intern": make_user(full_name="Ihor Intern"),
+        "owner": make_user(role_code="owner", full_name="Olena Owner", language="en"),
+        "supervisor": make_user(full_name="Sofia Supervisor", language="en"),
+        "employee": make_user(full_name="Eva Employee", language="en"),
+        "employee2": make_user(full_name="Emil Employee", language="en"),
+        "peer": make_user(full_name="Petro Peer", language="en"),
+        "intern": make_user(full_name="Ihor Intern", language="en"),
     }
     lead = place(people["supervisor"], office, "supervisor")
     place(people["employee"], office, "employee", boss=lead)

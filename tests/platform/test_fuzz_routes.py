@@ -23,6 +23,7 @@ from models.tasks.task import Task
 from services.exports import registry as exports
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card
+from tests.factories.clients import make_client
 from tests.factories.platform import make_user
 from tests.view_helpers import sign_in
 
@@ -92,6 +93,7 @@ def world():
     owner = make_user(role_code="owner", full_name="Olena Owner")
     agent = make_user(role_code="agent", full_name="Andriy Agent")
     card = make_card(agent=agent)
+    client = make_client(owner, full_name="Anna Koval")
     transaction = Transaction(
         card_id=card.id,
         stage_id=card.stage_id,
@@ -108,6 +110,8 @@ def world():
     db.session.commit()
     valid = {
         "card_id": card.id,
+        "subject_id": card.id,
+        "client_id": client.id,
         "stage_id": card.stage_id,
         "task_id": task.id,
         "transaction_id": transaction.id,
