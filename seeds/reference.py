@@ -1,4 +1,5 @@
-"""Reference data (roles, permissions, positions) from seeds/roles.yaml. Safe to run every start."""
+"""Reference data (roles, permissions, positions, pipelines, points rules) from seeds/. Safe to run every
+start."""
 
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from services.platform import access
 from services.platform.access import PERMISSIONS
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
+LEDGER_RULES_FILE = Path(__file__).with_name("ledger_rules.yaml")
 
 
 def _names(spec):
@@ -40,6 +42,19 @@ def load_reference():
     from seeds.pipeline_loader import load_pipelines
 
     load_pipelines()
+    _load_ledger_rules()
+
+
+def _load_ledger_rules():
+    """The rules of seeds/ledger_rules.yaml that do not exist yet (the owner's edits are kept)."""
+    from models.ledger import LedgerRule
+
+    known = set(db.session.scalars(select(LedgerRule.code)))
+    for item in yaml.safe_load(LEDGER_RULES_FILE.read_text(encoding="utf-8"))["rules"]:
+        if item["code"] not in known:
+            names = item.pop("names")
+            db.session.add(LedgerRule(**item, name_uk=names["uk"], name_ru=names["ru"], name_en=names["en"]))
+    db.session.commit()
 
 
 def _load_roles():

@@ -14,11 +14,13 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.change_words import record_history
+from admin_views.ledger.rules import KIND_LABELS
 from extensions import db
 from forms.clients.client_form import ClientForm
 from models.clients import CLIENTS_PIPELINE, Client
+from models.ledger import LedgerRule
 from models.pipeline import StageTask
-from services import pipeline
+from services import ledger, pipeline
 from services.clients import choices as client_choices
 from services.clients import lists as client_lists
 from services.clients import operations as clients
@@ -29,6 +31,7 @@ TABS = (
     ("overview", _l("Overview")),
     ("stages", _l("Stage history")),
     ("responsibles", _l("Responsible employees")),
+    ("points", _l("Points")),
     ("chat", _l("Chat")),
     ("history", _l("Changes")),
 )
@@ -172,9 +175,18 @@ class ClientView(SecuredView):
             context["rows"] = self._stage_rows(client)
         elif tab == "responsibles":
             context["stretches"] = clients.responsible_history(client)
+        elif tab == "points":
+            context.update(self._points(client))
         elif tab == "history":
             context["changes"] = record_history("clients", client.id, audit.history("clients", client.id))
         return self.render("admin/clients/client.html", **context)
+
+    @staticmethod
+    def _points(client):
+        entries = {kind: ledger.history("client", client.id, kind, limit=100)[0] for kind in KIND_LABELS}
+        rules = {rule.code: rule.label for rule in db.session.scalars(select(LedgerRule))}
+        balances = ledger.balances_of("client", {client.id}).get(client.id, {})
+        return {"balances": balances, "entries": entries, "rule_names": rules, "kind_labels": KIND_LABELS}
 
     @staticmethod
     def _stage_rows(client):

@@ -32,8 +32,10 @@ def _action_label(action):
 
 
 def init_app(app):
+    from services.platform.money import money_text
     from services.platform.timezones import format_local
 
     app.add_template_filter(format_local, "localtime")
+    app.add_template_filter(money_text, "money")
     app.add_template_global(_action_label, "action_label")
     app.add_template_global(get_locale, "get_locale")

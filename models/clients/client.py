@@ -21,6 +21,8 @@ class Client(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     __subject_type__ = "client"
     __subject_key__ = "full_name"
     __people__ = PEOPLE
+    # A leader sees his people's clients in the offices where he holds a position (access.office_clause).
+    __scope_office__ = "office_id"
     __audit_exclude__ = Audited.__audit_exclude__ | {"bucket"}
     __table_args__ = (
         sa.Index("ix_clients_bucket_id", "bucket", "id"),

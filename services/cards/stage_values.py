@@ -44,7 +44,7 @@ def keep_stage_values(card, stage, values, by):
         card.bank_answer_date = dt.date.fromisoformat(values["answer_date"])
 
 
-def take_back_stage_values(card, stage, values, by):
+def take_back_stage_values(card, stage, values, by, left=None):
     """An undone move: the transactions it booked go (the newest that match each booking), and the
     bank's answer date it set."""
     if not isinstance(card, Card):

@@ -79,14 +79,14 @@ def _client_conditions(filters):
 
 
 def _scope(user, scope_of):
-    """The scope's condition (`scope_of(visible ids)`), or None for who sees every client; False for
-    who sees none."""
+    """The scope's condition (`scope_of(visible ids)` in the viewer's offices), or None for who sees
+    every client; False for who sees none."""
     kind = access.scope_kind(user)
     if kind == "all":
         return None
     if kind == "none":
         return False
-    return scope_of(sorted(access.visible_set(user)))
+    return and_(scope_of(sorted(access.visible_set(user))), access.office_clause(user, Client))
 
 
 def counts(user, stage_ids, filters=BoardFilters()):

@@ -83,7 +83,7 @@ def create(by, **values):
         raise ClientError(_l("You may not add clients."), status=403)
     clean, errors = _clean(values)
     responsible = _responsible(by, values.get("responsible_id"), errors)
-    office_id = _office(values.get("office_id"), errors)
+    office_id = _office(values.get("office_id"), errors) or _only_office(responsible)
     referrer_id = _referrer(by, values.get("referrer_id"), errors)
     if errors:
         raise ClientError(_l("Check the client's fields."), errors=errors)
@@ -190,6 +190,12 @@ def _office(office_id, errors):
         errors["office_id"] = _l("Not a valid choice.")
         return None
     return office.id
+
+
+def _only_office(person):
+    """The office of a person who works in one: where his new client belongs unless chosen."""
+    offices = {membership.office_id for membership in person.memberships}
+    return offices.pop() if len(offices) == 1 else None
 
 
 def _referrer(by, referrer_id, errors):

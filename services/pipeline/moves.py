@@ -212,7 +212,7 @@ def undo(subject, by, expected_version, now=None):
         current.closed_at, current.closed_by_id, current.values = now, by.id, {UNDONE: True}
         current.moved_to_stage_id = back_to.id
     subject.stage, subject.stage_id, subject.bucket, subject.stage_entered_at = back_to, back_to.id, back_to.bucket, now
-    signals.move_undone.send(subject, stage=back_to, values=last.values or {}, by=by)
+    signals.move_undone.send(subject, stage=back_to, values=last.values or {}, by=by, left=stage_now)
     opened = StageTask(
         subject_type=subject.__subject_type__,
         subject_id=subject.id,

@@ -10,8 +10,9 @@ queues what must wait for the commit (realtime.publisher), it never commits.
 - `started(subject, result=MoveResult)`: a new subject stands on its first stage (flushed; the
   result's from and to stages are that stage, nothing closed);
 - `moved(subject, result=MoveResult)`: a move or an in-stage step has been written (flushed);
-- `move_undone(subject, stage=…, values=…, by=…)`: the mover took back his move out of `stage`,
-  made with these values; a receiver takes back what it kept of them (a booked transaction);
+- `move_undone(subject, stage=…, values=…, by=…, left=…)`: the mover took back his move out of
+  `stage`, made with these values, and the subject leaves `left` for it again; a receiver takes back
+  what it kept of them (a booked transaction) or of reaching `left` (points);
 - `column_changed(pipeline_code, stage_id=…)`: a scheduled job renewed or re-dated open tasks of one
   stage (no single subject to name)."""
 

@@ -8,7 +8,7 @@ import secrets
 from typing import NamedTuple
 
 from flask import g, has_request_context
-from sqlalchemy import literal, select, union
+from sqlalchemy import and_, literal, or_, select, union
 
 from extensions import db
 from models.platform.org import Membership, Position
@@ -46,6 +46,7 @@ class AccessSnapshot(NamedTuple):
     permissions: frozenset
     office_ids: tuple  # offices where one of his positions grants scope.office
     require_2fa: bool
+    member_office_ids: frozenset = frozenset()  # the offices of all his positions
 
 
 # Kept by the process per user and 'access' version (services.platform.cache): the triggers of
@@ -65,6 +66,7 @@ def compute_snapshot(user):
         permissions=frozenset().union(*(role.permissions for role in roles)),
         office_ids=tuple(office_ids),
         require_2fa=any(role.require_2fa for role in roles),
+        member_office_ids=frozenset(membership.office_id for membership in user.memberships),
     )
 
 
@@ -172,7 +174,27 @@ def scope_clause(user, model):
 
     if rule == "all":
         return None if _usable(user) else literal(False)
-    return scope_clause_of(user, of_visible)
+    clause = scope_clause_of(user, of_visible)
+    office = office_clause(user, model)
+    return clause if office is None or clause is None else and_(clause, office)
+
+
+def office_clause(user, model):
+    """For a model kept per office (`__scope_office__` names its column): a narrow scope sees its
+    people's records only in the offices where he himself holds a position — a leader sees his
+    subordinates' clients in the offices where he leads them, not those of their other jobs. None
+    for any other model, and for who sees everything."""
+    column = getattr(model, "__scope_office__", None)
+    if column is None or not _usable(user) or scope_level(user) == "all":
+        return None
+    column = getattr(model, column)
+    return or_(column.is_(None), column.in_(sorted(snapshot_of(user).member_office_ids)))
+
+
+def _in_its_office(user, obj):
+    column = getattr(type(obj), "__scope_office__", None)
+    office_id = getattr(obj, column) if column else None
+    return office_id is None or office_id in snapshot_of(user).member_office_ids
 
 
 def scope_clause_of(user, of_visible):
@@ -198,6 +220,8 @@ def in_scope(user, obj):
         return False
     if scope_level(user) == "all":
         return True
+    if not _in_its_office(user, obj):
+        return False
     if hasattr(obj, "seen_among"):
         return obj.seen_among(_visible_set(user))
     model = type(obj)

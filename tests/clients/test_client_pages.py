@@ -150,3 +150,33 @@ def test_the_referrer_picker_offers_only_the_viewers_clients(client_of, spread):
 
 def test_an_unknown_tab_is_404(client_of, spread):
     assert client_of("employee").get(f"/admin/clients/{spread['eva'].id}/?tab=secret").status_code == 404
+
+
+def test_a_leader_sees_his_peoples_clients_only_in_the_offices_where_he_leads_them(client_of, team, spread):
+    from tests.factories.platform import make_office, place
+
+    lviv = make_office("Lviv")
+    place(team["employee"], lviv, "employee")  # a second job, where the supervisor is nobody
+    db.session.commit()
+    elsewhere = make_client(team["employee"], full_name="Olha Lviv", office_id=lviv.id)
+    at_home = make_client(team["employee"], full_name="Olha Kyiv", office_id=team["office"].id)
+    supervisor, employee = client_of("supervisor"), client_of("employee")
+    assert elsewhere.id not in _listed(supervisor.get("/admin/clients/")) and at_home.id in _listed(
+        supervisor.get("/admin/clients/")
+    )
+    assert supervisor.get(f"/admin/clients/{elsewhere.id}/").status_code == 404
+    assert supervisor.get(f"/admin/clients/board/{elsewhere.id}/modal").status_code == 404
+    assert {elsewhere.id, at_home.id} <= _listed(employee.get("/admin/clients/"))
+    assert employee.get(f"/admin/clients/{elsewhere.id}/").status_code == 200
+    column = f"/admin/clients/board/column/{elsewhere.stage_id}"
+    assert elsewhere.id not in {row["subject_id"] for row in supervisor.get(column).json["rows"]}
+    assert elsewhere.id in {row["subject_id"] for row in employee.get(column).json["rows"]}
+    counts = {who: web.get("/admin/clients/board/counts").json[str(elsewhere.stage_id)] for who, web in
+              (("supervisor", supervisor), ("employee", employee))}  # fmt: skip
+    assert counts == {"supervisor": 3, "employee": 3}  # eva's, emil's, at home / eva's, both of Olha's
+
+
+def test_a_new_client_belongs_to_the_office_of_an_employee_who_works_in_one(client_of, team):
+    response = _form(client_of("employee"), "/admin/clients/new/", full_name="Dana Hrytsenko")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Client.office_id).where(Client.full_name == "Dana Hrytsenko")) == team["office"].id

@@ -132,8 +132,9 @@ def test_the_part_b_people_have_clients_across_the_stages_each_within_his_scope(
     assert len(everyone) >= 20 and stages >= {"new", "in_work", "lost", "done"}
     intern, employee, supervisor = seen("intern"), seen("employee"), seen("supervisor")
     assert intern and employee and not intern & employee
-    assert intern | employee <= supervisor <= seen("depthead") <= seen("officehead")
-    assert seen("officehead") >= everyone - in_lviv()
+    assert intern | employee <= supervisor - in_lviv() <= seen("depthead") <= seen("officehead") == everyone - in_lviv()
+    # The supervisor's own clients in Lviv, where he works too, are his; not his Kyiv leaders'.
+    assert in_lviv() and in_lviv() <= supervisor
     assert seen("owner") == everyone
     assert db.session.scalar(select(func.count()).where(Client.referrer_id.is_not(None))) == 2
 
