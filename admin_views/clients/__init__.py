@@ -19,6 +19,7 @@ CLIENT_LABELS = {
     "referrer_id": _l("Referred by"),
     "is_partner": _l("Partner"),
     "partner_since": _l("Partner since"),
+    "paying_since": _l("Paying since"),
     "tags": _l("Tags"),
     "notes": _l("Notes"),
     "pipeline_id": _l("Pipeline"),
@@ -29,7 +30,8 @@ CLIENT_LABELS = {
 
 def init_app(app):
     from admin_views.change_words import describe
-    from admin_views.clients import board, client_view
+    from admin_views.clients import board, client_view, invoices
+    from services.clients import invoices as invoice_rules
 
     add_page(
         12,
@@ -37,7 +39,16 @@ def init_app(app):
         lambda: board.ClientBoardView(name=_l("Training board"), endpoint="clients_board", url="clients/board"),
     )
     add_page(32, "clients", lambda: client_view.ClientView(name=_l("Clients"), endpoint="clients", url="clients"))
+    add_page(33, "invoices", lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices"))
 
+    describe(
+        "invoices",
+        _l("Invoice"),
+        {"client_id": _l("Client"), "office_id": _l("Office"), "number": _l("Number"), "year": _l("Year"),
+         "status": _l("Status"), "currency": _l("Currency"), "due_date": _l("Due date"), "issued_at": _l("Issued"),
+         "total": _l("Total"), "paid": _l("Paid"), "note": _l("Note")},
+        {"status": invoice_rules.STATUS_LABELS},
+    )  # fmt: skip
     describe(
         "clients", _l("Client"), CLIENT_LABELS, {"language": {"uk": "Українська", "ru": "Русский", "en": "English"}}
     )

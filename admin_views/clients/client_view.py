@@ -22,6 +22,7 @@ from models.ledger import LedgerRule
 from models.pipeline import StageTask
 from services import ledger, pipeline
 from services.clients import choices as client_choices
+from services.clients import invoice_lists
 from services.clients import lists as client_lists
 from services.clients import operations as clients
 from services.pipeline import subjects
@@ -31,6 +32,7 @@ TABS = (
     ("overview", _l("Overview")),
     ("stages", _l("Stage history")),
     ("responsibles", _l("Responsible employees")),
+    ("invoices", _l("Invoices")),
     ("points", _l("Points")),
     ("chat", _l("Chat")),
     ("history", _l("Changes")),
@@ -175,6 +177,9 @@ class ClientView(SecuredView):
             context["rows"] = self._stage_rows(client)
         elif tab == "responsibles":
             context["stretches"] = clients.responsible_history(client)
+        elif tab == "invoices":
+            context["invoices"] = invoice_lists.of_client(client)
+            context["status_labels"] = invoice_lists.STATUS_LABELS
         elif tab == "points":
             context.update(self._points(client))
         elif tab == "history":

@@ -21,7 +21,7 @@ def init_app(app):
         security,
         staff,
     )
-    from models.platform import ChangeLog, Department, Membership, Office, OutboxMessage, Position, Role, User
+    from models.platform import ChangeLog, Company, Department, Membership, Office, OutboxMessage, Position, Role, User
 
     app.register_blueprint(auth.bp)
     request_log.init_app(app)
@@ -41,6 +41,7 @@ def init_app(app):
         (100, org.PositionView, Position, _l("Positions"), "positions"),
         (110, org.MembershipView, Membership, _l("Memberships"), "memberships"),
         (120, org.RoleView, Role, _l("Roles and access"), "roles"),
+        (125, org.CompanyView, Company, _l("Company requisites"), "company"),
         (150, audit.ChangeLogView, ChangeLog, _l("Change log"), "changelog"),
         (170, outbox.OutboxView, OutboxMessage, _l("Outbox"), "outbox"),
     ):
@@ -60,6 +61,7 @@ def _describe_changes(org):
 
     describe("users", _l("Person"), {"role_id": _l("Role")}, {"language": dict(LANGUAGE_CHOICES)}, view="staff")
     describe("offices", _l("Office"), view="offices")
+    describe("company", _l("Company requisites"), org.COMPANY_LABELS)
     describe(
         "departments", _l("Department"), {"office_id": _l("Office")}, {"kind": org.KIND_LABELS}, view="departments"
     )

@@ -142,3 +142,29 @@ class MembershipView(OrgView):
             flash(_("Move the people who report to this position elsewhere first."), "error")
             return False
         return super().delete_model(model)
+
+
+COMPANY_LABELS = {
+    "name": _l("Name"),
+    "legal_name": _l("Legal name"),
+    "tax_code": _l("Tax code (EDRPOU)"),
+    "iban": _l("IBAN"),
+    "bank_name": _l("Bank"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+}
+
+
+class CompanyView(OrgView):
+    """The company's requisites, printed on invoices: one record, made once and edited after."""
+
+    column_labels = COMPANY_LABELS
+    column_list = ("name", "legal_name", "tax_code", "iban")
+    can_delete = False
+
+    @property
+    def can_create(self):
+        from models.platform.company import Company
+
+        return self._may_manage() and db.session.query(Company.id).first() is None

@@ -1,5 +1,16 @@
-"""Part B2: clients on the training pipeline."""
+"""Part B2: clients on the training pipeline, and their invoices."""
 
 from models.clients.client import CLIENTS_PIPELINE, Client, ClientResponsible
+from models.clients.invoice import CURRENCIES, INVOICE_STATUSES, Invoice, InvoiceLine, InvoicePayment, InvoiceSequence
 
-__all__ = ["CLIENTS_PIPELINE", "Client", "ClientResponsible"]
+__all__ = [
+    "CLIENTS_PIPELINE",
+    "CURRENCIES",
+    "INVOICE_STATUSES",
+    "Client",
+    "ClientResponsible",
+    "Invoice",
+    "InvoiceLine",
+    "InvoicePayment",
+    "InvoiceSequence",
+]

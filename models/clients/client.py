@@ -67,6 +67,9 @@ class Client(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     referrer = relationship("Client", remote_side=[id], lazy="raise_on_sql")  # loaded where a page shows it
     is_partner: Mapped[bool] = mapped_column(nullable=False, default=False)
     partner_since: Mapped[dt.datetime | None] = mapped_column()
+    # When his first invoice was paid in full: a paying client (conversions, referrals).
+    paying_since: Mapped[dt.datetime | None] = mapped_column()
+    first_paid_invoice_id: Mapped[int | None] = mapped_column()  # the invoice that made him paying
     tags: Mapped[str] = mapped_column(sa.String(255), nullable=False, default="")
     notes: Mapped[str | None] = mapped_column(sa.Text)
     pipeline_id: Mapped[int] = mapped_column(sa.ForeignKey("pipelines.id"), nullable=False)

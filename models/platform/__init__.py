@@ -1,6 +1,7 @@
 """People and the organisation: users, roles and sessions, the org tree, the change log."""
 
 from models.platform.audit import ChangeLog
+from models.platform.company import Company
 from models.platform.mail import OutboxMessage
 from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
@@ -8,6 +9,7 @@ from models.platform.user import CacheSignal, LoginAttempt, RecoveryCode, Role, 
 __all__ = [
     "CacheSignal",
     "ChangeLog",
+    "Company",
     "Department",
     "LoginAttempt",
     "Membership",

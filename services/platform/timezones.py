@@ -75,3 +75,8 @@ def is_valid_zone(name):
 
 def now_utc():
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today_local(zone=None):
+    """Today's date in the zone (the signed-in person's by default)."""
+    return to_local(now_utc(), zone or user_zone()).date()
