@@ -83,7 +83,49 @@ def load_demo_clients():
     for referred in made[1:3]:
         referred.referrer_id = referrer.id
     db.session.commit()
+    _company()
+    _invoices(made, people, rng)
     return made
+
+
+COURSES = [("Англійська, 8 занять", "3200.00"), ("Польська, 8 занять", "2800.00"), ("Підручник", "450.00"),
+           ("Розмовний клуб, місяць", "1500.00")]  # fmt: skip
+# Stages whose clients have paid (their whole invoice), and one who has paid half of his.
+PAID_STAGES = ("enrolled", "studying", "completed")
+
+
+def _company():
+    from models.platform.company import Company
+
+    db.session.add(Company(name="Kartoteka School", legal_name="ТОВ «Картотека Скул»", tax_code="44556677",
+                           iban="UA213223130000026007233566001", bank_name="АТ «Приватбанк»",
+                           address="Київ, вул. Хрещатик, 1", phone="+380441234567", email="office@kartoteka.example"))  # fmt: skip
+    db.session.commit()
+
+
+def _invoices(made, people, rng):
+    """Paid invoices of the clients past the trial; one referred client's first payment makes the
+    referrer a partner; one invoice half paid, one still a draft."""
+    from services.clients import invoices
+
+    def issued(client, lines):
+        invoice = invoices.create(client, people["owner"], lines, currency="UAH", due_date="")
+        invoices.issue(invoice, people["owner"], invoice.version)
+        db.session.flush()
+        return invoice
+
+    for client in made:
+        db.session.refresh(client)
+        if client.stage.code not in PAID_STAGES and client not in made[1:3]:
+            continue
+        course, price = rng.choice(COURSES)
+        invoice = issued(client, [{"description": course, "quantity": "1", "price": price}])
+        invoices.record_payment(invoice, people["owner"], invoice.version, amount=price, method="Картка")
+        db.session.commit()
+    half = issued(made[3], [{"description": COURSES[0][0], "price": COURSES[0][1]}])
+    invoices.record_payment(half, people["owner"], half.version, amount="1600.00", method="Готівка")
+    invoices.create(made[4], people["owner"], [{"description": COURSES[2][0], "price": COURSES[2][1]}])
+    db.session.commit()
 
 
 def _backdate(client, days, rng):

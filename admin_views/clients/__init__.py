@@ -30,7 +30,7 @@ CLIENT_LABELS = {
 
 def init_app(app):
     from admin_views.change_words import describe
-    from admin_views.clients import board, client_view, invoices
+    from admin_views.clients import board, client_view, invoices, partners
     from services.clients import invoices as invoice_rules
 
     add_page(
@@ -39,6 +39,9 @@ def init_app(app):
         lambda: board.ClientBoardView(name=_l("Training board"), endpoint="clients_board", url="clients/board"),
     )
     add_page(32, "clients", lambda: client_view.ClientView(name=_l("Clients"), endpoint="clients", url="clients"))
+    add_page(
+        35, "partners", lambda: partners.PartnersView(name=_l("Referral partners"), endpoint="partners", url="partners")
+    )
     add_page(33, "invoices", lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices"))
 
     describe(

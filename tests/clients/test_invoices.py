@@ -2,6 +2,7 @@
 refunds with the status following, points and the paying mark on a payment in full, referral
 partners credited once, the printable invoice as HTML and PDF, and another's invoice a 404."""
 
+import re
 import threading
 from decimal import Decimal
 
@@ -243,3 +244,20 @@ def test_another_teams_invoice_is_a_404_and_an_intern_makes_none(client_of, anna
     assert client_of("employee").get(f"/admin/invoices/new/?client={own.id}").status_code == 404
     assert client_of("employee").get("/admin/invoices/?from=yesterday").status_code == 400
     assert client_of("owner").get("/admin/invoices/").status_code == 200
+
+
+def test_the_partners_list_shows_what_each_brought_and_earned_within_scope(client_of, anna, team):
+    referred = make_client(
+        team["employee2"], full_name="Borys Melnyk", referrer_id=anna.id, office_id=team["office"].id
+    )
+    make_client(team["employee"], full_name="Vira Not-yet", referrer_id=anna.id, office_id=team["office"].id)
+    _pay(_issued(referred, team["employee2"], [{"description": "Course", "price": "1000"}]), team["employee2"], "1000")
+    page = client_of("supervisor").get("/admin/partners/").text
+    row = re.search(rf'<tr class="partner-row" data-client-id="{anna.id}">(.*?)</tr>', page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[0] == "Anna Koval" and cells[2:] == ["2", "1", "500.00"]
+    brought = client_of("supervisor").get(f"/admin/partners/{anna.id}/").text
+    assert "Borys Melnyk" in brought and "Vira Not-yet" in brought
+    assert client_of("peer").get(f"/admin/partners/{anna.id}/").status_code == 404
+    assert f'data-client-id="{anna.id}"' not in client_of("peer").get("/admin/partners/").text
+    assert client_of("supervisor").get(f"/admin/partners/{referred.id}/").status_code == 404  # not a partner

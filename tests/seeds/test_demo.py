@@ -137,6 +137,14 @@ def test_the_part_b_people_have_clients_across_the_stages_each_within_his_scope(
     assert in_lviv() and in_lviv() <= supervisor
     assert seen("owner") == everyone
     assert db.session.scalar(select(func.count()).where(Client.referrer_id.is_not(None))) == 2
+    [partner] = db.session.scalars(select(Client).where(Client.is_partner.is_(True)))
+    assert db.session.scalar(select(func.count()).where(Client.referrer_id == partner.id)) == 2
+    from models.clients import Invoice
+    from services import ledger
+
+    statuses = set(db.session.scalars(select(Invoice.status)))
+    assert {"paid", "partly_paid", "draft"} <= statuses and ledger.mismatches() == {}
+    assert ledger.balance_of("client", partner.id, "bonus") > 0
 
 
 def in_lviv():
