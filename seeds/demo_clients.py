@@ -85,7 +85,33 @@ def load_demo_clients():
     db.session.commit()
     _company()
     _invoices(made, people, rng)
+    _events(made, rng)
     return made
+
+
+def _events(made, rng):
+    """A week of events for the employees' clients: today's, one overdue, some done with a result."""
+    from zoneinfo import ZoneInfo
+
+    from models.clients import EventStatus
+    from services.clients import events
+
+    zone, now = ZoneInfo("Europe/Kyiv"), utcnow()
+    kinds = {kind.code: kind.id for kind in events.types()}
+    statuses = {status.code: status for status in db.session.scalars(select(EventStatus))}
+    plans = [(-26, "call", "done", "Домовились про пробний урок"), (-3, "call", None, ""), (2, "lesson", None, ""),
+             (5, "meeting", None, ""), (26, "lesson", None, ""), (-50, "lesson", "missed", "Не прийшов")]  # fmt: skip
+    for index, client in enumerate(made[:12]):
+        hours, kind, outcome, note = plans[index % len(plans)]
+        person = client.responsible
+        start = now + timedelta(hours=hours, minutes=rng.randint(0, 3) * 15)
+        local = start.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        event = events.plan(client, person, zone, type_id=str(kinds[kind]), starts_at=local,
+                            duration_minutes="45", remind_minutes="30")  # fmt: skip
+        db.session.flush()
+        if outcome:
+            events.set_status(event, person, event.version, statuses[outcome].id, note)
+        db.session.commit()
 
 
 COURSES = [("Англійська, 8 занять", "3200.00"), ("Польська, 8 занять", "2800.00"), ("Підручник", "450.00"),

@@ -14,6 +14,7 @@ from services.platform.access import PERMISSIONS
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 LEDGER_RULES_FILE = Path(__file__).with_name("ledger_rules.yaml")
+EVENT_KINDS_FILE = Path(__file__).with_name("event_kinds.yaml")
 
 
 def _names(spec):
@@ -43,6 +44,23 @@ def load_reference():
 
     load_pipelines()
     _load_ledger_rules()
+    _load_event_kinds()
+
+
+def _load_event_kinds():
+    """The event types and statuses of seeds/event_kinds.yaml that do not exist yet."""
+    from models.clients import EventStatus, EventType
+
+    data = yaml.safe_load(EVENT_KINDS_FILE.read_text(encoding="utf-8"))
+    for model, items in ((EventType, data["types"]), (EventStatus, data["statuses"])):
+        known = set(db.session.scalars(select(model.code)))
+        for position, item in enumerate(items, start=1):
+            if item["code"] not in known:
+                names = item.pop("names")
+                db.session.add(
+                    model(**item, position=position, name_uk=names["uk"], name_ru=names["ru"], name_en=names["en"])
+                )
+    db.session.commit()
 
 
 def _load_ledger_rules():

@@ -20,6 +20,7 @@ CLIENT_LABELS = {
     "is_partner": _l("Partner"),
     "partner_since": _l("Partner since"),
     "paying_since": _l("Paying since"),
+    "first_paid_invoice_id": _l("First paid invoice"),
     "tags": _l("Tags"),
     "notes": _l("Notes"),
     "pipeline_id": _l("Pipeline"),
@@ -29,8 +30,10 @@ CLIENT_LABELS = {
 
 
 def init_app(app):
+    from admin_views import DIRECTORIES
     from admin_views.change_words import describe
-    from admin_views.clients import board, client_view, invoices, partners
+    from admin_views.clients import board, client_view, event_kinds, events, invoices, partners
+    from models.clients import EventStatus, EventType
     from services.clients import invoices as invoice_rules
 
     add_page(
@@ -42,12 +45,35 @@ def init_app(app):
     add_page(
         35, "partners", lambda: partners.PartnersView(name=_l("Referral partners"), endpoint="partners", url="partners")
     )
+    add_page(
+        75,
+        "event_types",
+        lambda: event_kinds.EventTypeView(EventType, name=_l("Event types"), endpoint="event_types", url="event-types",
+                                          category=DIRECTORIES),
+    )  # fmt: skip
+    add_page(
+        76,
+        "event_statuses",
+        lambda: event_kinds.EventStatusView(EventStatus, name=_l("Event statuses"), endpoint="event_statuses",
+                                            url="event-statuses", category=DIRECTORIES),
+    )  # fmt: skip
+    add_page(14, "events", lambda: events.EventView(name=_l("Events"), endpoint="events", url="events"))
     add_page(33, "invoices", lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices"))
 
     describe(
+        "events",
+        _l("Event"),
+        {"client_id": _l("Client"), "type_id": _l("Type"), "status_id": _l("Status"), "starts_at": _l("Starts at"),
+         "duration_minutes": _l("Minutes"), "assignee_id": _l("Who holds it"), "title": _l("About"),
+         "result_note": _l("Result"), "remind_minutes": _l("Remind before")},
+    )  # fmt: skip
+    describe("event_types", _l("Event type"), event_kinds.LABELS)
+    describe("event_statuses", _l("Event status"), event_kinds.LABELS)
+    describe(
         "invoices",
         _l("Invoice"),
-        {"client_id": _l("Client"), "office_id": _l("Office"), "number": _l("Number"), "year": _l("Year"),
+        {"client_id": _l("Client"), "office_id": _l("Office"), "office_key": _l("Numbering office"),
+         "number": _l("Number"), "year": _l("Year"),
          "status": _l("Status"), "currency": _l("Currency"), "due_date": _l("Due date"), "issued_at": _l("Issued"),
          "total": _l("Total"), "paid": _l("Paid"), "note": _l("Note")},
         {"status": invoice_rules.STATUS_LABELS},

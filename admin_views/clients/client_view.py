@@ -17,11 +17,13 @@ from admin_views.change_words import record_history
 from admin_views.ledger.rules import KIND_LABELS
 from extensions import db
 from forms.clients.client_form import ClientForm
+from models.base import utcnow
 from models.clients import CLIENTS_PIPELINE, Client
 from models.ledger import LedgerRule
 from models.pipeline import StageTask
 from services import ledger, pipeline
 from services.clients import choices as client_choices
+from services.clients import events as client_events
 from services.clients import invoice_lists
 from services.clients import lists as client_lists
 from services.clients import operations as clients
@@ -32,6 +34,7 @@ TABS = (
     ("overview", _l("Overview")),
     ("stages", _l("Stage history")),
     ("responsibles", _l("Responsible employees")),
+    ("events", _l("Events")),
     ("invoices", _l("Invoices")),
     ("points", _l("Points")),
     ("chat", _l("Chat")),
@@ -169,7 +172,7 @@ class ClientView(SecuredView):
         if tab not in dict(TABS):
             abort(404)
         client = self.scoped_client(client_id)
-        context = {"client": client, "tab": tab, "tabs": TABS}
+        context = {"client": client, "tab": tab, "tabs": TABS, "now": utcnow()}
         if tab == "overview":
             referrer = clients.visible_client(current_user, client.referrer_id) if client.referrer_id else None
             context.update(referrer=referrer, task=pipeline.open_task(client))
@@ -177,6 +180,8 @@ class ClientView(SecuredView):
             context["rows"] = self._stage_rows(client)
         elif tab == "responsibles":
             context["stretches"] = clients.responsible_history(client)
+        elif tab == "events":
+            context["events"] = client_events.of_client(client)
         elif tab == "invoices":
             context["invoices"] = invoice_lists.of_client(client)
             context["status_labels"] = invoice_lists.STATUS_LABELS

@@ -1,6 +1,7 @@
-"""Part B2: clients on the training pipeline, and their invoices."""
+"""Part B2: clients on the training pipeline, their events and their invoices."""
 
 from models.clients.client import CLIENTS_PIPELINE, Client, ClientResponsible
+from models.clients.event import Event, EventStatus, EventType
 from models.clients.invoice import CURRENCIES, INVOICE_STATUSES, Invoice, InvoiceLine, InvoicePayment, InvoiceSequence
 
 __all__ = [
@@ -9,6 +10,9 @@ __all__ = [
     "INVOICE_STATUSES",
     "Client",
     "ClientResponsible",
+    "Event",
+    "EventStatus",
+    "EventType",
     "Invoice",
     "InvoiceLine",
     "InvoicePayment",

@@ -80,3 +80,8 @@ def now_utc():
 def today_local(zone=None):
     """Today's date in the zone (the signed-in person's by default)."""
     return to_local(now_utc(), zone or user_zone()).date()
+
+
+def local_to_utc(value, zone=None):
+    """A naive local date-time in the zone (the signed-in person's by default) → naive UTC (as stored)."""
+    return value.replace(tzinfo=zone or user_zone()).astimezone(UTC).replace(tzinfo=None)

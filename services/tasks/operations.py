@@ -21,7 +21,7 @@ from models.tasks.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK
 from services.pipeline import subjects
 from services.platform import access, dates, people_choices
 from services.platform.errors import RefusedChange, parse_id
-from services.platform.timezones import user_zone
+from services.platform.timezones import local_to_utc, user_zone  # noqa: F401 (the tasks views read both here)
 
 CARD = "card"  # the pipeline subject a task may be about (services.pipeline.subjects)
 CARD_PAGE = 10
@@ -48,13 +48,6 @@ STATE_CLASSES = {
 
 class TaskError(RefusedChange):
     """A refused change to a task."""
-
-
-def local_to_utc(value, zone=None):
-    """A naive local date-time in the user's zone → naive UTC (as stored)."""
-    from datetime import UTC
-
-    return value.replace(tzinfo=zone or user_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 # --- who may assign to whom, who sees what -------------------------------------------------------

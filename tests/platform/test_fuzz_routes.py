@@ -11,6 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.datastructures import ImmutableMultiDict
@@ -20,6 +21,7 @@ from models.base import utcnow
 from models.cards.card import Transaction
 from models.exports.export import ExportJob
 from models.tasks.task import Task
+from services.clients import events, invoices
 from services.exports import registry as exports
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card
@@ -94,6 +96,10 @@ def world():
     agent = make_user(role_code="agent", full_name="Andriy Agent")
     card = make_card(agent=agent)
     client = make_client(owner, full_name="Anna Koval")
+    invoice = invoices.create(client, owner, [{"description": "Course", "price": "100"}])
+    db.session.flush()
+    event = events.plan(client, owner, ZoneInfo("Europe/Kyiv"), type_id=str(events.types()[0].id),
+                        starts_at="2026-12-08T10:00", duration_minutes="30", remind_minutes="0")  # fmt: skip
     transaction = Transaction(
         card_id=card.id,
         stage_id=card.stage_id,
@@ -112,6 +118,8 @@ def world():
         "card_id": card.id,
         "subject_id": card.id,
         "client_id": client.id,
+        "invoice_id": invoice.id,
+        "event_id": event.id,
         "stage_id": card.stage_id,
         "task_id": task.id,
         "transaction_id": transaction.id,
