@@ -67,6 +67,11 @@ def init_app(app):
          "duration_minutes": _l("Minutes"), "assignee_id": _l("Who holds it"), "title": _l("About"),
          "result_note": _l("Result"), "remind_minutes": _l("Remind before")},
     )  # fmt: skip
+    describe(
+        "client_documents",
+        _l("Document"),
+        {"client_id": _l("Client"), "file_id": _l("File"), "office_id": _l("Office")},
+    )
     describe("event_types", _l("Event type"), event_kinds.LABELS)
     describe("event_statuses", _l("Event status"), event_kinds.LABELS)
     describe(

@@ -23,12 +23,13 @@ from models.ledger import LedgerRule
 from models.pipeline import StageTask
 from services import ledger, pipeline
 from services.clients import choices as client_choices
+from services.clients import documents as client_documents
 from services.clients import events as client_events
 from services.clients import invoice_lists
 from services.clients import lists as client_lists
 from services.clients import operations as clients
 from services.pipeline import subjects
-from services.platform import access, audit, unit_of_work
+from services.platform import access, audit, unit_of_work, uploads
 
 TABS = (
     ("overview", _l("Overview")),
@@ -37,6 +38,7 @@ TABS = (
     ("events", _l("Events")),
     ("invoices", _l("Invoices")),
     ("points", _l("Points")),
+    ("documents", _l("Documents")),
     ("chat", _l("Chat")),
     ("history", _l("Changes")),
 )
@@ -185,11 +187,52 @@ class ClientView(SecuredView):
         elif tab == "invoices":
             context["invoices"] = invoice_lists.of_client(client)
             context["status_labels"] = invoice_lists.STATUS_LABELS
+        elif tab == "documents":
+            context["documents"] = client_documents.of_client(client)
         elif tab == "points":
             context.update(self._points(client))
         elif tab == "history":
             context["changes"] = record_history("clients", client.id, audit.history("clients", client.id))
         return self.render("admin/clients/client.html", **context)
+
+    # --- documents ----------------------------------------------------------------------------------
+
+    @expose("/<id:client_id>/documents", methods=("POST",))
+    def upload_document(self, client_id):
+        client = self.scoped_client(client_id)
+        try:
+            client_documents.add(client, request.files.get("file"), current_user)
+        except client_documents.DocumentError as error:
+            db.session.rollback()
+            if error.status == 403:
+                abort(403)
+            flash(str(error.message), "error")
+            page = self.render("admin/clients/client.html", client=client, tab="documents", tabs=TABS, now=utcnow(),
+                               documents=client_documents.of_client(client))  # fmt: skip
+            return page, 422
+        unit_of_work.commit(keep=current_user)
+        flash(_("The document is added."), "success")
+        return redirect(self.get_url(".client_page", client_id=client_id, tab="documents"))
+
+    @expose("/documents/<id:document_id>")
+    def document(self, document_id):
+        document = client_documents.visible(current_user, document_id)
+        if document is None:
+            abort(404)
+        return uploads.download(document.file)
+
+    @expose("/documents/<id:document_id>/delete", methods=("POST",))
+    def delete_document(self, document_id):
+        document = client_documents.visible(current_user, document_id)
+        if document is None:
+            abort(404)
+        try:
+            client_documents.delete(document, current_user)
+        except client_documents.DocumentError:
+            abort(403)
+        unit_of_work.commit(keep=current_user)
+        flash(_("The document is deleted."), "success")
+        return redirect(self.get_url(".client_page", client_id=document.client_id, tab="documents"))
 
     @staticmethod
     def _points(client):

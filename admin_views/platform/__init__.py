@@ -10,6 +10,7 @@ def init_app(app):
     from admin_views.platform import (
         audit,
         auth,
+        documents,
         errors,
         health,
         i18n,
@@ -51,6 +52,11 @@ def init_app(app):
         "jobs",
         lambda: jobs.JobsView(name=_l("Background jobs"), endpoint="jobs", url="jobs", category=ORGANISATION),
     )
+    add_page(
+        195,
+        "documents",
+        lambda: documents.EmployeeDocumentsView(name=_l("Documents"), endpoint="documents", url="documents"),
+    )
     add_page(200, "profile", lambda: profile.ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     _describe_changes(org)
 
@@ -62,6 +68,7 @@ def _describe_changes(org):
     describe("users", _l("Person"), {"role_id": _l("Role")}, {"language": dict(LANGUAGE_CHOICES)}, view="staff")
     describe("offices", _l("Office"), view="offices")
     describe("company", _l("Company requisites"), org.COMPANY_LABELS)
+    describe("employee_documents", _l("Document"), {"user_id": _l("Person"), "file_id": _l("File")})
     describe(
         "departments", _l("Department"), {"office_id": _l("Office")}, {"kind": org.KIND_LABELS}, view="departments"
     )

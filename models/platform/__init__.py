@@ -2,8 +2,10 @@
 
 from models.platform.audit import ChangeLog
 from models.platform.company import Company
+from models.platform.employee_document import EmployeeDocument
 from models.platform.mail import OutboxMessage
 from models.platform.org import Department, Membership, Office, Position
+from models.platform.stored_file import StoredFile
 from models.platform.user import CacheSignal, LoginAttempt, RecoveryCode, Role, RolePermission, User, UserSession
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "ChangeLog",
     "Company",
     "Department",
+    "EmployeeDocument",
     "LoginAttempt",
     "Membership",
     "Office",
@@ -19,6 +22,7 @@ __all__ = [
     "RecoveryCode",
     "Role",
     "RolePermission",
+    "StoredFile",
     "User",
     "UserSession",
 ]

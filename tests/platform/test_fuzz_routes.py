@@ -120,6 +120,8 @@ def world():
         "client_id": client.id,
         "invoice_id": invoice.id,
         "event_id": event.id,
+        "document_id": 1,
+        "person_id": owner.id,
         "stage_id": card.stage_id,
         "task_id": task.id,
         "transaction_id": transaction.id,
