@@ -15,7 +15,7 @@ PERMISSIONS = {
 
 def init_app(app):
     from models.clients import Client
-    from services.clients import points
+    from services.clients import export_lists, points
     from services.clients.search import picked
     from services.pipeline import subjects
     from services.platform import access
@@ -24,3 +24,4 @@ def init_app(app):
     subjects.register_label(Client.__subject_type__, _l("Clients"))
     subjects.register_search(Client.__subject_type__, picked, Client.full_name, Client.phone)
     points.connect()
+    export_lists.register()

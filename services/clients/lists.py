@@ -107,8 +107,8 @@ ROW_COLUMNS = (
 )
 
 
-def rows(user, filters=ListFilters(), after=None, limit=PAGE_SIZE):
-    """(the page's rows, the id the next page starts after or None): the clients `user` sees."""
+def list_query(user, filters):
+    """The list's rows (ROW_COLUMNS) of the clients `user` sees, newest first: the page and the export."""
     query = (
         select(*ROW_COLUMNS)
         .select_from(Client)
@@ -116,11 +116,16 @@ def rows(user, filters=ListFilters(), after=None, limit=PAGE_SIZE):
         .outerjoin(Office, Office.id == Client.office_id)
         .where(*conditions(filters))
         .order_by(Client.id.desc())
-        .limit(limit + 1)
     )
+    return access.scope(user, query, Client)
+
+
+def rows(user, filters=ListFilters(), after=None, limit=PAGE_SIZE):
+    """(the page's rows, the id the next page starts after or None): the clients `user` sees."""
+    query = list_query(user, filters).limit(limit + 1)
     if after is not None:
         query = query.where(Client.id < after)
-    found = db.session.execute(access.scope(user, query, Client)).all()
+    found = db.session.execute(query).all()
     more = len(found) > limit
     found = found[:limit]
     return found, (found[-1].id if more else None)
