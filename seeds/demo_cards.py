@@ -74,13 +74,14 @@ def add_transactions(card, day, by, rng):
         cards.add_transaction(card, {"date": day.isoformat(), "type": kind, "amount": amount}, by=by)
 
 
-def backdate(card, days, rng):
-    """Put the card's stage tasks on its simulated calendar: task i opened on days[i], closed when
-    the next one opened. Core updates: the audit trail records people's changes, not the seed's."""
+def backdate(subject, days, rng, created_too=False):
+    """Put a subject's stage tasks on its simulated calendar: task i opened on days[i], closed when
+    the next one opened (and, `created_too`, the subject made on the first day). Core updates: the
+    audit trail records people's changes, not the seed's."""
     now = utcnow()
     tasks = db.session.scalars(
         select(StageTask)
-        .where(StageTask.subject_type == "card", StageTask.subject_id == card.id)
+        .where(StageTask.subject_type == subject.__subject_type__, StageTask.subject_id == subject.id)
         .order_by(StageTask.seq)
     ).all()
     moments = [min(datetime.combine(day, time(7 + rng.randint(0, 8), rng.randint(0, 59))), now) for day in days]
@@ -90,7 +91,9 @@ def backdate(card, days, rng):
         if task.closed_at is not None and index + 1 < len(moments):
             values["closed_at"] = moments[index + 1]
         db.session.execute(update(StageTask).where(StageTask.id == task.id).values(**values))
-    db.session.execute(update(Card).where(Card.id == card.id).values(stage_entered_at=moments[-1]))
+    model = type(subject)
+    values = {"stage_entered_at": moments[-1]} | ({"created_at": moments[0]} if created_too else {})
+    db.session.execute(update(model).where(model.id == subject.id).values(**values))
     db.session.commit()
 
 

@@ -5,17 +5,15 @@ steps and clients long in their stage, and the lists and the stage histories loo
 brought two others (their referrer)."""
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from extensions import db
 from models.base import utcnow
-from models.clients import Client
-from models.pipeline import StageTask
 from models.platform.org import Office
 from models.platform.user import User
-from seeds.demo_cards import sample_values
+from seeds.demo_cards import backdate, sample_values
 from services import pipeline
 from services.clients import operations as clients
 
@@ -77,7 +75,7 @@ def load_demo_clients():
                 pipeline.move(client, target, values, by=person, expected_version=client.version)
                 db.session.commit()
                 days.append(day)
-            _backdate(client, days, rng)
+            backdate(client, days, rng, created_too=True)
             made.append(client)
     referrer = made[0]
     for referred in made[1:3]:
@@ -151,25 +149,4 @@ def _invoices(made, people, rng):
     half = issued(made[3], [{"description": COURSES[0][0], "price": COURSES[0][1]}])
     invoices.record_payment(half, people["owner"], half.version, amount="1600.00", method="Готівка")
     invoices.create(made[4], people["owner"], [{"description": COURSES[2][0], "price": COURSES[2][1]}])
-    db.session.commit()
-
-
-def _backdate(client, days, rng):
-    """The client's stage tasks on his simulated calendar; core updates (the seed is no one's change)."""
-    now = utcnow()
-    tasks = db.session.scalars(
-        select(StageTask)
-        .where(StageTask.subject_type == "client", StageTask.subject_id == client.id)
-        .order_by(StageTask.seq)
-    ).all()
-    moments = [min(datetime.combine(day, time(8 + rng.randint(0, 9), rng.randint(0, 59))), now) for day in days]
-    for index, task in enumerate(tasks):
-        opened = moments[min(index, len(moments) - 1)]
-        values = {"opened_at": opened, "deadline": opened + timedelta(days=max(task.stage.deadline_days, 0))}
-        if task.closed_at is not None and index + 1 < len(moments):
-            values["closed_at"] = moments[index + 1]
-        db.session.execute(update(StageTask).where(StageTask.id == task.id).values(**values))
-    db.session.execute(
-        update(Client).where(Client.id == client.id).values(stage_entered_at=moments[-1], created_at=moments[0])
-    )
     db.session.commit()

@@ -8,8 +8,8 @@ from flask_login import current_user
 from admin_views.base import SecuredView, parse_id
 from extensions import db
 from models.platform.user import User
-from services.platform import access, unit_of_work, uploads
 from services.platform import employee_documents as documents
+from services.platform import people_choices, unit_of_work, uploads
 
 
 class EmployeeDocumentsView(SecuredView):
@@ -24,19 +24,10 @@ class EmployeeDocumentsView(SecuredView):
         return person
 
     def _page(self, person, status=200):
-        people = [] if access.scope_kind(current_user) == "none" else self._people()
+        people = people_choices.seen_by(current_user)
         page = self.render("admin/platform/documents.html", person=person, documents=documents.of_person(person),
                            may_change=documents.may_change(current_user, person), people=people)  # fmt: skip
         return page, status
-
-    def _people(self):
-        from services.platform import people_choices
-
-        everyone = people_choices.active_people()
-        if access.scope_kind(current_user) == "all":
-            return everyone
-        visible = access.visible_set(current_user)
-        return [(person_id, name) for person_id, name in everyone if person_id in visible]
 
     @expose("/")
     def index(self):

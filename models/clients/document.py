@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import Audited, SoftDeleteMixin
+from models.clients.of_client import OfClient
 
 
-class ClientDocument(Audited, SoftDeleteMixin, db.Model):
+class ClientDocument(OfClient, Audited, SoftDeleteMixin, db.Model):
     __tablename__ = "client_documents"
-    __scope_office__ = "office_id"
     __table_args__ = (sa.Index("ix_client_documents_client", "client_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,15 +20,6 @@ class ClientDocument(Audited, SoftDeleteMixin, db.Model):
     office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offices.id"))
     file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), nullable=False)
     file = relationship("StoredFile", lazy="joined")
-
-    @classmethod
-    def scope_clause(cls, visible_ids):
-        from models.clients.client import Client
-
-        return cls.client_id.in_(sa.select(Client.id).where(Client.scope_clause(visible_ids)))
-
-    def seen_among(self, people):
-        return self.client.seen_among(people)
 
     def __str__(self):
         return self.file.original_name if self.file else str(self.id)

@@ -10,16 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import Audited, VersionMixin, utcnow
+from models.clients.of_client import OfClient
 
 CURRENCIES = ("UAH", "USD", "EUR")
 INVOICE_STATUSES = ("draft", "issued", "partly_paid", "paid", "cancelled")
 
 
-class Invoice(Audited, VersionMixin, db.Model):
+class Invoice(OfClient, Audited, VersionMixin, db.Model):
     __tablename__ = "invoices"
-    # A person sees the invoices of the clients he sees (models.clients.Client's scope), in the
-    # offices where he works.
-    __scope_office__ = "office_id"
     __table_args__ = (
         sa.UniqueConstraint("office_key", "year", "number", name="uq_invoices_office_year_number"),
         sa.CheckConstraint(f"status IN {INVOICE_STATUSES}", name="status_known"),
@@ -57,15 +55,6 @@ class Invoice(Audited, VersionMixin, db.Model):
     @property
     def due(self):
         return self.total - self.paid
-
-    @classmethod
-    def scope_clause(cls, visible_ids):
-        from models.clients.client import Client
-
-        return cls.client_id.in_(sa.select(Client.id).where(Client.scope_clause(visible_ids)))
-
-    def seen_among(self, people):
-        return self.client.seen_among(people)
 
     def __str__(self):
         return self.code or f"#{self.id}"

@@ -10,11 +10,7 @@ from services.platform import access, people_choices
 
 def people_seen(user):
     """[(id, name)] of the active people whose clients `user` sees (everyone for who sees all)."""
-    people = people_choices.active_people()
-    if access.scope_kind(user) == "all":
-        return people
-    visible = access.visible_set(user)
-    return [(person_id, name) for person_id, name in people if person_id in visible]
+    return people_choices.seen_by(user)
 
 
 def _office_ids(user):

@@ -71,20 +71,18 @@ def credit(rule_code, source, *, client_id=None, client_amount=0, employee_id=No
     credit's round, after it was taken back that many times (times_taken_back)."""
     if kind not in ("points", "bonus"):
         raise LedgerError(_l("Unknown kind of entry."))
-    added = []
     client_amount, employee_amount = round_money(Decimal(client_amount)), round_money(Decimal(employee_amount))
-    if client_id is not None and client_amount:
+    # (holder, its id, the amount, the entry's client and employee columns)
+    parts = [("client", client_id, client_amount, client_id, employee_id),
+             ("employee", employee_id, employee_amount, None, employee_id)]  # fmt: skip
+    added = []
+    for holder, holder_id, amount, entry_client, entry_employee in parts:
+        if holder_id is None or not amount:
+            continue
         entry = LedgerEntry(
-            holder="client", client_id=client_id, employee_id=employee_id, kind=kind, amount=client_amount,
+            holder=holder, client_id=entry_client, employee_id=entry_employee, kind=kind, amount=amount,
             rule_code=rule_code, source_type=source.type, source_id=source.id, note=note[:255],
-            source_key=_key(rule_code, source, "client", client_id, kind, again), created_by_id=by.id if by else None,
-        )  # fmt: skip
-        added.append(_add(entry))
-    if employee_id is not None and employee_amount:
-        entry = LedgerEntry(
-            holder="employee", client_id=None, employee_id=employee_id, kind=kind, amount=employee_amount,
-            rule_code=rule_code, source_type=source.type, source_id=source.id, note=note[:255],
-            source_key=_key(rule_code, source, "employee", employee_id, kind, again), created_by_id=by.id if by else None,
+            source_key=_key(rule_code, source, holder, holder_id, kind, again), created_by_id=by.id if by else None,
         )  # fmt: skip
         added.append(_add(entry))
     db.session.flush()

@@ -48,3 +48,14 @@ def board_people(role_code):
     return per_version(
         f"board {role_code}", lambda: _named(per_version("people", _people), role_code, with_blocked=True)
     )
+
+
+def seen_by(user):
+    """[(id, name)] of the active people whose records `user` sees (everyone, for who sees all)."""
+    from services.platform import access
+
+    people = active_people()
+    if access.scope_kind(user) == "all":
+        return people
+    visible = access.visible_set(user)
+    return [(person_id, name) for person_id, name in people if person_id in visible]
