@@ -21,6 +21,7 @@ CLIENT_LABELS = {
     "partner_since": _l("Partner since"),
     "paying_since": _l("Paying since"),
     "first_paid_invoice_id": _l("First paid invoice"),
+    "external_id": _l("External id"),
     "tags": _l("Tags"),
     "notes": _l("Notes"),
     "pipeline_id": _l("Pipeline"),
@@ -32,7 +33,7 @@ CLIENT_LABELS = {
 def init_app(app):
     from admin_views import DIRECTORIES
     from admin_views.change_words import describe
-    from admin_views.clients import board, client_view, event_kinds, events, invoices, partners
+    from admin_views.clients import board, client_view, event_kinds, events, imports, invoices, partners
     from models.clients import EventStatus, EventType
     from services.clients import invoices as invoice_rules
 
@@ -57,6 +58,7 @@ def init_app(app):
         lambda: event_kinds.EventStatusView(EventStatus, name=_l("Event statuses"), endpoint="event_statuses",
                                             url="event-statuses", category=DIRECTORIES),
     )  # fmt: skip
+    add_page(38, "imports", lambda: imports.ImportView(name=_l("Imports"), endpoint="imports", url="imports"))
     add_page(14, "events", lambda: events.EventView(name=_l("Events"), endpoint="events", url="events"))
     add_page(33, "invoices", lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices"))
 

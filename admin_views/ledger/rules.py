@@ -12,6 +12,7 @@ EVENT_LABELS = {
     "event_done": _l("An event is done"),
     "referral_first_paid": _l("A referred client pays for the first time"),
     "referral_payment": _l("A referred client pays again"),
+    "imported": _l("Points brought by an import"),
 }
 KIND_LABELS = {"points": _l("Points"), "bonus": _l("Bonus")}
 RULE_LABELS = {

@@ -70,6 +70,8 @@ class Client(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
     # When his first invoice was paid in full: a paying client (conversions, referrals).
     paying_since: Mapped[dt.datetime | None] = mapped_column()
     first_paid_invoice_id: Mapped[int | None] = mapped_column()  # the invoice that made him paying
+    # The client's id in the records he was imported from: imported once, whatever is uploaded again.
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     tags: Mapped[str] = mapped_column(sa.String(255), nullable=False, default="")
     notes: Mapped[str | None] = mapped_column(sa.Text)
     pipeline_id: Mapped[int] = mapped_column(sa.ForeignKey("pipelines.id"), nullable=False)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from extensions import db
 from models.base import Audited, LocalizedLabel
 
-RULE_EVENTS = ("stage_reached", "invoice_paid", "event_done", "referral_first_paid", "referral_payment")
+RULE_EVENTS = ("stage_reached", "invoice_paid", "event_done", "referral_first_paid", "referral_payment", "imported")
 
 
 class LedgerRule(Audited, LocalizedLabel, db.Model):

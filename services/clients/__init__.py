@@ -8,6 +8,7 @@ PERMISSIONS = {
     "clients.edit": _l("Edit own and subordinates' clients"),
     "clients.move": _l("Move own and subordinates' clients between training stages"),
     "clients.move_any": _l("Move any client"),
+    "clients.import": _l("Import historical clients from files"),
     "clients.settings": _l("Edit the clients' event types and statuses"),
     "invoices.manage": _l("Make, issue and cancel invoices of own and subordinates' clients and record their payments"),
 }

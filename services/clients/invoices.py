@@ -3,7 +3,7 @@
 its status following what is paid. An invoice paid in full tells the clients' rules (paid_in_full):
 the client is a paying one, points are credited, the referrer's partnership begins."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -216,3 +216,23 @@ def record_payment(invoice, by, version, kind="payment", **values):
     elif was_paid and invoice.status != "paid":
         paid_invoices.no_longer_paid(invoice, by)
     return payment
+
+
+def record_historical(client, by, amount, paid_on=None):
+    """What the client paid before the system, as one invoice issued and paid in full: numbered like
+    any, it makes him a paying client, but credits no points (the import brings his points)."""
+    paid_on = paid_on or date.today()
+    invoice = Invoice(client_id=client.id, office_id=client.office_id, office_key=client.office_id or 0, total=amount,
+                      paid=amount, status="paid", note=str(_l("Payments before the system")),
+                      lines=[InvoiceLine(position=1, description=str(_l("Payments before the system")), quantity=1,
+                                         price=amount, discount_percent=0, amount=amount)])  # fmt: skip
+    db.session.add(invoice)
+    invoice.year, invoice.issued_at = paid_on.year, datetime.combine(paid_on, time())
+    invoice.number = next_number(invoice.office_key, invoice.year)
+    db.session.flush()
+    db.session.add(InvoicePayment(invoice_id=invoice.id, kind="payment", amount=amount, paid_on=paid_on,
+                                  created_by_id=by.id, method="", note=""))  # fmt: skip
+    if client.paying_since is None:
+        client.paying_since, client.first_paid_invoice_id = invoice.issued_at, invoice.id
+    db.session.flush()
+    return invoice

@@ -67,8 +67,9 @@ def _reencoded(data, kind):
         raise UploadError(_l("The picture cannot be read.")) from None
 
 
-def store(upload, by, allowed=DOCUMENT_TYPES):
-    """A StoredFile of an uploaded file (werkzeug's FileStorage), flushed; UploadError if refused."""
+def store(upload, by, allowed=DOCUMENT_TYPES, sniff=None):
+    """A StoredFile of an uploaded file (werkzeug's FileStorage), flushed; UploadError if refused.
+    `sniff(data)`: the type of what no signature tells (a CSV table), or a refusal of its own."""
     if upload is None or not upload.filename:
         raise UploadError(_l("Choose a file."))
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -79,6 +80,8 @@ def store(upload, by, allowed=DOCUMENT_TYPES):
         raise UploadError(_l("The file is larger than %(size)s MB.", size=limit // (1024 * 1024)))
     guessed = filetype.guess(data)
     kind = guessed.mime if guessed else None
+    if sniff is not None:
+        kind = sniff(data)
     if kind not in allowed:
         raise UploadError(_l("Only PDF, JPEG, PNG, WEBP, DOCX and XLSX files are taken; this one is not."))
     if kind in IMAGE_FORMATS:

@@ -121,6 +121,7 @@ def world():
         "invoice_id": invoice.id,
         "event_id": event.id,
         "document_id": 1,
+        "import_id": 1,
         "person_id": owner.id,
         "stage_id": card.stage_id,
         "task_id": task.id,
