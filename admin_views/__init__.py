@@ -10,6 +10,7 @@ from extensions import admin
 DIRECTORIES = _l("Directories")
 ORGANISATION = _l("Organisation")
 REPORTS = _l("Reports")
+CLIENTS = _l("Clients")
 
 _pages = {}  # (order, endpoint) → a function making the page, filled by the domains' init_app
 _index = {}

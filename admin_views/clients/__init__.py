@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from admin_views import add_page
+from admin_views import CLIENTS, add_page
 
 CLIENT_LABELS = {
     "full_name": _l("Name"),
@@ -40,11 +40,21 @@ def init_app(app):
     add_page(
         12,
         "clients_board",
-        lambda: board.ClientBoardView(name=_l("Training board"), endpoint="clients_board", url="clients/board"),
+        lambda: board.ClientBoardView(
+            name=_l("Training board"), endpoint="clients_board", url="clients/board", category=CLIENTS
+        ),
     )
-    add_page(32, "clients", lambda: client_view.ClientView(name=_l("Clients"), endpoint="clients", url="clients"))
     add_page(
-        35, "partners", lambda: partners.PartnersView(name=_l("Referral partners"), endpoint="partners", url="partners")
+        32,
+        "clients",
+        lambda: client_view.ClientView(name=_l("Client list"), endpoint="clients", url="clients", category=CLIENTS),
+    )
+    add_page(
+        35,
+        "partners",
+        lambda: partners.PartnersView(
+            name=_l("Referral partners"), endpoint="partners", url="partners", category=CLIENTS
+        ),
     )
     add_page(
         75,
@@ -58,9 +68,19 @@ def init_app(app):
         lambda: event_kinds.EventStatusView(EventStatus, name=_l("Event statuses"), endpoint="event_statuses",
                                             url="event-statuses", category=DIRECTORIES),
     )  # fmt: skip
-    add_page(38, "imports", lambda: imports.ImportView(name=_l("Imports"), endpoint="imports", url="imports"))
-    add_page(14, "events", lambda: events.EventView(name=_l("Events"), endpoint="events", url="events"))
-    add_page(33, "invoices", lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices"))
+    add_page(
+        38,
+        "imports",
+        lambda: imports.ImportView(name=_l("Imports"), endpoint="imports", url="imports", category=CLIENTS),
+    )
+    add_page(
+        14, "events", lambda: events.EventView(name=_l("Events"), endpoint="events", url="events", category=CLIENTS)
+    )
+    add_page(
+        33,
+        "invoices",
+        lambda: invoices.InvoiceView(name=_l("Invoices"), endpoint="invoices", url="invoices", category=CLIENTS),
+    )
 
     describe(
         "events",
@@ -80,7 +100,7 @@ def init_app(app):
         "invoices",
         _l("Invoice"),
         {"client_id": _l("Client"), "office_id": _l("Office"), "office_key": _l("Numbering office"),
-         "number": _l("Number"), "year": _l("Year"),
+         "number": _l("Invoice No."), "year": _l("Year"),
          "status": _l("Status"), "currency": _l("Currency"), "due_date": _l("Due date"), "issued_at": _l("Issued"),
          "total": _l("Total"), "paid": _l("Paid"), "note": _l("Note")},
         {"status": invoice_rules.STATUS_LABELS},

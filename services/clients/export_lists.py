@@ -20,7 +20,7 @@ from services.platform.errors import parse_id
 
 CLIENT_COLUMNS = (_l("Name"), _l("Phone"), _l("E-mail"), _l("Stage"), _l("Responsible employee"), _l("Office"),
                   _l("Source"), _l("Tags"), _l("Partner"), _l("Added"))  # fmt: skip
-INVOICE_COLUMNS = (_l("Number"), _l("Client"), _l("Status"), _l("Total"), _l("Paid"), _l("Currency"), _l("Issued"),
+INVOICE_COLUMNS = (_l("Invoice No."), _l("Client"), _l("Status"), _l("Total"), _l("Paid"), _l("Currency"), _l("Issued"),
                    _l("Due date"), _l("Office"))  # fmt: skip
 EVENT_COLUMNS = (_l("Starts at"), _l("Type"), _l("About"), _l("Client"), _l("Who holds it"), _l("Minutes"),
                  _l("Status"), _l("Result"))  # fmt: skip
