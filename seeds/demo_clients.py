@@ -84,7 +84,29 @@ def load_demo_clients():
     _company()
     _invoices(made, people, rng)
     _events(made, rng)
+    _documents(made, people)
     return made
+
+
+def _documents(made, people):
+    """A contract for the first clients and a diploma for the employee, as PDF files."""
+    import io
+
+    from weasyprint import HTML
+    from werkzeug.datastructures import FileStorage
+
+    from services.clients import documents
+    from services.platform import employee_documents
+
+    def pdf(title, text):
+        html = f"<h1>{title}</h1><p>{text}</p>"
+        return FileStorage(stream=io.BytesIO(HTML(string=html).write_pdf()), filename=f"{title}.pdf")
+
+    for client in made[:3]:
+        documents.add(client, pdf("Договір", f"Договір про навчання: {client.full_name}"), people["owner"])
+    employee = people["employee"]
+    employee_documents.add(employee, pdf("Диплом", f"Диплом викладача: {employee.full_name}"), employee)
+    db.session.commit()
 
 
 def _events(made, rng):

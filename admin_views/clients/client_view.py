@@ -29,7 +29,7 @@ from services.clients import invoice_lists
 from services.clients import lists as client_lists
 from services.clients import operations as clients
 from services.pipeline import subjects
-from services.platform import access, audit, unit_of_work, uploads
+from services.platform import access, audit, people_choices, unit_of_work, uploads
 
 TABS = (
     ("overview", _l("Overview")),
@@ -177,7 +177,8 @@ class ClientView(SecuredView):
         context = {"client": client, "tab": tab, "tabs": TABS, "now": utcnow()}
         if tab == "overview":
             referrer = clients.visible_client(current_user, client.referrer_id) if client.referrer_id else None
-            context.update(referrer=referrer, task=pipeline.open_task(client))
+            authors = people_choices.names_of({client.created_by_id, client.updated_by_id} - {None})
+            context.update(referrer=referrer, task=pipeline.open_task(client), authors=authors)
         elif tab == "stages":
             context["rows"] = self._stage_rows(client)
         elif tab == "responsibles":

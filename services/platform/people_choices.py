@@ -59,3 +59,11 @@ def seen_by(user):
         return people
     visible = access.visible_set(user)
     return [(person_id, name) for person_id, name in people if person_id in visible]
+
+
+def names_of(user_ids):
+    """{id: name} of these people (blocked and deleted ones too: records keep their authors)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(sorted(user_ids))))
+    return {row.id: row.full_name or row.username for row in rows}

@@ -77,6 +77,7 @@ def test_a_new_client_is_added_for_the_author_and_opens_on_his_page(client_of, t
     assert (client.phone, client.responsible_id, client.source) == ("+380935554433", team["employee"].id, "Instagram")
     page = web.get(response.location)
     assert "Dana Hrytsenko" in page.text and "Eva Employee" in page.text
+    assert re.search(r"Added</dt><dd[^>]*>[^<]*, Eva Employee</dd>", page.text)  # when, and by whom
 
 
 def test_a_known_phone_shows_the_client_who_has_it_and_adds_nobody(client_of, spread):

@@ -145,6 +145,10 @@ def test_the_part_b_people_have_clients_across_the_stages_each_within_his_scope(
     statuses = set(db.session.scalars(select(Invoice.status)))
     assert {"paid", "partly_paid", "draft"} <= statuses and ledger.mismatches() == {}
     assert ledger.balance_of("client", partner.id, "bonus") > 0
+    from models.clients import ClientDocument, Event
+
+    assert db.session.scalar(select(func.count()).select_from(ClientDocument)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Event)) >= 10
 
 
 def in_lviv():
