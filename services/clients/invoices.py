@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
@@ -136,14 +136,15 @@ def update_draft(invoice, by, version, rows, **values):
     return invoice
 
 
-def next_number(office_key, year):
-    """The next number of the office's year, taken in the caller's transaction: the counter's row stays
-    locked until it commits (a second issuer waits), and a rollback gives the number back."""
+def next_number(office_key, year, count=1):
+    """The next number of the office's year (the last of the next `count`), taken in the caller's
+    transaction: the counter's row stays locked until it commits (a second issuer waits), and a
+    rollback gives the numbers back."""
     dialect = postgresql if database.on_postgresql() else sqlite
     statement = (
         dialect.insert(InvoiceSequence)
-        .values(office_key=office_key, year=year, last=1)
-        .on_conflict_do_update(index_elements=["office_key", "year"], set_={"last": InvoiceSequence.last + 1})
+        .values(office_key=office_key, year=year, last=count)
+        .on_conflict_do_update(index_elements=["office_key", "year"], set_={"last": InvoiceSequence.last + count})
         .returning(InvoiceSequence.last)
     )
     return db.session.execute(statement).scalar_one()
@@ -216,6 +217,36 @@ def record_payment(invoice, by, version, kind="payment", **values):
     elif was_paid and invoice.status != "paid":
         paid_invoices.no_longer_paid(invoice, by)
     return payment
+
+
+def record_historical_many(payments, by):
+    """`record_historical` for many new clients at once — [(client id, office id, amount, paid on)] —
+    in a few statements: their numbers taken as one block per office and year."""
+    now, note = utcnow(), str(_l("Payments before the system"))
+    rows = []
+    groups = {}
+    for client_id, office_id, amount, paid_on in payments:
+        groups.setdefault(((office_id or 0), (paid_on or date.today()).year), []).append(
+            (client_id, office_id, amount, paid_on)
+        )
+    for (office_key, year), items in groups.items():
+        last = next_number(office_key, year, len(items))
+        for number, (client_id, office_id, amount, paid_on) in enumerate(items, start=last - len(items) + 1):
+            issued = datetime.combine(paid_on or date.today(), time())
+            rows.append({"client_id": client_id, "office_id": office_id, "office_key": office_key, "year": year,
+                         "number": number, "status": "paid", "currency": "UAH", "total": amount, "paid": amount,
+                         "note": note, "issued_at": issued, "version": 1, "created_at": now, "updated_at": now,
+                         "created_by_id": by.id, "updated_by_id": by.id})  # fmt: skip
+    if not rows:
+        return {}
+    ids = db.session.execute(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True), rows).scalars().all()
+    db.session.execute(insert(InvoiceLine), [
+        {"invoice_id": invoice_id, "position": 1, "description": note, "quantity": 1, "price": row["total"],
+         "discount_percent": 0, "amount": row["total"]} for invoice_id, row in zip(ids, rows, strict=True)])  # fmt: skip
+    db.session.execute(insert(InvoicePayment), [
+        {"invoice_id": invoice_id, "kind": "payment", "amount": row["total"], "paid_on": row["issued_at"].date(),
+         "method": "", "note": "", "created_by_id": by.id} for invoice_id, row in zip(ids, rows, strict=True)])  # fmt: skip
+    return {row["client_id"]: (invoice_id, row["issued_at"]) for invoice_id, row in zip(ids, rows, strict=True)}
 
 
 def record_historical(client, by, amount, paid_on=None):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -87,6 +87,22 @@ def credit(rule_code, source, *, client_id=None, client_amount=0, employee_id=No
         added.append(_add(entry))
     db.session.flush()
     return [entry for entry in added if entry is not None]
+
+
+def credit_new_clients(rule_code, source_type, credits, kind="points", by=None):
+    """One INSERT of many clients' credits — (client id, his employee's id, amount) — for clients that
+    have none of this source yet (just made: an import's). Their keys are those `credit` writes, so
+    a `credit` of the same afterwards adds nothing."""
+    rows = [
+        {"holder": "client", "client_id": client_id, "employee_id": employee_id, "kind": kind,
+         "amount": round_money(Decimal(amount)), "rule_code": rule_code, "source_type": source_type,
+         "source_id": client_id, "note": "", "created_by_id": by.id if by else None,
+         "source_key": _key(rule_code, Source(source_type, client_id), "client", client_id, kind, 0)}
+        for client_id, employee_id, amount in credits if amount
+    ]  # fmt: skip
+    if rows:
+        db.session.execute(insert(LedgerEntry), rows)
+    return len(rows)
 
 
 def reverse(entry, by=None, note=""):
