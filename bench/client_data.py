@@ -92,7 +92,7 @@ INSERT INTO clients (id, full_name, phone, phone_other, email, messenger, countr
                      version, created_at, updated_at)
 SELECT g,
        (CAST(:first AS text[]))[1 + (g * 7) % :n_first] || ' ' || (CAST(:last AS text[]))[1 + (g * 13) % :n_last],
-       '+38067' || lpad(((g * 7919) % 10000000)::text, 7, '0'), '', '', '', 'Україна', 'Europe/Kyiv',
+       '+38067' || lpad(((g::bigint * 7919) % 10000000)::text, 7, '0'), '', '', '', 'Україна', 'Europe/Kyiv',
        (CAST(:sources AS text[]))[1 + g % :n_sources], 'uk',
        (CAST(:offices AS integer[]))[1 + (g * 31) % :n_people], (CAST(:people AS integer[]))[1 + (g * 31) % :n_people], false,
        CASE WHEN g % 50 = 0 THEN 'vip' ELSE '' END,

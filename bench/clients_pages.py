@@ -205,6 +205,9 @@ def bench_balance(app, client, repeat):
             LedgerEntry.employee_id == person, LedgerEntry.holder == "employee", LedgerEntry.kind == "points"))  # fmt: skip
 
     naive_result = bare(app, "owner", naive, repeat)
+    balances = iter(chosen * 3)
+    report("balance, kept (bare)", bare(app, "owner", lambda user: ledger.balance_of("employee", next(balances)), repeat),
+           BALANCE_TARGET_MS, naive_result)  # fmt: skip
     kept_result = bare(app, "owner", kept, repeat)
     report("balance + first history page, kept (bare)", kept_result, BALANCE_TARGET_MS, naive_result)
     pages = iter(chosen * 3)
