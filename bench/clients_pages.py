@@ -264,7 +264,7 @@ def main():
     parser.add_argument("--import-rows", type=int, default=100_000)
     args = parser.parse_args()
     machine_note()
-    with open_bench(args) as (app, _ids):
+    with open_bench(args) as (app, _url):
         with app.app_context():
             from extensions import db
             from models.platform.user import User

@@ -9,14 +9,13 @@ The bulk load runs with the triggers off (replication role): the engine's counte
 balances are then computed from the rows (services.pipeline.counts.rebuild, BALANCES_SQL)."""
 
 import argparse
-import os
 import time
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 
 from bench import client_data as data
-from bench.generate_cards import DEFAULT_SERVER, bench_app, machine_note
+from bench.generate_cards import machine_note
+from bench.generate_cards import open_bench as cards_bench
 
 CHUNK = 100_000
 
@@ -96,42 +95,9 @@ def generate(scale=1.0, log=_log):
     return ids
 
 
-@contextmanager
 def open_bench(args):
-    """Yields (app, people ids): a generated database (dropped at the end unless --keep), or the one
-    at --database-url as it is (people ids then None)."""
-    from bench.common import make_database
-    from config import normalize_database_url
-
-    drop = None
-    if args.database_url:
-        url = normalize_database_url(args.database_url)
-    else:
-        url, drop = make_database(os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER))
-    app = bench_app(url)
-    ids = None
-    try:
-        with app.app_context():
-            if drop is not None:
-                from flask_migrate import upgrade
-
-                from seeds.reference import load_reference
-
-                upgrade(directory="migrations")
-                load_reference()
-                ids = generate(args.scale)
-        yield app, ids
-    finally:
-        with app.app_context():
-            from extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
-        if drop is not None:
-            if getattr(args, "keep", False):
-                print(f"kept the database: --database-url {url}", flush=True)
-            else:
-                drop()
+    """Yields (app, url): the clients' data generated, or the database at --database-url as it is."""
+    return cards_bench(args, generator=generate)
 
 
 def add_arguments(parser, scale=1.0):
