@@ -89,24 +89,44 @@ def load_demo_clients():
 
 
 def _documents(made, people):
-    """A contract for the first clients and a diploma for the employee, as PDF files."""
+    """A contract for the first clients and a diploma for the employee, as small PDF files."""
     import io
 
-    from weasyprint import HTML
     from werkzeug.datastructures import FileStorage
 
     from services.clients import documents
     from services.platform import employee_documents
 
     def pdf(title, text):
-        html = f"<h1>{title}</h1><p>{text}</p>"
-        return FileStorage(stream=io.BytesIO(HTML(string=html).write_pdf()), filename=f"{title}.pdf")
+        return FileStorage(stream=io.BytesIO(_pdf_of(text)), filename=f"{title}.pdf")
 
     for client in made[:3]:
-        documents.add(client, pdf("Договір", f"Договір про навчання: {client.full_name}"), people["owner"])
+        documents.add(client, pdf("Договір", "Kartoteka demo: a contract"), people["owner"])
     employee = people["employee"]
-    employee_documents.add(employee, pdf("Диплом", f"Диплом викладача: {employee.full_name}"), employee)
+    employee_documents.add(employee, pdf("Диплом", "Kartoteka demo: a diploma"), employee)
     db.session.commit()
+
+
+def _pdf_of(text):
+    """A one-page PDF with a line of ASCII `text`, written by hand: the demo needs no PDF renderer."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{table}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def _events(made, rng):

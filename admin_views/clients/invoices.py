@@ -167,9 +167,12 @@ class InvoiceView(SecuredView):
 
     @expose("/<id:invoice_id>/pdf")
     def pdf(self, invoice_id):
-        from weasyprint import CSS, HTML
-
         invoice = self.scoped_invoice(invoice_id)
+        try:
+            from weasyprint import CSS, HTML
+        except (ImportError, OSError):  # the PDF renderer's system libraries (Pango) are not installed
+            flash(_("PDF cannot be made on this server: print the invoice from its page instead."), "error")
+            return redirect(self.get_url(".invoice_page", invoice_id=invoice.id))
         html = self._printable(invoice, for_pdf=True)
         # Nothing is fetched: the page names no resource, its stylesheet is read from the disk.
         document = HTML(string=html).write_pdf(stylesheets=[CSS(filename=INVOICE_CSS)])

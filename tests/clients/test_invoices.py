@@ -261,3 +261,12 @@ def test_the_partners_list_shows_what_each_brought_and_earned_within_scope(clien
     assert client_of("peer").get(f"/admin/partners/{anna.id}/").status_code == 404
     assert f'data-client-id="{anna.id}"' not in client_of("peer").get("/admin/partners/").text
     assert client_of("supervisor").get(f"/admin/partners/{referred.id}/").status_code == 404  # not a partner
+
+
+def test_without_the_pdf_renderer_the_pdf_link_says_so_and_the_page_stays(client_of, anna, team, monkeypatch):
+    import sys
+
+    invoice = _issued(anna, team["employee"])
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as on a machine without Pango
+    answer = client_of("employee").get(f"/admin/invoices/{invoice.id}/pdf")
+    assert answer.status_code == 302 and answer.location.endswith(f"/admin/invoices/{invoice.id}/")
