@@ -14,6 +14,7 @@ from services import pipeline
 from services.clients import board as client_board
 from services.clients import choices as client_choices
 from services.clients import operations as clients
+from services.platform import people_choices
 from services.platform.cursors import parse_cursor
 from services.platform.timezones import format_local, user_zone
 
@@ -65,7 +66,7 @@ class ClientBoardView(PipelineBoardView):
             counts=counts,
             filters=filters,
             room=board_room(current_user, CLIENTS_PIPELINE),
-            people=client_choices.people_seen(current_user),
+            people=people_choices.seen_by(current_user),
             offices=client_choices.offices_seen(current_user),
             departments=client_choices.departments_seen(current_user),
             stale_choices=client_board.STALE_CHOICES,

@@ -19,15 +19,16 @@ from extensions import db
 from forms.clients.client_form import ClientForm
 from models.base import utcnow
 from models.clients import CLIENTS_PIPELINE, Client
-from models.ledger import LedgerRule
 from models.pipeline import StageTask
 from services import ledger, pipeline
 from services.clients import choices as client_choices
 from services.clients import documents as client_documents
 from services.clients import events as client_events
 from services.clients import invoice_lists
+from services.clients import invoices as invoice_rules
 from services.clients import lists as client_lists
 from services.clients import operations as clients
+from services.ledger import rules as ledger_rules
 from services.pipeline import subjects
 from services.platform import access, audit, people_choices, unit_of_work, uploads
 
@@ -73,7 +74,7 @@ class ClientView(SecuredView):
             paged=after is not None,
             stages=pipeline.stage_labels(CLIENTS_PIPELINE),
             buckets=client_lists.BUCKET_LABELS,
-            people=client_choices.people_seen(current_user),
+            people=people_choices.seen_by(current_user),
             offices=client_choices.offices_seen(current_user),
             departments=client_choices.departments_seen(current_user),
         )
@@ -83,7 +84,7 @@ class ClientView(SecuredView):
     def _form(self, client=None):
         form = ClientForm(obj=client) if request.method == "GET" else ClientForm()
         form.office_id.choices = [("", "—"), *((str(i), name) for i, name in client_choices.offices_seen(current_user))]
-        people = client_choices.people_seen(current_user)
+        people = people_choices.seen_by(current_user)
         if client is not None and client.responsible_id and all(i != client.responsible_id for i, _n in people):
             people = [(client.responsible_id, str(client.responsible)), *people]
         form.responsible_id.choices = [("", "—"), *((str(i), name) for i, name in people)]
@@ -187,7 +188,7 @@ class ClientView(SecuredView):
             context["events"] = client_events.of_client(client)
         elif tab == "invoices":
             context["invoices"] = invoice_lists.of_client(client)
-            context["status_labels"] = invoice_lists.STATUS_LABELS
+            context["status_labels"] = invoice_rules.STATUS_LABELS
         elif tab == "documents":
             context["documents"] = client_documents.of_client(client)
         elif tab == "points":
@@ -238,7 +239,7 @@ class ClientView(SecuredView):
     @staticmethod
     def _points(client):
         entries = {kind: ledger.history("client", client.id, kind, limit=100)[0] for kind in KIND_LABELS}
-        rules = {rule.code: rule.label for rule in db.session.scalars(select(LedgerRule))}
+        rules = ledger_rules.names()
         balances = ledger.balances_of("client", {client.id}).get(client.id, {})
         return {"balances": balances, "entries": entries, "rule_names": rules, "kind_labels": KIND_LABELS}
 

@@ -14,10 +14,9 @@ from extensions import db
 from models.base import utcnow
 from models.clients import Event
 from models.platform.user import User
-from services.clients import choices as client_choices
 from services.clients import events as event_rules
 from services.clients import operations as clients
-from services.platform import access, unit_of_work
+from services.platform import access, people_choices, unit_of_work
 from services.platform.timezones import to_local, today_local, user_zone
 
 RANGES = ("today", "week")
@@ -42,8 +41,7 @@ class EventView(SecuredView):
 
     def _person(self):
         person_id = parse_id(request.args.get("person")) if request.args.get("person") else current_user.id
-        seen = person_id == current_user.id or access.scope_kind(current_user) == "all"
-        if person_id is None or not (seen or person_id in access.visible_set(current_user)):
+        if person_id is None or not access.sees_person(current_user, person_id):
             abort(404)
         person = db.session.get(User, person_id)
         if person is None:
@@ -67,13 +65,13 @@ class EventView(SecuredView):
         by_status = {status.id: [event for event in found if event.status_id == status.id] for status in statuses}
         return self.render(
             "admin/clients/events.html", person=person, span=span, view=view, days=days, statuses=statuses,
-            by_status=by_status, people=client_choices.people_seen(current_user), now=utcnow(), today=today,
+            by_status=by_status, people=people_choices.seen_by(current_user), now=utcnow(), today=today,
         )  # fmt: skip
 
     # --- the form ---------------------------------------------------------------------------------
 
     def _form_page(self, client, event, values, errors=None, status=200):
-        people = client_choices.people_seen(current_user)
+        people = people_choices.seen_by(current_user)
         page = self.render("admin/clients/event_form.html", client=client, event=event, values=values,
                            errors=errors or {}, types=event_rules.types(), people=people)  # fmt: skip
         return page, status

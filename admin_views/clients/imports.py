@@ -91,9 +91,10 @@ class ImportView(SecuredView):
                 mapping[field] = int(column)
         run.mapping = mapping
         if any(field not in mapping for field in fields.REQUIRED):
-            db.session.commit()
             flash(_("Map the external id and the name to columns of the file."), "error")
-            return self.details(import_id), 422
+            page = self.details(import_id)  # shows the columns as chosen; nothing of them is kept
+            db.session.rollback()
+            return page, 422
         run.status, run.error = "checking", None
         unit_of_work.commit(keep=current_user)
         queues.enqueue(client_jobs.run_import_check, run.id, job_timeout=JOB_TIMEOUT)

@@ -5,14 +5,14 @@ entries. Anyone else's page is a 404."""
 from flask import abort, request
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.ledger.rules import KIND_LABELS
 from extensions import db
-from models.ledger import KINDS, LedgerRule
+from models.ledger import KINDS
 from models.platform.user import User
 from services import ledger
+from services.ledger import rules as ledger_rules
 from services.platform import access, people_choices
 
 PEOPLE_SHOWN = 200
@@ -24,10 +24,7 @@ class PointsView(SecuredView):
 
     def _person(self):
         person_id = parse_id(request.args.get("employee")) if request.args.get("employee") else current_user.id
-        if person_id is None:
-            abort(404)
-        others = person_id != current_user.id and access.scope_kind(current_user) != "all"
-        if others and person_id not in access.visible_set(current_user):
+        if person_id is None or not access.sees_person(current_user, person_id):
             abort(404)
         person = db.session.get(User, person_id)
         if person is None or person.deleted_at is not None:
@@ -52,13 +49,9 @@ class PointsView(SecuredView):
             entries=entries,
             next_before=next_before,
             paged=before is not None,
-            rule_names=self._rule_names(),
+            rule_names=ledger_rules.names(),
             people=self._people(person),
         )
-
-    @staticmethod
-    def _rule_names():
-        return {rule.code: rule.label for rule in db.session.scalars(select(LedgerRule))}
 
     def _people(self, person):
         """[(id, name, {kind: balance})] of the people the viewer sees besides himself, by name."""

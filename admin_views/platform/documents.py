@@ -8,8 +8,8 @@ from flask_login import current_user
 from admin_views.base import SecuredView, parse_id
 from extensions import db
 from models.platform.user import User
+from services.platform import access, people_choices, unit_of_work, uploads
 from services.platform import employee_documents as documents
-from services.platform import people_choices, unit_of_work, uploads
 
 
 class EmployeeDocumentsView(SecuredView):
@@ -19,7 +19,7 @@ class EmployeeDocumentsView(SecuredView):
         if person_id is None:
             person_id = parse_id(request.args.get("person")) if request.args.get("person") else current_user.id
         person = db.session.get(User, person_id) if person_id else None
-        if person is None or person.deleted_at is not None or not documents.may_read(current_user, person.id):
+        if person is None or person.deleted_at is not None or not access.sees_person(current_user, person.id):
             abort(404)
         return person
 

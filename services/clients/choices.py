@@ -5,12 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.platform.org import Department, Membership, Office
-from services.platform import access, people_choices
-
-
-def people_seen(user):
-    """[(id, name)] of the active people whose clients `user` sees (everyone for who sees all)."""
-    return people_choices.seen_by(user)
+from services.platform import access
 
 
 def _office_ids(user):

@@ -10,7 +10,6 @@ from sqlalchemy.orm import lazyload
 from extensions import db
 from models.clients import INVOICE_STATUSES, Client, Invoice
 from models.platform.org import Office
-from services.clients.invoices import STATUS_LABELS  # noqa: F401 (the client page's words)
 from services.clients.search import name_or_phone
 from services.platform import access, dates
 from services.platform.errors import parse_id

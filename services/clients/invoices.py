@@ -220,8 +220,9 @@ def record_payment(invoice, by, version, kind="payment", **values):
 
 
 def record_historical_many(payments, by):
-    """`record_historical` for many new clients at once — [(client id, office id, amount, paid on)] —
-    in a few statements: their numbers taken as one block per office and year."""
+    """What new clients paid before the system — [(client id, office id, amount, paid on)] — as one
+    invoice each, issued and paid in full, in a few statements: their numbers taken as one block per
+    office and year. It credits no points (the import brings the points)."""
     now, note = utcnow(), str(_l("Payments before the system"))
     rows = []
     groups = {}
@@ -247,23 +248,3 @@ def record_historical_many(payments, by):
         {"invoice_id": invoice_id, "kind": "payment", "amount": row["total"], "paid_on": row["issued_at"].date(),
          "method": "", "note": "", "created_by_id": by.id} for invoice_id, row in zip(ids, rows, strict=True)])  # fmt: skip
     return {row["client_id"]: (invoice_id, row["issued_at"]) for invoice_id, row in zip(ids, rows, strict=True)}
-
-
-def record_historical(client, by, amount, paid_on=None):
-    """What the client paid before the system, as one invoice issued and paid in full: numbered like
-    any, it makes him a paying client, but credits no points (the import brings his points)."""
-    paid_on = paid_on or date.today()
-    invoice = Invoice(client_id=client.id, office_id=client.office_id, office_key=client.office_id or 0, total=amount,
-                      paid=amount, status="paid", note=str(_l("Payments before the system")),
-                      lines=[InvoiceLine(position=1, description=str(_l("Payments before the system")), quantity=1,
-                                         price=amount, discount_percent=0, amount=amount)])  # fmt: skip
-    db.session.add(invoice)
-    invoice.year, invoice.issued_at = paid_on.year, datetime.combine(paid_on, time())
-    invoice.number = next_number(invoice.office_key, invoice.year)
-    db.session.flush()
-    db.session.add(InvoicePayment(invoice_id=invoice.id, kind="payment", amount=amount, paid_on=paid_on,
-                                  created_by_id=by.id, method="", note=""))  # fmt: skip
-    if client.paying_since is None:
-        client.paying_since, client.first_paid_invoice_id = invoice.issued_at, invoice.id
-    db.session.flush()
-    return invoice

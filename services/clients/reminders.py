@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models.clients import Event, EventStatus
-from services.platform import mail
+from services.platform import database, mail
 from services.platform.timezones import format_local
 
 BATCH = 200
@@ -25,7 +25,7 @@ TOO_LATE = timedelta(hours=1)
 def due(now):
     """The ids of the events whose reminder is due now."""
     remind_from = Event.starts_at - Event.remind_minutes * timedelta(minutes=1)
-    if db.session.get_bind().dialect.name == "sqlite":
+    if not database.on_postgresql():
         remind_from = func.datetime(Event.starts_at, func.printf("-%d minutes", Event.remind_minutes))
     query = (
         select(Event.id)

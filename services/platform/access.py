@@ -256,6 +256,14 @@ def _kept_visible(user):
     return cache.per_user_version("visible people", user.id, version, load, limit=SNAPSHOTS_KEPT)
 
 
+def sees_person(user, person_id):
+    """Whether `user` sees this person's own records (his points, events, documents): himself, the
+    people of his scope, or anyone for who sees everything."""
+    if not _usable(user):
+        return False
+    return person_id == user.id or scope_level(user) == "all" or person_id in _visible_set(user)
+
+
 def can_manage_person(user, target):
     """Leaders act on subordinates only; nobody acts on himself or on an owner this way."""
     if target is None or not _usable(user) or target.id == user.id:

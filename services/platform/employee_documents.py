@@ -15,10 +15,6 @@ class DocumentError(RefusedChange):
     pass
 
 
-def may_read(user, person_id):
-    return access.in_scope(user, EmployeeDocument(user_id=person_id))
-
-
 def may_change(user, person):
     return person.id == user.id or access.can_manage_person(user, person)
 

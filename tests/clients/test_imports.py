@@ -158,3 +158,15 @@ def test_a_file_that_is_no_table_is_refused_and_imports_are_the_owners_own(owner
     answer = _upload(owner, _csv(team))
     import_id = int(re.search(r"/admin/imports/(\d+)/", answer.location).group(1))
     assert client_of("supervisor").get(f"/admin/imports/{import_id}/").status_code == 403
+
+
+def test_a_mapping_without_the_required_columns_is_refused_and_not_kept(owner, team):
+    answer = _upload(owner, _csv(team))
+    import_id = int(re.search(r"/admin/imports/(\d+)/", answer.location).group(1))
+    guessed = dict(db.session.get(ClientImport, import_id).mapping)
+    refused = owner.post(f"/admin/imports/{import_id}/check", data={"csrf_token": csrf_token(owner, answer.location),
+                                                                    "map-phone": "2"})  # fmt: skip
+    assert refused.status_code == 422
+    db.session.expire_all()
+    run = db.session.get(ClientImport, import_id)
+    assert (run.status, run.mapping) == ("uploaded", guessed)
