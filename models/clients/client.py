@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models.any_of import any_of
 from models.base import Audited, SoftDeleteMixin, VersionMixin, utcnow
 from models.pipeline.subject import PipelineSubject
 
@@ -47,6 +48,12 @@ class Client(PipelineSubject, Audited, SoftDeleteMixin, VersionMixin, db.Model):
             postgresql_ops={"full_name": "gin_trgm_ops"},
         ),
     )
+
+    @classmethod
+    def scope_clause(cls, visible_ids):
+        """PipelineSubject's, each branch an array (models.any_of): a narrow viewer's search then
+        reads his people's clients by the responsible's index, not every client newest first."""
+        return sa.or_(any_of(cls.responsible_id, visible_ids), any_of(cls.id, cls.responsible_ids(visible_ids)))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(sa.String(160), nullable=False)

@@ -93,8 +93,8 @@ def counts(user, stage_ids, filters=BoardFilters()):
     """{stage id: live clients the viewer sees there}, stages with none left out. Without a filter on
     the clients themselves, the trigger-kept counters' SUM (models.pipeline.subject.StageCount) for
     who sees every client; else the clients counted through ix_clients_board."""
-    scope = _scope(user, Client.scope_clause)
-    if scope is False:
+    kind = access.scope_kind(user)
+    if kind == "none":
         return {}
     if filters.mine:
         query = (
@@ -104,7 +104,11 @@ def counts(user, stage_ids, filters=BoardFilters()):
             .where(*_client_conditions(filters))
             .group_by(StageTask.stage_id)
         )
-    elif scope is None and not filters.on_the_clients:
+        if kind == "narrow":
+            query = query.where(_scope(user, Client.scope_clause))
+    elif kind == "narrow":
+        return _narrow_counts(user, stage_ids, filters)
+    elif not filters.on_the_clients:
         responsible = StageCount.people()[0]  # the client's one slot: his responsible employee
         query = select(StageCount.stage_id, func.sum(StageCount.subjects)).where(StageCount.stage_id.in_(stage_ids))
         if filters.responsible_id:
@@ -115,9 +119,26 @@ def counts(user, stage_ids, filters=BoardFilters()):
             Client.stage_id.in_(stage_ids), *_client_conditions(filters)
         )
         query = query.group_by(Client.stage_id)
-    if scope is not None:
-        query = query.where(scope)
     return {stage_id: int(number) for stage_id, number in db.session.execute(query) if number}
+
+
+def _narrow_counts(user, stage_ids, filters):
+    """The scope's two branches (models.pipeline.subject.PipelineSubject.scope_clause) counted apart
+    and added: the clients of a visible responsible employee, a walk of ix_clients_board that reads
+    no client, and the few others a visible person was chosen for at a stage, by id. As one OR the
+    planner reads every client on the board."""
+    visible = sorted(access.visible_set(user))
+    common = [Client.stage_id.in_(stage_ids), *_client_conditions(filters), access.office_clause(user, Client)]
+    by_responsible = select(Client.stage_id, func.count()).where(*common, Client.responsible_id.in_(visible))
+    named = Client.responsible_ids(visible)
+    by_choice = select(Client.stage_id, func.count()).where(
+        *common, Client.id.in_(named), func.coalesce(Client.responsible_id, 0).not_in(visible)
+    )
+    found = {}
+    for query in (by_responsible, by_choice):
+        for stage_id, number in db.session.execute(query.group_by(Client.stage_id)):
+            found[stage_id] = found.get(stage_id, 0) + int(number)
+    return found
 
 
 def column(user, stage_id, filters=BoardFilters(), after=None, limit=PAGE_SIZE):
