@@ -5,6 +5,7 @@ entries. Anyone else's page is a 404."""
 from flask import abort, request
 from flask_admin import expose
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.ledger.rules import KIND_LABELS
@@ -26,7 +27,7 @@ class PointsView(SecuredView):
         person_id = parse_id(request.args.get("employee")) if request.args.get("employee") else current_user.id
         if person_id is None or not access.sees_person(current_user, person_id):
             abort(404)
-        person = db.session.get(User, person_id)
+        person = db.session.get(User, person_id, options=[lazyload("*")])  # his name only
         if person is None or person.deleted_at is not None:
             abort(404)
         return person
