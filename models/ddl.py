@@ -35,12 +35,15 @@ def pg_function(name, body, declare="", replace=False):
     return f"{head} {plain(name)}() RETURNS trigger LANGUAGE plpgsql AS $$\n{declared}BEGIN\n{body}\nEND $$"
 
 
-def pg_trigger(name, when, table, function, each="ROW", condition=None):
-    """`CREATE TRIGGER name <when> ON table FOR EACH <each> [WHEN (condition)] EXECUTE FUNCTION …`;
-    `when` as "AFTER INSERT OR UPDATE OF a, b"."""
+def pg_trigger(name, when, table, function, each="ROW", condition=None, new_table=None):
+    """`CREATE TRIGGER name <when> ON table [REFERENCING NEW TABLE AS new_table] FOR EACH <each>
+    [WHEN (condition)] EXECUTE FUNCTION …`; `when` as "AFTER INSERT OR UPDATE OF a, b"."""
     plain(name, table, function)
     where = f"\nWHEN ({condition})" if condition else ""
-    return f"CREATE TRIGGER {name} {when} ON {table}\nFOR EACH {each}{where}\nEXECUTE FUNCTION {function}()"
+    referencing = f"\nREFERENCING NEW TABLE AS {plain(new_table)}" if new_table else ""
+    return (
+        f"CREATE TRIGGER {name} {when} ON {table}{referencing}\nFOR EACH {each}{where}\nEXECUTE FUNCTION {function}()"
+    )
 
 
 def pg_drop_trigger(name, table):

@@ -13,22 +13,26 @@ def _holder_id(row):
 
 
 def postgresql_up():
-    add = (
+    add_many = (
         "INSERT INTO ledger_balances (holder, holder_id, kind, balance, entries)"
-        f" VALUES (NEW.holder, {_holder_id('NEW')}, NEW.kind, NEW.amount, 1)"
+        f" SELECT holder, {_holder_id('added')}, kind, SUM(amount), count(*) FROM added"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         " ON CONFLICT (holder, holder_id, kind) DO UPDATE"
-        " SET balance = ledger_balances.balance + EXCLUDED.balance, entries = ledger_balances.entries + 1;"
+        " SET balance = ledger_balances.balance + EXCLUDED.balance, entries = ledger_balances.entries + EXCLUDED.entries;"
     )
     take_back = (
         "UPDATE ledger_balances SET balance = balance - OLD.amount, entries = entries - 1"
         f" WHERE holder = OLD.holder AND holder_id = {_holder_id('OLD')} AND kind = OLD.kind;"
     )
     return [
-        ddl.pg_function(
-            "ledger_balances_keep",
-            f"IF TG_OP = 'INSERT' THEN\n    {add}\nELSE\n    {take_back}\nEND IF;\nRETURN NULL;",
+        ddl.pg_function("ledger_balances_keep", f"{take_back}\nRETURN NULL;"),
+        ddl.pg_trigger("ledger_balances_keep", "AFTER DELETE", "ledger_entries", "ledger_balances_keep"),
+        # Entries added are summed once per statement: a bulk INSERT (an import's points) updates
+        # each balance row once, not once per entry.
+        ddl.pg_function("ledger_balances_add", f"{add_many}\nRETURN NULL;"),
+        ddl.pg_trigger(
+            "ledger_balances_add", "AFTER INSERT", "ledger_entries", "ledger_balances_add", "STATEMENT", new_table="added"
         ),
-        ddl.pg_trigger("ledger_balances_keep", "AFTER INSERT OR DELETE", "ledger_entries", "ledger_balances_keep"),
         ddl.pg_function("ledger_entries_fixed", f"RAISE EXCEPTION '{NEVER_CHANGED}';\nRETURN NULL;"),
         ddl.pg_trigger("ledger_entries_fixed", "BEFORE UPDATE", "ledger_entries", "ledger_entries_fixed"),
         ddl.pg_function("ledger_balances_clear", "DELETE FROM ledger_balances;\nRETURN NULL;"),
@@ -40,6 +44,8 @@ def postgresql_up():
 
 def postgresql_down():
     return [
+        ddl.pg_drop_trigger("ledger_balances_add", "ledger_entries"),
+        ddl.pg_drop_function("ledger_balances_add"),
         ddl.pg_drop_trigger("ledger_balances_clear", "ledger_entries"),
         ddl.pg_drop_function("ledger_balances_clear"),
         ddl.pg_drop_trigger("ledger_entries_fixed", "ledger_entries"),

@@ -2,8 +2,8 @@
 from the subject's declaration (models/pipeline/subject.py) instead of written by hand per subject.
 
 For a subject table T of type 'x' with people columns (p1, p2, p3 — at most PEOPLE_SLOTS):
-- `stage_counts`: live subjects per (stage, p1, p2, p3), no person = 0; +1/-1 on every insert,
-  delete, move, change of people or soft delete of a row of T;
+- `stage_counts`: live subjects per (stage, p1, p2, p3), no person = 0; +1/-1 on every insert
+  (on PostgreSQL added up per statement), delete, move, change of people or soft delete of a row of T;
 - `stage_responsibles.subject_stage_id`: the subject's stage while it is live (NULL once deleted);
   a deleted row of T takes its responsibles with it;
 - `stage_tasks.person_N_id`: every task of the subject (closed ones too) carries its people.
@@ -98,10 +98,20 @@ RETURN NULL;""",
             declare="old_key integer[];\nnew_key integer[];",
         ),
         ddl.pg_trigger(
-            f"{t}_stage_counts_keep",
-            f"AFTER INSERT OR DELETE OR UPDATE OF stage_id, {people}, deleted_at",
-            t,
-            f"{t}_stage_counts_keep",
+            f"{t}_stage_counts_keep", f"AFTER DELETE OR UPDATE OF stage_id, {people}, deleted_at", t, f"{t}_stage_counts_keep"
+        ),
+        # New rows are counted once per statement: a bulk INSERT adds to each counter row once, not
+        # once per row (a row's version each, which the next row's update walks past).
+        ddl.pg_function(
+            f"{t}_stage_counts_add",
+            "INSERT INTO stage_counts (stage_id, person_1_id, person_2_id, person_3_id, subjects)\n"
+            f"SELECT {', '.join(subject.key('added'))}, count(*) FROM added WHERE added.deleted_at IS NULL\n"
+            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4\n"
+            "ON CONFLICT (stage_id, person_1_id, person_2_id, person_3_id)\n"
+            "DO UPDATE SET subjects = stage_counts.subjects + EXCLUDED.subjects;\nRETURN NULL;",
+        ),
+        ddl.pg_trigger(
+            f"{t}_stage_counts_add", "AFTER INSERT", t, f"{t}_stage_counts_add", "STATEMENT", new_table="added"
         ),
         ddl.pg_function(
             f"{t}_stage_counts_clear",
@@ -176,6 +186,7 @@ POSTGRESQL_TRIGGERS = (
     ("responsibles_stage", "stage_responsibles"),
     ("responsibles_follow", None),
     ("stage_counts_clear", None),
+    ("stage_counts_add", None),
     ("stage_counts_keep", None),
 )
 

@@ -7,14 +7,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
 from models.base import utcnow
 from models.clients import CURRENCIES, Invoice, InvoiceLine, InvoicePayment, InvoiceSequence
 from services.clients import paid_invoices
-from services.platform import access, database, dates, money
+from services.platform import access, bulk, database, dates, money
 from services.platform.errors import RefusedChange, parse_id
 
 STATUS_LABELS = {
@@ -240,11 +240,11 @@ def record_historical_many(payments, by):
                          "created_by_id": by.id, "updated_by_id": by.id})  # fmt: skip
     if not rows:
         return {}
-    ids = db.session.execute(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True), rows).scalars().all()
-    db.session.execute(insert(InvoiceLine), [
+    ids = bulk.insert_returning_ids(Invoice, rows)
+    bulk.insert_rows(InvoiceLine, [
         {"invoice_id": invoice_id, "position": 1, "description": note, "quantity": 1, "price": row["total"],
          "discount_percent": 0, "amount": row["total"]} for invoice_id, row in zip(ids, rows, strict=True)])  # fmt: skip
-    db.session.execute(insert(InvoicePayment), [
+    bulk.insert_rows(InvoicePayment, [
         {"invoice_id": invoice_id, "kind": "payment", "amount": row["total"], "paid_on": row["issued_at"].date(),
          "method": "", "note": "", "created_by_id": by.id} for invoice_id, row in zip(ids, rows, strict=True)])  # fmt: skip
     return {row["client_id"]: (invoice_id, row["issued_at"]) for invoice_id, row in zip(ids, rows, strict=True)}

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.ledger import LedgerBalance, LedgerEntry
+from services.platform import bulk
 from services.platform.errors import RefusedChange
 from services.platform.money import round_money
 
@@ -101,7 +102,7 @@ def credit_new_clients(rule_code, source_type, credits, kind="points", by=None):
         for client_id, employee_id, amount in credits if amount
     ]  # fmt: skip
     if rows:
-        db.session.execute(insert(LedgerEntry), rows)
+        bulk.insert_rows(LedgerEntry, rows)
     return len(rows)
 
 

@@ -80,12 +80,12 @@ def record_event(session, obj, action, field=None):
 def record_created(session, table, ids):
     """ "created" rows of many records written by one bulk statement (which the session hook does not
     see): who and when, one row each."""
-    from sqlalchemy import insert
+    from services.platform import bulk
 
     actor = current_actor_id()
     rows = [{"user_id": actor, "entity": table, "entity_id": str(record_id), "action": "create"} for record_id in ids]
     if rows:
-        session.execute(insert(ChangeLog), rows)
+        bulk.insert_rows(ChangeLog, rows)
 
 
 def _columns(obj):

@@ -16,6 +16,7 @@ from jobs import clients as client_jobs
 from models.clients import Client, ClientImport, Invoice
 from services import ledger
 from services.clients.imports import runs
+from services.pipeline import counts
 from tests.conftest import csrf_token
 
 HEADER = ["ID", "Name", "Phone", "E-mail", "Stage", "Responsible", "Paid", "Points"]
@@ -114,6 +115,10 @@ def test_the_dry_run_names_the_bad_rows_and_the_run_applies_exactly_the_good_one
     assert ledger.balance_of("client", olha.id) == Decimal("50.00")
     assert db.session.scalar(select(func.count()).select_from(Client)) == 2
     assert db.session.get(ClientImport, import_id).applied_rows == 2
+    assert olha.first_paid_invoice_id == db.session.scalar(select(Invoice.id).where(Invoice.client_id == olha.id))
+    # The rows went in as one statement per table: the counters and the balances added them all.
+    assert counts.mismatches(Client) == {}
+    assert ledger.mismatches() == {}
 
 
 def test_a_second_upload_of_the_same_file_changes_nothing(owner, team):

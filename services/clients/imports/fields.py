@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from extensions import db
 from models.clients import CLIENTS_PIPELINE, Client
@@ -75,7 +76,8 @@ class Lookups:
                     stages[name.lower()] = stage
         offices = {office.name.lower(): office for office in db.session.scalars(select(Office))}
         people = {}
-        for user in db.session.scalars(select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False))):
+        active = select(User).where(User.deleted_at.is_(None), User.is_blocked.is_(False)).options(lazyload("*"))
+        for user in db.session.scalars(active):
             people[user.username.lower()] = user
             if user.full_name:
                 people.setdefault(user.full_name.lower(), user)
@@ -94,8 +96,10 @@ def known_contacts(phones_and_emails):
     if not phones_and_emails:
         return set()
     values = sorted(phones_and_emails)
-    found = set(db.session.scalars(select(Client.phone).where(Client.phone.in_(values), Client.deleted_at.is_(None))))
-    found |= set(db.session.scalars(select(func.lower(Client.email)).where(func.lower(Client.email).in_(values))))
+    live = Client.deleted_at.is_(None)
+    found = set(db.session.scalars(select(Client.phone).where(Client.phone.in_(values), live)))
+    # E-mails are kept in lower case (services.clients.operations): ix_clients_email serves this.
+    found |= set(db.session.scalars(select(Client.email).where(Client.email.in_(values), live)))
     return found
 
 

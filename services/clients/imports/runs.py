@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, update
 
 from extensions import db
 from models.base import utcnow
@@ -17,7 +16,7 @@ from services import ledger, pipeline
 from services.clients import invoices
 from services.clients.imports import fields, reading
 from services.pipeline import signals as pipeline_signals
-from services.platform import audit
+from services.platform import audit, bulk
 from services.platform.errors import RefusedChange
 
 REPORT_KEPT = 10_000  # rejected rows kept for the report; the count covers them all
@@ -137,9 +136,9 @@ def _apply_batch(rows, by, first_stage):
                      "stage_entered_at": now, "phone_other": "", "messenger": "", "country": "",
                      "timezone": "Europe/Kyiv", "language": "uk", "is_partner": False, "tags": "", "version": 1,
                      "created_at": now, "updated_at": now, "created_by_id": by.id, "updated_by_id": by.id})  # fmt: skip
-    ids = db.session.execute(insert(Client).returning(Client.id, sort_by_parameter_order=True), made).scalars().all()
+    ids = bulk.insert_returning_ids(Client, made)
     audit.record_created(db.session, Client.__tablename__, ids)
-    db.session.execute(insert(ClientResponsible), [
+    bulk.insert_rows(ClientResponsible, [
         {"client_id": client_id, "user_id": row["responsible_id"], "since": now, "changed_by_id": by.id}
         for client_id, row in zip(ids, made, strict=True)])  # fmt: skip
     stages = {
@@ -150,16 +149,12 @@ def _apply_batch(rows, by, first_stage):
               "deadline": pipeline.deadline_after(stages[row["stage_id"]], now)}
              for client_id, row in zip(ids, made, strict=True) if not stages[row["stage_id"]].is_final]  # fmt: skip
     if tasks:
-        db.session.execute(insert(StageTask), tasks)
+        bulk.insert_rows(StageTask, tasks)
     paid = invoices.record_historical_many(
         [(client_id, row["office_id"], values["paid"], values["paid_on"])
          for client_id, row, values in zip(ids, made, rows, strict=True) if values["paid"]], by)  # fmt: skip
-    if paid:
-        table = Client.__table__
-        paying = update(table).where(table.c.id == bindparam("client")).values(
-            paying_since=bindparam("since"), first_paid_invoice_id=bindparam("invoice"))  # fmt: skip
-        db.session.execute(paying, [{"client": client_id, "since": issued, "invoice": invoice_id}
-                                    for client_id, (invoice_id, issued) in paid.items()])  # fmt: skip
+    bulk.update_rows(Client, [{"id": client_id, "paying_since": issued, "first_paid_invoice_id": invoice_id}
+                              for client_id, (invoice_id, issued) in paid.items()])  # fmt: skip
     ledger.credit_new_clients("import", "imported_client", [
         (client_id, row["responsible_id"], values["points"])
         for client_id, row, values in zip(ids, made, rows, strict=True) if values["points"]], by=by)  # fmt: skip
