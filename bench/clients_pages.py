@@ -82,7 +82,10 @@ def bench_board(app, client, stages, repeat):
 
     who = client.username
     base = bare(
-        app, who, lambda user: [board.column(user, s, limit=20) for s, n in board.counts(user, stages).items() if n], repeat
+        app,
+        who,
+        lambda user: [board.column(user, s, limit=20) for s, n in board.counts(user, stages).items() if n],
+        repeat,
     )
     record(f"clients board ({who})", measure(lambda: client.get("/admin/clients/board/"), repeat), PAGE_TARGET_MS, base)
     cycle = iter(stages * repeat * 3)

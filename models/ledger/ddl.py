@@ -31,7 +31,12 @@ def postgresql_up():
         # each balance row once, not once per entry.
         ddl.pg_function("ledger_balances_add", f"{add_many}\nRETURN NULL;"),
         ddl.pg_trigger(
-            "ledger_balances_add", "AFTER INSERT", "ledger_entries", "ledger_balances_add", "STATEMENT", new_table="added"
+            "ledger_balances_add",
+            "AFTER INSERT",
+            "ledger_entries",
+            "ledger_balances_add",
+            "STATEMENT",
+            new_table="added",
         ),
         ddl.pg_function("ledger_entries_fixed", f"RAISE EXCEPTION '{NEVER_CHANGED}';\nRETURN NULL;"),
         ddl.pg_trigger("ledger_entries_fixed", "BEFORE UPDATE", "ledger_entries", "ledger_entries_fixed"),

@@ -98,7 +98,10 @@ RETURN NULL;""",
             declare="old_key integer[];\nnew_key integer[];",
         ),
         ddl.pg_trigger(
-            f"{t}_stage_counts_keep", f"AFTER DELETE OR UPDATE OF stage_id, {people}, deleted_at", t, f"{t}_stage_counts_keep"
+            f"{t}_stage_counts_keep",
+            f"AFTER DELETE OR UPDATE OF stage_id, {people}, deleted_at",
+            t,
+            f"{t}_stage_counts_keep",
         ),
         # New rows are counted once per statement: a bulk INSERT adds to each counter row once, not
         # once per row (a row's version each, which the next row's update walks past).
