@@ -1,15 +1,16 @@
 """Many rows of one table inserted at once (an import's batches).
 
-On PostgreSQL the rows go as one `INSERT … SELECT FROM unnest(…)` with one array parameter per
-column: a single short statement whatever the number of rows, which the driver parses once and
-whose per-statement triggers (the stage counters, the ledger's balances) add up all its rows at
-once. An `INSERT … VALUES` of a thousand rows would be tens of thousands of parameters re-parsed for
-every batch, and the driver's executemany one statement per row. New ids come from the table's
-sequence first. Elsewhere it is the ORM's bulk INSERT."""
+On PostgreSQL the rows go by COPY: one statement whatever the number of rows, its data formatted by
+the driver's C code, and its per-statement triggers (the stage counters, the ledger's balances) add
+up all its rows at once. An `INSERT … VALUES` of a thousand rows would be tens of thousands of
+parameters re-parsed for every batch, and the driver's executemany one statement per row. New ids
+come from the table's sequence first. Updates go as one `UPDATE … FROM unnest(…)`. Elsewhere it is
+the ORM's bulk INSERT and an UPDATE per row."""
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 
 from extensions import db
+from services.platform import database
 
 
 def insert_rows(model, rows):
@@ -17,30 +18,30 @@ def insert_rows(model, rows):
     fill what the rows leave out."""
     if not rows:
         return
-    if db.engine.dialect.name != "postgresql":
+    if not database.on_postgresql():
         db.session.execute(insert(model), rows)
         return
     table, dialect = model.__table__, db.engine.dialect
-    values = {name: [row[name] for row in rows] for name in rows[0]}
+    names = list(rows[0])
+    defaults = {}
     for column in table.columns:
-        if column.name not in values and column.default is not None and column.default.is_scalar:
-            values[column.name] = [column.default.arg] * len(rows)
-        elif column.name not in values and column.default is not None and column.default.is_callable:
-            values[column.name] = [column.default.arg(None)] * len(rows)
+        if column.name not in rows[0] and column.default is not None:
+            defaults[column.name] = column.default.arg(None) if column.default.is_callable else column.default.arg
     quote = dialect.identifier_preparer.quote
-    # Only the table's own columns (KeyError otherwise), quoted; the values are parameters.
-    types = {name: table.c[name].type.compile(dialect=dialect) for name in values}
-    arrays = ", ".join(f"CAST(:{name} AS {type_}[])" for name, type_ in types.items())
-    columns = ", ".join(quote(name) for name in values)
-    statement = f"INSERT INTO {quote(table.name)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-    db.session.execute(text(statement), values)
+    # Only the table's own columns (KeyError otherwise), quoted; the values go as COPY's data.
+    columns = ", ".join(quote(table.c[name].name) for name in [*names, *defaults])
+    fixed = tuple(defaults.values())
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*(row[name] for name in names), *fixed))
 
 
 def insert_returning_ids(model, rows):
     """insert_rows, and the new rows' ids in the rows' order."""
     if not rows:
         return []
-    if db.engine.dialect.name != "postgresql":
+    if not database.on_postgresql():
         statement = insert(model).returning(model.id, sort_by_parameter_order=True)
         return db.session.execute(statement, rows).scalars().all()
     sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
@@ -56,9 +57,7 @@ def update_rows(model, rows):
         return
     table, dialect = model.__table__, db.engine.dialect
     names = [name for name in rows[0] if name != "id"]
-    if dialect.name != "postgresql":
-        from sqlalchemy import bindparam, update
-
+    if not database.on_postgresql():
         setting = update(table).where(table.c.id == bindparam("_id")).values({n: bindparam(n) for n in names})
         db.session.execute(setting, [{**{n: row[n] for n in names}, "_id": row["id"]} for row in rows])
         return

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from extensions import db
+from models.any_of import any_of
 from models.clients import CLIENTS_PIPELINE, Client
 from models.pipeline import Pipeline, Stage
 from models.platform.org import Office
@@ -88,18 +89,17 @@ def known_external_ids(ids):
     """Those of `ids` that a client already carries."""
     if not ids:
         return set()
-    return set(db.session.scalars(select(Client.external_id).where(Client.external_id.in_(sorted(ids)))))
+    return set(db.session.scalars(select(Client.external_id).where(any_of(Client.external_id, ids))))
 
 
 def known_contacts(phones_and_emails):
     """The phones and e-mails (as stored) that live clients already have."""
     if not phones_and_emails:
         return set()
-    values = sorted(phones_and_emails)
-    live = Client.deleted_at.is_(None)
-    found = set(db.session.scalars(select(Client.phone).where(Client.phone.in_(values), live)))
+    values, live = sorted(phones_and_emails), Client.deleted_at.is_(None)
+    found = set(db.session.scalars(select(Client.phone).where(any_of(Client.phone, values), live)))
     # E-mails are kept in lower case (services.clients.operations): ix_clients_email serves this.
-    found |= set(db.session.scalars(select(Client.email).where(Client.email.in_(values), live)))
+    found |= set(db.session.scalars(select(Client.email).where(any_of(Client.email, values), live)))
     return found
 
 
