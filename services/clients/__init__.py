@@ -16,7 +16,7 @@ PERMISSIONS = {
 
 def init_app(app):
     from models.clients import Client
-    from services.clients import export_lists, points
+    from services.clients import export_lists, points, results
     from services.clients.search import picked
     from services.pipeline import subjects
     from services.platform import access
@@ -26,3 +26,4 @@ def init_app(app):
     subjects.register_search(Client.__subject_type__, picked, Client.full_name, Client.phone)
     points.connect()
     export_lists.register()
+    results.register()

@@ -39,6 +39,8 @@ PERMISSIONS = {
 
 
 def init_app(app):
+    from services.ledger import results
     from services.platform import access
 
     access.register_permissions(PERMISSIONS)
+    results.register()

@@ -1,0 +1,19 @@
+"""Motivation and salary: plans per position as data with personal overrides, what they pay for a
+period's results (services.platform.results), leaders' adjustments, and the periods they are paid for."""
+
+from flask_babel import lazy_gettext as _l
+
+PERMISSIONS = {
+    "salary.view": _l("See own salary, plan and forecast"),
+    "salary.team": _l("See subordinates' salaries"),
+    "salary.adjust": _l("Adjust subordinates' salaries"),
+    "salary.adjust_any": _l("Adjust anyone's salary but one's own"),
+    "salary.plans": _l("Edit salary plans and personal overrides"),
+    "salary.close": _l("Close salary periods"),
+}
+
+
+def init_app(app):
+    from services.platform import access
+
+    access.register_permissions(PERMISSIONS)
