@@ -186,3 +186,12 @@ def pay(plan, results):
     capped = max(variable - plan["cap"], ZERO) if "cap" in plan else ZERO
     base = round_money(plan["base"])
     return Pay(base=base, lines=lines, attainment=reached, capped=capped, total=base + variable - capped)
+
+
+def as_spec(plan):
+    """A parsed plan back as JSON data (every figure as text), to keep with a frozen salary."""
+    if isinstance(plan, dict):
+        return {key: as_spec(value) for key, value in plan.items()}
+    if isinstance(plan, list):
+        return [as_spec(value) for value in plan]
+    return str(plan) if isinstance(plan, Decimal) else plan

@@ -1,0 +1,64 @@
+"""Salary jobs: closing a period (its progress told to the page), and `flask salary-check`."""
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+
+from extensions import db
+
+PROGRESS_KEY = "kartoteka:salary-close:{id}"
+
+
+def progress_of(period_id):
+    """(done, total) of a running close, as its job last told; (0, None) before it tells."""
+    from extensions import queues
+
+    kept = queues.connection.hgetall(PROGRESS_KEY.format(id=period_id)) or {}
+    total = kept.get(b"total")
+    return int(kept.get(b"done", 0)), int(total) if total not in (None, b"") else None
+
+
+def _teller(period_id):
+    from extensions import queues
+
+    def tell(done, total):
+        queues.connection.hset(PROGRESS_KEY.format(id=period_id), mapping={"done": done, "total": total or ""})
+        queues.connection.expire(PROGRESS_KEY.format(id=period_id), 86400)
+
+    return tell
+
+
+def close_period(period_id, by_id):
+    """Freeze the period's salaries and close it, in one transaction; again after a failure, it
+    goes on where nothing was kept (a closed period is left as it is)."""
+    from models.platform.user import User
+    from models.salary import SalaryPeriod
+    from services.platform.audit import acting_as
+    from services.salary import closing
+
+    period = db.session.get(SalaryPeriod, period_id, populate_existing=True)
+    if period is None or period.status == "closed":
+        return 0
+    by = db.session.get(User, by_id)
+    with acting_as(by_id), force_locale((by.language if by else None) or "uk"):
+        frozen = closing.close(period, by, _teller(period_id))
+    db.session.commit()
+    return frozen
+
+
+@click.command("salary-check")
+@with_appcontext
+def salary_check_command():
+    """Recompute every frozen salary from its kept inputs and compare it with the frozen figure."""
+    from services.salary import closing
+
+    wrong = closing.mismatches()
+    for result, total in wrong:
+        click.echo(f"period {result.period_id}, person {result.user_id}: frozen {result.total}, recomputed {total}")
+    if wrong:
+        raise click.ClickException(f"{len(wrong)} frozen salaries differ from their recomputation")
+    click.echo("every frozen salary equals its recomputation")
+
+
+def init_app(app):
+    app.cli.add_command(salary_check_command)
