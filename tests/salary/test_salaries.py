@@ -3,51 +3,13 @@ the ledger over the period in their own time zone, their leaders' adjustments â€
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from extensions import db
-from models.platform.org import Position
-from models.salary import PlanOverride, SalaryPlan, SalaryPlanVersion
+from models.salary import PlanOverride
 from services import ledger
-from services.platform.timezones import today_local
 from services.salary import adjustments, periods, salaries
-from tests.factories.clients import make_clients_office
-
-EMPLOYEE_PLAN = {
-    "base": "10000",
-    "targets": [{"code": "points", "metric": "points", "target": "100"}],
-    "components": [
-        {"code": "points_pay", "kind": "tiers", "target": "points", "amount": "5000", "threshold": "0.5"},
-        {"code": "per_point", "kind": "rate", "metric": "points", "rate": "10"},
-    ],
-}
-SUPERVISOR_PLAN = {
-    "base": "20000",
-    "targets": [],
-    "components": [{"code": "team_points", "kind": "rate", "metric": "team.points", "rate": "5"}],
-}
-
-
-@pytest.fixture
-def team():
-    return make_clients_office()
-
-
-@pytest.fixture
-def december():
-    """The period of today in Kyiv (everyone's zone here): the ledger's entries are made now."""
-    period = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
-    for code, spec in (("employee", EMPLOYEE_PLAN), ("supervisor", SUPERVISOR_PLAN)):
-        position = db.session.scalar(select(Position).where(Position.code == code))
-        plan = SalaryPlan(position_id=position.id)
-        db.session.add(plan)
-        db.session.flush()
-        db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec))
-    db.session.flush()
-    return period
 
 
 def test_a_month_period_is_made_once_and_spans_the_persons_own_midnight(team):
@@ -58,56 +20,56 @@ def test_a_month_period_is_made_once_and_spans_the_persons_own_midnight(team):
     assert periods.span(first, "America/New_York")[0] == datetime(2030, 12, 1, 5, 0)
 
 
-def test_the_plan_in_force_pays_the_ledgers_points_of_the_period(team, december):
+def test_the_plan_in_force_pays_the_ledgers_points_of_the_period(team, current):
     ledger.credit("test", ledger.Source("test", 1), employee_id=team["employee"].id, employee_amount=80)
-    salary = salaries.of_person(team["employee"].id, december)
+    salary = salaries.of_person(team["employee"].id, current)
     assert salary.results == {"points": Decimal("80.00")}
     # 80 % of the target: 4,000 of the 5,000 band; 80 points at 10: 800
     assert salary.pay.lines == {"points_pay": Decimal("4000.00"), "per_point": Decimal("800.00")}
     assert salary.total == Decimal("14800.00")
 
 
-def test_a_leaders_plan_reads_his_teams_results(team, december):
+def test_a_leaders_plan_reads_his_teams_results(team, current):
     for n, person in enumerate((team["employee"], team["employee2"], team["intern"])):
         ledger.credit("test", ledger.Source("test", n), employee_id=person.id, employee_amount=100)
-    salary = salaries.of_person(team["supervisor"].id, december)
+    salary = salaries.of_person(team["supervisor"].id, current)
     assert salary.results == {"team.points": Decimal("200.00")}  # his two employees, not the peer's intern
     assert salary.total == Decimal("21000.00")
 
 
-def test_an_override_wins_from_its_period_on(team, december):
-    db.session.add(PlanOverride(user_id=team["employee"].id, from_period_id=december.id, key="base", value="12000",
+def test_an_override_wins_from_its_period_on(team, current):
+    db.session.add(PlanOverride(user_id=team["employee"].id, from_period_id=current.id, key="base", value="12000",
                                 reason="Senior", created_by_id=team["owner"].id))  # fmt: skip
     db.session.flush()
-    salary = salaries.of_person(team["employee"].id, december)
+    salary = salaries.of_person(team["employee"].id, current)
     assert salary.pay.base == Decimal("12000.00")
     assert salary.in_force.overridden == {"base"}
-    assert salaries.of_person(team["employee2"].id, december).pay.base == Decimal("10000.00")
+    assert salaries.of_person(team["employee2"].id, current).pay.base == Decimal("10000.00")
 
 
-def test_a_leader_adjusts_his_subordinate_and_a_cancellation_takes_it_back(team, december):
+def test_a_leader_adjusts_his_subordinate_and_a_cancellation_takes_it_back(team, current):
     bonus = adjustments.adjust(
-        team["supervisor"], team["employee"].id, december, "bonus", "1500", "results", "Great month"
+        team["supervisor"], team["employee"].id, current, "bonus", "1500", "results", "Great month"
     )
-    adjustments.adjust(team["supervisor"], team["employee"].id, december, "deduction", "500.00", "discipline", "Late")
-    assert salaries.of_person(team["employee"].id, december).adjustments == Decimal("1000.00")
+    adjustments.adjust(team["supervisor"], team["employee"].id, current, "deduction", "500.00", "discipline", "Late")
+    assert salaries.of_person(team["employee"].id, current).adjustments == Decimal("1000.00")
     adjustments.cancel(team["supervisor"], bonus, "Counted twice")
-    assert salaries.of_person(team["employee"].id, december).adjustments == Decimal("-500.00")
+    assert salaries.of_person(team["employee"].id, current).adjustments == Decimal("-500.00")
     with pytest.raises(adjustments.AdjustmentError):
         adjustments.cancel(team["supervisor"], bonus, "Again")
 
 
 @pytest.mark.parametrize(("who", "whom"), [("employee", "employee"), ("supervisor", "supervisor"),
                                            ("peer", "employee"), ("employee", "employee2"), ("supervisor", "intern")])  # fmt: skip
-def test_nobody_adjusts_his_own_salary_a_peers_or_another_teams(team, december, who, whom):
+def test_nobody_adjusts_his_own_salary_a_peers_or_another_teams(team, current, who, whom):
     with pytest.raises(PermissionError):
-        adjustments.adjust(team[who], team[whom].id, december, "bonus", "100", "results", "Why not")
+        adjustments.adjust(team[who], team[whom].id, current, "bonus", "100", "results", "Why not")
 
 
-def test_the_owner_adjusts_anyone_but_himself(team, december):
-    assert adjustments.adjust(team["owner"], team["intern"].id, december, "bonus", "100", "other", "Welcome").id
+def test_the_owner_adjusts_anyone_but_himself(team, current):
+    assert adjustments.adjust(team["owner"], team["intern"].id, current, "bonus", "100", "other", "Welcome").id
     with pytest.raises(PermissionError):
-        adjustments.adjust(team["owner"], team["owner"].id, december, "bonus", "100", "other", "Me")
+        adjustments.adjust(team["owner"], team["owner"].id, current, "bonus", "100", "other", "Me")
 
 
 @pytest.mark.parametrize(
@@ -116,15 +78,15 @@ def test_the_owner_adjusts_anyone_but_himself(team, december):
      ("bonus", "1e3", "results", "x", "amount"), ("bonus", "100", "mood", "x", "reason"),
      ("bonus", "100", "results", "   ", "comment")],
 )  # fmt: skip
-def test_bad_input_names_its_field_and_adds_nothing(team, december, kind, amount, reason, comment, field):
+def test_bad_input_names_its_field_and_adds_nothing(team, current, kind, amount, reason, comment, field):
     with pytest.raises(adjustments.AdjustmentError) as refused:
-        adjustments.adjust(team["supervisor"], team["employee"].id, december, kind, amount, reason, comment)
+        adjustments.adjust(team["supervisor"], team["employee"].id, current, kind, amount, reason, comment)
     assert field in refused.value.errors
-    assert salaries.of_person(team["employee"].id, december).adjustments == Decimal("0.00")
+    assert salaries.of_person(team["employee"].id, current).adjustments == Decimal("0.00")
 
 
-def test_a_closed_period_takes_no_adjustment(team, december):
-    december.status = "closed"
+def test_a_closed_period_takes_no_adjustment(team, current):
+    current.status = "closed"
     db.session.flush()
     with pytest.raises(periods.PeriodError):
-        adjustments.adjust(team["supervisor"], team["employee"].id, december, "bonus", "100", "results", "Late")
+        adjustments.adjust(team["supervisor"], team["employee"].id, current, "bonus", "100", "results", "Late")

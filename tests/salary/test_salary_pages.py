@@ -1,0 +1,70 @@
+"""The salary pages as each person sees them: his own, a leader's team table and adjustments, and
+what nobody else gets."""
+
+import re
+
+from sqlalchemy import func, select
+
+from extensions import db
+from models.salary import SalaryAdjustment
+from services import ledger
+from tests.conftest import csrf_token
+
+
+def test_my_salary_shows_the_plan_results_forecast_and_next_step(client_of, team, current):
+    ledger.credit("test", ledger.Source("test", 1), employee_id=team["employee"].id, employee_amount=40)
+    db.session.commit()
+    page = client_of("employee").get("/admin/salary/")
+    assert page.status_code == 200
+    for text in (
+        "My salary",
+        "Plan in force",
+        "Points earned",
+        "Forecast for the period",
+        "10 more of “Points earned” → +",
+    ):
+        assert text in page.text, text
+    assert re.search(r"So far</div><div[^>]*>10\s400\.00<", page.text)  # base 10,000 + 40 points × 10
+
+
+def test_a_leader_sees_his_people_and_adjusts_them(client_of, team, current):
+    supervisor = client_of("supervisor")
+    table = supervisor.get("/admin/salary/team/")
+    assert table.status_code == 200
+    assert "Eva Employee" in table.text and "Emil Employee" in table.text
+    assert "Ihor Intern" not in table.text  # the peer's team
+    sent = {"csrf_token": csrf_token(supervisor, "/admin/salary/team/"), "period": current.id,
+            "employee": team["employee"].id, "kind": "bonus", "amount": "1500", "reason": "results",
+            "comment": "A great month"}  # fmt: skip
+    assert supervisor.post("/admin/salary/team/adjust", data=sent).status_code == 302
+    mine = client_of("employee").get("/admin/salary/")
+    assert "A great month" in mine.text and "Sofia Supervisor" in mine.text
+    assert supervisor.get(f"/admin/salary/?employee={team['employee'].id}").status_code == 200
+
+
+def test_bad_adjustments_are_refused_and_change_nothing(client_of, team, current):
+    supervisor = client_of("supervisor")
+    token = csrf_token(supervisor, "/admin/salary/team/")
+    base = {"csrf_token": token, "period": current.id, "employee": team["employee"].id, "kind": "bonus",
+            "amount": "100", "reason": "results", "comment": "Why"}  # fmt: skip
+    assert supervisor.post("/admin/salary/team/adjust", data={**base, "amount": "-5"}).status_code == 422
+    assert supervisor.post("/admin/salary/team/adjust", data={**base, "comment": " "}).status_code == 422
+    assert supervisor.post("/admin/salary/team/adjust", data={**base, "employee": team["intern"].id}).status_code == 404
+    assert (
+        supervisor.post("/admin/salary/team/adjust", data={**base, "employee": team["supervisor"].id}).status_code
+        == 403
+    )
+    assert supervisor.post("/admin/salary/team/adjust", data={**base, "period": "x"}).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(SalaryAdjustment)) == 0
+
+
+def test_nobody_else_sees_a_salary(client_of, team, current):
+    assert client_of("peer").get(f"/admin/salary/?employee={team['employee'].id}").status_code == 404
+    assert client_of("employee").get(f"/admin/salary/?employee={team['employee2'].id}").status_code == 404
+    assert client_of("employee").get("/admin/salary/team/").status_code == 403
+    assert client_of("employee").get("/admin/salary/?period=999999").status_code == 404
+
+
+def test_the_owner_sees_everyones_totals(client_of, team, current):
+    table = client_of("owner").get("/admin/salary/team/")
+    assert "Ihor Intern" in table.text and "Eva Employee" in table.text
