@@ -3,10 +3,19 @@
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from extensions import db
 
 PROGRESS_KEY = "kartoteka:salary-close:{id}"
+PERIODIC = (
+    {
+        "id": "salary-raises",
+        "func": "jobs.salary.raise_targets",
+        "label": _l("Raise the salary targets met long enough"),
+        "interval_seconds": 6 * 3600,
+    },
+)
 
 
 def progress_of(period_id):
@@ -61,4 +70,24 @@ def salary_check_command():
 
 
 def init_app(app):
+    from jobs import schedule
+
+    schedule.register(*PERIODIC)
+    schedule.name("jobs.salary.close_period", _l("Close a salary period"))
     app.cli.add_command(salary_check_command)
+
+
+def raise_targets(today=None):
+    """Daily: the targets met long enough, raised for the next period that has not begun (made if
+    missing); each person and target once whatever runs it."""
+    from datetime import timedelta
+
+    from services.platform.timezones import now_utc
+    from services.salary import periods, raises
+
+    today = today or now_utc().date()
+    current = periods.ensure(today)
+    upcoming = periods.ensure(current.ends_on if current.ends_on > today else today + timedelta(days=1))
+    added = raises.run(upcoming)
+    db.session.commit()
+    return len(added)

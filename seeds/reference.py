@@ -45,6 +45,9 @@ def load_reference():
     load_pipelines()
     _load_ledger_rules()
     _load_event_kinds()
+    from seeds.salary_plans import load_salary_plans
+
+    load_salary_plans()
 
 
 def _load_event_kinds():

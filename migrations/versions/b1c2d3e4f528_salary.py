@@ -1,5 +1,5 @@
 """salary: periods, plans per position with their versions, personal overrides, leaders'
-adjustments and the frozen results of closed periods
+adjustments, the frozen results of closed periods; HR's candidates and interviews
 
 Revision ID: b1c2d3e4f528
 Revises: b1c2d3e4f527
@@ -106,7 +106,7 @@ def upgrade():
         sa.Column("reason", sa.String(length=500), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint("kind IN ('manual', 'raise')", name=op.f("ck_salary_plan_overrides_kind_known")),
+        sa.CheckConstraint("kind IN ('manual', 'raise', 'hold')", name=op.f("ck_salary_plan_overrides_kind_known")),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["users.id"], name=op.f("fk_salary_plan_overrides_created_by_id_users")
         ),
@@ -177,12 +177,86 @@ def upgrade():
     )
     with op.batch_alter_table("salary_results", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_salary_results_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "candidates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("full_name", sa.String(length=160), nullable=False),
+        sa.Column("phone", sa.String(length=40), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("position_id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=80), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("hr_id", sa.Integer(), nullable=False),
+        sa.Column("hired_user_id", sa.Integer(), nullable=True),
+        sa.Column("hired_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('new', 'interviewing', 'offer', 'hired', 'rejected', 'withdrawn')",
+            name=op.f("ck_candidates_status_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_candidates_created_by_id_users"), use_alter=True
+        ),
+        sa.ForeignKeyConstraint(["hired_user_id"], ["users.id"], name=op.f("fk_candidates_hired_user_id_users")),
+        sa.ForeignKeyConstraint(["hr_id"], ["users.id"], name=op.f("fk_candidates_hr_id_users")),
+        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_candidates_office_id_offices")),
+        sa.ForeignKeyConstraint(["position_id"], ["positions.id"], name=op.f("fk_candidates_position_id_positions")),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_candidates_updated_by_id_users"), use_alter=True
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_candidates")),
+        sa.UniqueConstraint("hired_user_id", name=op.f("uq_candidates_hired_user_id")),
+    )
+    with op.batch_alter_table("candidates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_candidates_deleted_at"), ["deleted_at"], unique=False)
+        batch_op.create_index("ix_candidates_hired", ["hr_id", "hired_on"], unique=False)
+        batch_op.create_index("ix_candidates_hr", ["hr_id", "id"], unique=False)
+
+    op.create_table(
+        "interviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("interviewer_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "outcome IN ('planned', 'passed', 'failed', 'no_show', 'cancelled')",
+            name=op.f("ck_interviews_outcome_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"], ["candidates.id"], name=op.f("fk_interviews_candidate_id_candidates")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_interviews_created_by_id_users"), use_alter=True
+        ),
+        sa.ForeignKeyConstraint(["interviewer_id"], ["users.id"], name=op.f("fk_interviews_interviewer_id_users")),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_interviews_updated_by_id_users"), use_alter=True
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interviews")),
+    )
+    with op.batch_alter_table("interviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_interviews_candidate_id"), ["candidate_id"], unique=False)
+        batch_op.create_index("ix_interviews_interviewer_starts", ["interviewer_id", "starts_at"], unique=False)
     up = salary_ddl.postgresql_up if op.get_bind().dialect.name == "postgresql" else salary_ddl.sqlite_up
     for statement in up():
         op.execute(statement)
 
 
 def downgrade():
+    op.drop_table("interviews")
+    op.drop_table("candidates")
     down = salary_ddl.postgresql_down if op.get_bind().dialect.name == "postgresql" else salary_ddl.sqlite_down
     for statement in down():
         op.execute(statement)

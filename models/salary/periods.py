@@ -29,6 +29,9 @@ class SalaryPeriod(Audited, db.Model):
     closed_at: Mapped[dt.datetime | None] = mapped_column()
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
+    def __str__(self):
+        return f"{self.starts_on.isoformat()} – {self.ends_on.isoformat()}"
+
 
 class SalaryResult(db.Model):
     """One employee's salary for one closed period, frozen with everything it was computed from."""

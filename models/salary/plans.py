@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 from models.base import Audited, utcnow
 
-OVERRIDE_KINDS = ("manual", "raise")
+OVERRIDE_KINDS = ("manual", "raise", "hold")
 
 
 class SalaryPlan(Audited, db.Model):
@@ -28,6 +28,9 @@ class SalaryPlan(Audited, db.Model):
     raise_fixed: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     versions = relationship("SalaryPlanVersion", back_populates="plan", lazy="raise_on_sql",
                             order_by="SalaryPlanVersion.id")  # fmt: skip
+
+    def __str__(self):
+        return str(self.position) if self.position else f"#{self.id}"
 
 
 class SalaryPlanVersion(db.Model):
@@ -54,7 +57,7 @@ class PlanOverride(db.Model):
     __tablename__ = "salary_plan_overrides"
     __scope_owner__ = "user_id"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('manual', 'raise')", name="kind_known"),
+        sa.CheckConstraint("kind IN ('manual', 'raise', 'hold')", name="kind_known"),
         sa.Index("ix_salary_plan_overrides_user", "user_id", "from_period_id"),
         # An automatic raise once per person, target and period, whoever runs the job.
         sa.Index("uq_salary_plan_overrides_raise", "user_id", "key", "from_period_id", unique=True,

@@ -10,10 +10,14 @@ PERMISSIONS = {
     "salary.adjust_any": _l("Adjust anyone's salary but one's own"),
     "salary.plans": _l("Edit salary plans and personal overrides"),
     "salary.close": _l("Close salary periods"),
+    "hr.view": _l("See candidates and interviews"),
+    "hr.manage": _l("Add and edit candidates and interviews"),
 }
 
 
 def init_app(app):
     from services.platform import access
+    from services.salary import hiring
 
     access.register_permissions(PERMISSIONS)
+    hiring.register()

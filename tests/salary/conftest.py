@@ -36,14 +36,20 @@ def team():
 
 @pytest.fixture
 def current():
-    """The period of today in Kyiv (everyone's zone here), with the plans in force from it."""
+    """The period of today in Kyiv (everyone's zone here), with the tests' plans for employees and
+    supervisors in force in it (in place of the seeded ones)."""
     period = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
     for code, spec in (("employee", EMPLOYEE_PLAN), ("supervisor", SUPERVISOR_PLAN)):
-        position = db.session.scalar(select(Position).where(Position.code == code))
-        plan = SalaryPlan(position_id=position.id)
-        db.session.add(plan)
-        db.session.flush()
-        db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec))
+        plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == code))
+        version = db.session.scalar(
+            select(SalaryPlanVersion).where(
+                SalaryPlanVersion.plan_id == plan.id, SalaryPlanVersion.from_period_id == period.id
+            )
+        )
+        if version is None:
+            db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec))
+        else:
+            version.spec = spec
     db.session.commit()
     return period
 

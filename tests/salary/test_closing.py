@@ -32,11 +32,9 @@ def team():
 @pytest.fixture
 def period(team):
     current = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
-    position = db.session.scalar(select(Position).where(Position.code == "employee"))
-    plan = SalaryPlan(position_id=position.id)
-    db.session.add(plan)
-    db.session.flush()
-    db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=current.id, spec=PLAN))
+    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
+    version = db.session.scalar(select(SalaryPlanVersion).where(SalaryPlanVersion.plan_id == plan.id))
+    version.spec = PLAN
     ledger.credit("test", ledger.Source("test", 1), employee_id=team["employee"].id, employee_amount=30)
     adjustments.adjust(team["supervisor"], team["employee"].id, current, "bonus", "250", "results", "Good")
     db.session.commit()
@@ -58,7 +56,8 @@ def test_closing_freezes_everyone_once_and_a_second_run_adds_nothing(team, perio
 
 def test_a_closed_salary_never_changes_and_the_check_recomputes_it(team, period, app):
     salary_jobs.close_period(period.id, team["owner"].id)
-    version = db.session.scalar(select(SalaryPlanVersion))
+    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
+    version = db.session.scalar(select(SalaryPlanVersion).where(SalaryPlanVersion.plan_id == plan.id))
     version.spec = {**PLAN, "base": "99999"}
     ledger.credit("test", ledger.Source("test", 2), employee_id=team["employee"].id, employee_amount=1000)
     db.session.commit()

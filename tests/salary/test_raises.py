@@ -1,0 +1,76 @@
+"""Automatic raises: a target met in each of the last N closed periods is raised for the next period
+that has not begun, once per person however often the job runs; a leader holds one back."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from extensions import db
+from models.platform.org import Position
+from models.salary import PlanOverride, SalaryPlan, SalaryPlanVersion, SalaryResult
+from services.salary import adjustments, in_force, periods, raises
+
+PLAN = {"base": "10000", "targets": [{"code": "points", "metric": "points", "target": "100"}], "components": []}
+
+
+@pytest.fixture
+def history(team):
+    """Two closed periods long ago and the next one, far in the future; the employees' plan raises
+    a target met twice running by 10 %."""
+    first, second = periods.ensure(date(2040, 1, 10)), periods.ensure(date(2040, 2, 10))
+    upcoming = periods.ensure(date(2099, 3, 10))
+    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
+    plan.raises_targets, plan.raise_after, plan.raise_percent, plan.raise_fixed = True, 2, Decimal("10"), None
+    db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=first.id, spec=PLAN))
+    for period in (first, second):
+        period.status = "closed"
+        for person, points in ((team["employee"], "120"), (team["employee2"], "80")):
+            db.session.add(SalaryResult(period_id=period.id, user_id=person.id, inputs={
+                "plan": PLAN, "overrides": {}, "results": {"points": points}, "adjustments": "0"},
+                base=Decimal("10000"), variable=0, adjustments=0, total=Decimal("10000")))  # fmt: skip
+    db.session.commit()
+    return upcoming
+
+
+def target_of(person, period):
+    return in_force.plans_for([person.id], period)[person.id].plan["targets"][0]["target"]
+
+
+def test_a_target_met_long_enough_is_raised_once(team, history):
+    added = raises.run(history)
+    assert [(o.user_id, o.key, o.value, o.kind) for o in added] == [
+        (team["employee"].id, "targets.points.target", "110.00", "raise")
+    ]
+    assert target_of(team["employee"], history) == Decimal("110.00")
+    assert target_of(team["employee2"], history) == Decimal("100")  # 80 of 100: not met
+    assert raises.run(history) == []
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PlanOverride)) == 1
+
+
+def test_a_leader_holds_a_raise_back_before_its_period(team, history):
+    (raised,) = raises.run(history)
+    with pytest.raises(PermissionError):
+        raises.hold(team["peer"], raised, "Not mine")
+    with pytest.raises(adjustments.AdjustmentError):
+        raises.hold(team["supervisor"], raised, "  ")
+    held = raises.hold(team["supervisor"], raised, "New clients market, keep the target")
+    assert (held.kind, held.value) == ("hold", "100")
+    assert target_of(team["employee"], history) == Decimal("100")
+
+
+def test_nothing_is_raised_without_enough_closed_periods(team, history):
+    second = periods.covering(date(2040, 2, 10))
+    second.status = "open"
+    db.session.commit()
+    assert raises.run(history) == []
+
+
+def test_a_period_that_has_begun_is_not_held(team, history):
+    (raised,) = raises.run(history)
+    history.starts_on = date.today() - timedelta(days=1)
+    db.session.flush()
+    with pytest.raises(adjustments.AdjustmentError):
+        raises.hold(team["supervisor"], raised, "Too late")
