@@ -3,11 +3,13 @@ the periods to choose from."""
 
 from flask import abort, request
 from flask_babel import format_date
+from flask_login import current_user
 from sqlalchemy import select
 
 from admin_views.base import parse_id
 from extensions import db
 from models.salary import SalaryPeriod
+from services.platform import unit_of_work
 from services.platform.timezones import today_local, user_zone
 from services.salary import periods
 
@@ -21,7 +23,12 @@ def chosen():
         if period is None:
             abort(404)
         return period
-    return periods.ensure(today_local(user_zone()))
+    known = periods.covering(today_local(user_zone()))
+    if known is not None:
+        return known
+    made = periods.ensure(today_local(user_zone()))
+    unit_of_work.commit(keep=current_user)  # the first page of a new month opens its period
+    return made
 
 
 def choices():

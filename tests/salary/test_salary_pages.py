@@ -68,3 +68,14 @@ def test_nobody_else_sees_a_salary(client_of, team, current):
 def test_the_owner_sees_everyones_totals(client_of, team, current):
     table = client_of("owner").get("/admin/salary/team/")
     assert "Ihor Intern" in table.text and "Eva Employee" in table.text
+
+
+def test_the_first_page_of_a_month_opens_its_period_for_good(client_of, team):
+    from models.salary import SalaryPeriod, SalaryPlanVersion
+
+    db.session.execute(SalaryPlanVersion.__table__.delete())
+    db.session.execute(SalaryPeriod.__table__.delete())  # as before the seeding's first period
+    db.session.commit()
+    assert client_of("employee").get("/admin/salary/").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(SalaryPeriod)) == 1
