@@ -28,6 +28,8 @@ PEOPLE = [
     ("supervisor", "Дмитро Супервайзер", None),
     ("employee", "Юлія Співробітник", None),
     ("intern", "Богдан Стажер", None),
+    ("hrhead", "Галина Керівник HR", None),
+    ("hr", "Ганна Рекрутер", None),
 ]
 
 # (user, office, department, position, reports to user)
@@ -44,12 +46,14 @@ TREE = [
     ("supervisor", "Київ", "Продажі", "supervisor", "depthead"),
     ("employee", "Київ", "Продажі", "employee", "supervisor"),
     ("intern", "Київ", "Продажі", "intern", "supervisor"),
+    ("hrhead", "Київ", "HR", "hr_head", "officehead"),
+    ("hr", "Київ", "HR", "hr", "hrhead"),
     # one person in two offices at once
     ("supervisor", "Львів", "Залучення", "employee", None),
 ]
 
-OFFICES = {"Київ": ["Бек-офіс", "Продажі", "Залучення"], "Львів": ["Бек-офіс", "Продажі", "Залучення"]}
-KINDS = {"Бек-офіс": "back_office", "Продажі": "sales", "Залучення": "acquisition"}
+OFFICES = {"Київ": ["Бек-офіс", "Продажі", "Залучення", "HR"], "Львів": ["Бек-офіс", "Продажі", "Залучення"]}
+KINDS = {"Бек-офіс": "back_office", "Продажі": "sales", "Залучення": "acquisition", "HR": "hr"}
 
 BANKS = [
     ("ПриватБанк", "305299", "1.50"),
@@ -103,9 +107,11 @@ def load_demo():
     db.session.commit()
     from seeds.demo_cards import load_demo_cards
     from seeds.demo_clients import load_demo_clients
+    from seeds.demo_salary import load_demo_salary
     from seeds.demo_tasks import load_demo_tasks
 
     load_demo_cards()
     load_demo_clients()
     load_demo_tasks()
+    load_demo_salary()
     return [username for username, _, _ in PEOPLE]

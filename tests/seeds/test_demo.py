@@ -87,7 +87,7 @@ def test_a_manager_sees_only_his_teams_cards_and_may_move_his_accountants_stage(
 
 
 def test_the_sales_chain_runs_from_the_office_head_down_to_the_intern(demo):
-    assert subordinate_names("officehead") == {"depthead", "supervisor", "employee", "intern"}
+    assert subordinate_names("officehead") == {"depthead", "supervisor", "employee", "intern", "hrhead", "hr"}
     assert subordinate_names("supervisor") == {"employee", "intern"}
     assert subordinate_names("intern") == set()
 
@@ -158,3 +158,18 @@ def in_lviv():
     return set(
         db.session.scalars(select(Client.id).join(Office, Office.id == Client.office_id).where(Office.name == "Львів"))
     )
+
+
+def test_the_demo_salaries_have_closed_months_a_raise_a_bonus_and_hr_records(demo):
+    from models.salary import Candidate, PlanOverride, SalaryAdjustment, SalaryPeriod, SalaryResult
+    from services.salary import closing
+
+    closed = db.session.scalars(select(SalaryPeriod).where(SalaryPeriod.status == "closed")).all()
+    assert len(closed) == 3
+    assert db.session.scalar(select(func.count()).select_from(SalaryResult)) > 0
+    assert closing.mismatches() == []
+    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+    raised = db.session.scalars(select(PlanOverride).where(PlanOverride.user_id == supervisor.id)).all()
+    assert [(o.key, o.kind) for o in raised] == [("targets.team_points.target", "raise")]
+    assert db.session.scalar(select(func.count()).select_from(SalaryAdjustment)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Candidate).where(Candidate.status == "hired")) == 1
