@@ -4,14 +4,12 @@ and supervisors in force from the period of today."""
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from extensions import db
-from models.platform.org import Position
-from models.salary import SalaryPlan, SalaryPlanVersion
 from services.platform.timezones import today_local
 from services.salary import periods
 from tests.factories.clients import make_clients_office
+from tests.factories.salary import set_plan
 from tests.view_helpers import EnglishRequestClient
 
 EMPLOYEE_PLAN = {
@@ -39,17 +37,8 @@ def current():
     """The period of today in Kyiv (everyone's zone here), with the tests' plans for employees and
     supervisors in force in it (in place of the seeded ones)."""
     period = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
-    for code, spec in (("employee", EMPLOYEE_PLAN), ("supervisor", SUPERVISOR_PLAN)):
-        plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == code))
-        version = db.session.scalar(
-            select(SalaryPlanVersion).where(
-                SalaryPlanVersion.plan_id == plan.id, SalaryPlanVersion.from_period_id == period.id
-            )
-        )
-        if version is None:
-            db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec))
-        else:
-            version.spec = spec
+    set_plan("employee", EMPLOYEE_PLAN, period)
+    set_plan("supervisor", SUPERVISOR_PLAN, period)
     db.session.commit()
     return period
 

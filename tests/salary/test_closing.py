@@ -10,12 +10,11 @@ from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from jobs import salary as salary_jobs
-from models.platform.org import Position
-from models.salary import SalaryPlan, SalaryPlanVersion, SalaryResult
+from models.salary import SalaryResult
 from services import ledger
 from services.platform.timezones import today_local
 from services.salary import adjustments, closing, periods
-from tests.factories.clients import make_clients_office
+from tests.factories.salary import set_plan
 
 PLAN = {
     "base": "10000",
@@ -25,16 +24,9 @@ PLAN = {
 
 
 @pytest.fixture
-def team():
-    return make_clients_office()
-
-
-@pytest.fixture
 def period(team):
     current = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
-    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
-    version = db.session.scalar(select(SalaryPlanVersion).where(SalaryPlanVersion.plan_id == plan.id))
-    version.spec = PLAN
+    set_plan("employee", PLAN, current)
     ledger.credit("test", ledger.Source("test", 1), employee_id=team["employee"].id, employee_amount=30)
     adjustments.adjust(team["supervisor"], team["employee"].id, current, "bonus", "250", "results", "Good")
     db.session.commit()
@@ -56,9 +48,7 @@ def test_closing_freezes_everyone_once_and_a_second_run_adds_nothing(team, perio
 
 def test_a_closed_salary_never_changes_and_the_check_recomputes_it(team, period, app):
     salary_jobs.close_period(period.id, team["owner"].id)
-    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
-    version = db.session.scalar(select(SalaryPlanVersion).where(SalaryPlanVersion.plan_id == plan.id))
-    version.spec = {**PLAN, "base": "99999"}
+    set_plan("employee", {**PLAN, "base": "99999"}, period)
     ledger.credit("test", ledger.Source("test", 2), employee_id=team["employee"].id, employee_amount=1000)
     db.session.commit()
     assert frozen(team, period).total == Decimal("10550.00")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models.platform.org import Position
-from models.salary import PlanOverride, SalaryPlan, SalaryPlanVersion, SalaryResult
+from models.salary import PlanOverride, SalaryResult
 from services.salary import adjustments, in_force, periods, raises
+from tests.factories.salary import set_plan
 
 PLAN = {"base": "10000", "targets": [{"code": "points", "metric": "points", "target": "100"}], "components": []}
 
@@ -21,9 +21,8 @@ def history(team):
     a target met twice running by 10 %."""
     first, second = periods.ensure(date(2040, 1, 10)), periods.ensure(date(2040, 2, 10))
     upcoming = periods.ensure(date(2099, 3, 10))
-    plan = db.session.scalar(select(SalaryPlan).join(Position).where(Position.code == "employee"))
+    plan = set_plan("employee", PLAN, first)
     plan.raises_targets, plan.raise_after, plan.raise_percent, plan.raise_fixed = True, 2, Decimal("10"), None
-    db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=first.id, spec=PLAN))
     for period in (first, second):
         period.status = "closed"
         for person, points in ((team["employee"], "120"), (team["employee2"], "80")):
