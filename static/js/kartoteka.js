@@ -34,6 +34,14 @@
     }
   });
 
+  // A choice that opens its page at once (a period, a filter): the form goes when the choice changes.
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest(".js-submit-on-change");
+    if (field && field.form) {
+      field.form.submit();
+    }
+  });
+
   // A card's full number, for roles granted it: asked for each time (the reading is logged), shown
   // in place of the masked one, never kept in the page's address or storage.
   document.addEventListener("submit", function (event) {

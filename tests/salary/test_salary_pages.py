@@ -79,3 +79,8 @@ def test_the_first_page_of_a_month_opens_its_period_for_good(client_of, team):
     assert client_of("employee").get("/admin/salary/").status_code == 200
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(SalaryPeriod)) == 1
+
+
+def test_a_leaders_page_names_his_teams_results(client_of, team, current):
+    page = client_of("supervisor").get("/admin/salary/")
+    assert "Points earned (team)" in page.text and "team.points" not in page.text
