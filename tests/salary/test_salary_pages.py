@@ -84,3 +84,13 @@ def test_the_first_page_of_a_month_opens_its_period_for_good(client_of, team):
 def test_a_leaders_page_names_his_teams_results(client_of, team, current):
     page = client_of("supervisor").get("/admin/salary/")
     assert "Points earned (team)" in page.text and "team.points" not in page.text
+
+
+def test_a_personal_figure_is_marked_as_such(client_of, team, current):
+    from models.salary import PlanOverride
+
+    db.session.add(PlanOverride(user_id=team["employee"].id, from_period_id=current.id, key="targets.points.target",
+                                value="80", reason="New", created_by_id=team["owner"].id))  # fmt: skip
+    db.session.commit()
+    page = client_of("employee").get("/admin/salary/")
+    assert '80<span class="badge badge-info ml-1">personal</span>' in page.text
