@@ -18,11 +18,13 @@ PLAN_LABELS = {"position_id": _l("Position"), "raises_targets": _l("Raises targe
 
 def init_app(app):
     from admin_views.change_words import describe
-    from admin_views.salary import candidates, mine, team
+    from admin_views.salary import candidates, closing, mine, team
     from models.salary import Candidate, Interview
 
     describe("salary_periods", _l("Salary period"), PERIOD_LABELS, {"status": PERIOD_STATUSES})
     describe("salary_plans", _l("Salary plan"), PLAN_LABELS)
+    add_page(40, "salary_periods", lambda: closing.SalaryPeriodsView(name=_l("Salary periods"), endpoint="salary_periods",
+                                                                   url="salary/periods", category=SALARY))  # fmt: skip
     labels = candidates.CANDIDATE_LABELS
     describe("candidates", _l("Candidate"), {**labels, "position_id": labels["position"], "office_id": labels["office"],
              "hr_id": labels["hr"], "hired_user_id": labels["hired_user"]}, {"status": candidates.CANDIDATE_STATUSES})  # fmt: skip

@@ -23,6 +23,7 @@ from models.exports.export import ExportJob
 from models.tasks.task import Task
 from services.clients import events, invoices
 from services.exports import registry as exports
+from services.salary import periods as salary_periods
 from tests.conftest import csrf_token
 from tests.factories.cards import make_card
 from tests.factories.clients import make_client
@@ -112,6 +113,7 @@ def world():
     )
     task = Task(title="Call the bank", author_id=owner.id, assignee_id=agent.id, status="new", deadline=utcnow())
     job = ExportJob(user_id=owner.id, list_key="tasks.incoming", args={}, format="csv", status="queued")
+    ended_period = salary_periods.ensure(date(2026, 1, 15))
     db.session.add_all([transaction, task, job])
     db.session.commit()
     valid = {
@@ -129,6 +131,7 @@ def world():
         "export_id": job.id,
         "message_id": 1,
         "job_id": "no-such-job",
+        "period_id": ended_period.id,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
