@@ -1,6 +1,7 @@
 """Automatic raises: a target met in each of the last N closed periods is raised for the next period
 that has not begun, once per person however often the job runs; a leader holds one back."""
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models.salary import PlanOverride, SalaryResult
+from models.salary import PlanOverride, SalaryPeriod, SalaryResult
 from services.salary import adjustments, in_force, periods, raises
 from tests.factories.salary import set_plan
 
@@ -73,3 +74,28 @@ def test_a_period_that_has_begun_is_not_held(team, history):
     db.session.flush()
     with pytest.raises(adjustments.AdjustmentError):
         raises.hold(team["supervisor"], raised, "Too late")
+
+
+def test_two_schedulers_at_once_raise_once(app, team, history):
+    upcoming_id, start, answers = history.id, threading.Barrier(2), []
+
+    def run_job():
+        with app.app_context():
+            start.wait()
+            for _attempt in range(20):
+                try:
+                    added = raises.run(db.session.get(SalaryPeriod, upcoming_id))
+                    db.session.commit()
+                    answers.append(len(added))
+                    return
+                except Exception:  # noqa: BLE001 - SQLite's busy writer: the scheduler runs again later
+                    db.session.rollback()
+            answers.append("gave up")
+
+    threads = [threading.Thread(target=run_job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [0, 1]
+    assert db.session.scalar(select(func.count()).select_from(PlanOverride).where(PlanOverride.kind == "raise")) == 1
