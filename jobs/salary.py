@@ -80,14 +80,11 @@ def init_app(app):
 def raise_targets(today=None):
     """Daily: the targets met long enough, raised for the next period that has not begun (made if
     missing); each person and target once whatever runs it."""
-    from datetime import timedelta
-
     from services.platform.timezones import now_utc
     from services.salary import periods, raises
 
     today = today or now_utc().date()
-    current = periods.ensure(today)
-    upcoming = periods.ensure(current.ends_on if current.ends_on > today else today + timedelta(days=1))
+    upcoming = periods.ensure(periods.ensure(today).ends_on)
     added = raises.run(upcoming)
     db.session.commit()
     return len(added)

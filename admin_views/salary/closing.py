@@ -5,16 +5,15 @@ from flask import abort, flash, redirect
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from admin_views.base import SecuredView
 from admin_views.salary import periods as period_choice
 from extensions import db, queues
 from jobs import salary as salary_jobs
-from models.platform.user import User
-from models.salary import SalaryPeriod, SalaryResult
+from models.salary import SalaryPeriod
 from services.platform import unit_of_work
 from services.platform.timezones import today_local, user_zone
+from services.salary import closing
 
 JOB_TIMEOUT = 3600
 SHOWN = 36
@@ -25,16 +24,12 @@ class SalaryPeriodsView(SecuredView):
 
     @expose("/")
     def index(self):
-        frozen = dict(db.session.execute(
-            select(SalaryResult.period_id, func.count()).group_by(SalaryResult.period_id)).all())  # fmt: skip
-        names = dict(db.session.execute(select(User.id, func.coalesce(User.full_name, User.username))).all())
-        rows = db.session.scalars(select(SalaryPeriod).order_by(SalaryPeriod.starts_on.desc()).limit(SHOWN)).all()
-        today = today_local(user_zone())
-        closing = [row for row in rows if row.status == "closing"]
-        return self.render(
-            "admin/salary/periods.html", rows=rows, frozen=frozen, names=names, today=today,
-            label=period_choice.label, progress={row.id: salary_jobs.progress_of(row.id) for row in closing},
-        )  # fmt: skip
+        rows = closing.periods_with_counts(SHOWN)
+        progress = {
+            period.id: salary_jobs.progress_of(period.id) for period, _n, _by in rows if period.status == "closing"
+        }
+        return self.render("admin/salary/periods.html", rows=rows, today=today_local(user_zone()),
+                           label=period_choice.label, progress=progress)  # fmt: skip
 
     @expose("/<id:period_id>/close", methods=("POST",))
     def close(self, period_id):

@@ -6,14 +6,12 @@ missing for the next step; a closed period shows its frozen figures. A leader op
 from flask import abort, request
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.salary import periods as period_choice
 from extensions import db
 from models.platform.user import User
-from models.salary import SalaryAdjustment
 from services.platform import results
 from services.platform.timezones import now_utc
 from services.salary import adjustments, closing, forecast, salaries, team
@@ -37,8 +35,7 @@ class MySalaryView(SecuredView):
         context = {"person": person, "period": period, "period_label": period_choice.label(period),
                    "periods": period_choice.choices(), "result_labels": results.labels(),
                    "reasons": adjustments.REASONS, "kinds": adjustments.KIND_LABELS,
-                   "adjustments": self._adjustments(person, period),
-                   "history": closing.closed_periods(), "labels": period_choice.label}  # fmt: skip
+                   "adjustments": adjustments.of_person(person.id, period)}  # fmt: skip
         if period.status == "closed":
             context["frozen"] = closing.frozen_of(person.id, period)
         else:
@@ -46,12 +43,3 @@ class MySalaryView(SecuredView):
             context.update(salary=salary, forecast=forecast.forecast(salary, period, person.timezone, now_utc()),
                            steps=forecast.next_steps(salary))  # fmt: skip
         return self.render("admin/salary/mine.html", **context)
-
-    def _adjustments(self, person, period):
-        query = (
-            select(SalaryAdjustment, User.full_name, User.username)
-            .join(User, User.id == SalaryAdjustment.created_by_id)
-            .where(SalaryAdjustment.user_id == person.id, SalaryAdjustment.period_id == period.id)
-            .order_by(SalaryAdjustment.id)
-        )
-        return [(row, full_name or username) for row, full_name, username in db.session.execute(query)]

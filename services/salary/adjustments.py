@@ -4,9 +4,10 @@ person in the org tree, or who may adjust anyone's (the owner). An adjustment st
 taking one back adds its cancellation."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
+from models.platform.user import User
 from models.salary import ADJUSTMENT_KINDS, SalaryAdjustment, SalaryPeriod
 from services.platform import access
 from services.platform.errors import RefusedChange
@@ -86,3 +87,14 @@ def cancel(by, adjustment, comment):
     db.session.add(cancellation)
     db.session.flush()
     return cancellation
+
+
+def of_person(person_id, period):
+    """[(adjustment, its author's name)] of the person in `period`, in the order written."""
+    query = (
+        select(SalaryAdjustment, func.coalesce(User.full_name, User.username))
+        .join(User, User.id == SalaryAdjustment.created_by_id)
+        .where(SalaryAdjustment.user_id == person_id, SalaryAdjustment.period_id == period.id)
+        .order_by(SalaryAdjustment.id)
+    )
+    return db.session.execute(query).all()

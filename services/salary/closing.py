@@ -5,7 +5,7 @@ refuses it); `mismatches` recomputes each from its kept inputs and names any tha
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from models.base import utcnow
@@ -74,6 +74,14 @@ def frozen_of(user_id, period):
     )
 
 
-def closed_periods(limit=24):
-    query = select(SalaryPeriod).where(SalaryPeriod.status == "closed").order_by(SalaryPeriod.starts_on.desc())
-    return db.session.scalars(query.limit(limit)).all()
+def periods_with_counts(limit):
+    """[(period, salaries frozen in it, the name of who closed it)], the latest first."""
+    frozen = select(SalaryResult.period_id, func.count().label("frozen")).group_by(SalaryResult.period_id).subquery()
+    query = (
+        select(SalaryPeriod, func.coalesce(frozen.c.frozen, 0), func.coalesce(User.full_name, User.username))
+        .outerjoin(frozen, frozen.c.period_id == SalaryPeriod.id)
+        .outerjoin(User, User.id == SalaryPeriod.closed_by_id)
+        .order_by(SalaryPeriod.starts_on.desc())
+        .limit(limit)
+    )
+    return db.session.execute(query).all()

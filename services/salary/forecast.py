@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from extensions import db
-from models.salary import SalaryResult
+from models.salary import SalaryPeriod, SalaryResult
 from services.salary import periods, plans
 
 HISTORY = 3
@@ -43,11 +43,12 @@ def working_days(period, zone_name, now):
 
 
 def history_average(user_id, period, codes):
-    """{code: average} of his results in his last closed periods (none: {})."""
+    """{code: average} of his results in his last closed periods before `period` (none: {})."""
     rows = db.session.scalars(
         select(SalaryResult)
-        .where(SalaryResult.user_id == user_id)
-        .order_by(SalaryResult.period_id.desc())
+        .join(SalaryPeriod, SalaryPeriod.id == SalaryResult.period_id)
+        .where(SalaryResult.user_id == user_id, SalaryPeriod.starts_on < period.starts_on)
+        .order_by(SalaryPeriod.starts_on.desc())
         .limit(HISTORY)
     ).all()
     if not rows:

@@ -34,24 +34,21 @@ def run(next_period, by=None):
     the last N closed periods before it (the open one between them does not count yet). [PlanOverride]
     added."""
     added = []
-    marked = db.session.scalars(select(SalaryPlan).where(SalaryPlan.raises_targets.is_(True))).all()
-    if not marked:
-        return added
-    for plan in marked:
+    for plan in db.session.scalars(select(SalaryPlan).where(SalaryPlan.raises_targets.is_(True))).all():
         history = [p for p in periods.previous(next_period, plan.raise_after + 1) if p.status == "closed"]
         history = history[: plan.raise_after]
         if len(history) < plan.raise_after:
             continue
         people = _holders(plan, history[0])
         in_force_next = in_force.plans_for(people, next_period)
+        frozen = {(row.user_id, row.period_id): row for row in db.session.scalars(
+            select(SalaryResult).where(SalaryResult.user_id.in_(people),
+                                       SalaryResult.period_id.in_([p.id for p in history])))}  # fmt: skip
         for user_id in people:
-            frozen = {row.period_id: row for row in db.session.scalars(
-                select(SalaryResult).where(SalaryResult.user_id == user_id,
-                                           SalaryResult.period_id.in_([p.id for p in history])))}  # fmt: skip
-            if len(frozen) < len(history):
+            if any((user_id, p.id) not in frozen for p in history):
                 continue
             for target in in_force_next[user_id].plan["targets"]:
-                if all(_met(frozen[p.id], target["code"]) for p in history):
+                if all(_met(frozen[(user_id, p.id)], target["code"]) for p in history):
                     override = _raise(user_id, next_period, target, plan, by)
                     if override is not None:
                         added.append(override)

@@ -1,7 +1,8 @@
 """What each person earns in a period: his plan in force (services.salary.in_force) paid for his
 results over the period's span in his time zone (services.platform.results), plus his leaders'
 adjustments. A leader's plan may name his team's results ("team.<result>": the sum of his
-subordinates'). A closed period is read from its frozen figures, never computed again."""
+subordinates'). For an open period: a closed one is read from its frozen figures (services.salary.closing),
+never computed again."""
 
 from collections import defaultdict
 from dataclasses import dataclass
