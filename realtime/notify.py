@@ -2,8 +2,8 @@
 commit (realtime.publisher)."""
 
 from realtime.publisher import SESSION_ENDED, publish
-from realtime.rooms import all_seeing_room, columns_room, session_room, viewer_room
-from services.platform import access
+from realtime.rooms import all_seeing_room, columns_room, session_room, user_room, viewer_room
+from services.platform import access, hierarchy
 
 
 def sessions_ended(_sender, session_ids):
@@ -42,3 +42,13 @@ def subject_moved(_subject, result):
     viewers = [viewer_room(code, user_id) for user_id in sorted(access.watchers_of(result.people))]
     if viewers:
         publish(viewers, "board_changed", payload)
+
+
+def salary_changed(_sender, user_ids):
+    """What some people earn changed: their own pages and their leaders' re-read it; the event names
+    the people only."""
+    people = sorted({user_id for user_id in user_ids if user_id is not None})
+    if not people:
+        return
+    rooms = [user_room(user_id) for user_id in sorted(set(people) | hierarchy.leader_ids(people))]
+    publish(rooms, "salary_changed", {"user_ids": people})

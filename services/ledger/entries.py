@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.ledger import LedgerBalance, LedgerEntry
-from services.platform import bulk
+from services.platform import bulk, results
 from services.platform.errors import RefusedChange
 from services.platform.money import round_money
 
@@ -87,7 +87,15 @@ def credit(rule_code, source, *, client_id=None, client_amount=0, employee_id=No
         )  # fmt: skip
         added.append(_add(entry))
     db.session.flush()
-    return [entry for entry in added if entry is not None]
+    added = [entry for entry in added if entry is not None]
+    _tell_earners(added)
+    return added
+
+
+def _tell_earners(entries):
+    earners = {entry.employee_id for entry in entries if entry.holder == "employee"}
+    if earners:
+        results.changed.send(None, user_ids=earners)
 
 
 def credit_new_clients(rule_code, source_type, credits, kind="points", by=None):
@@ -117,6 +125,7 @@ def reverse(entry, by=None, note=""):
     )  # fmt: skip
     added = _add(reversal)
     db.session.flush()
+    _tell_earners([added] if added is not None else [])
     return added
 
 

@@ -34,6 +34,18 @@ def subordinate_ids(user_id):
     return _SUBORDINATES.params(leader_id=user_id)
 
 
+def leader_ids(user_ids):
+    """The ids of everyone above these people in the org tree (read from their paths)."""
+    people = sorted({user_id for user_id in user_ids if user_id is not None})
+    if not people:
+        return set()
+    paths = db.session.scalars(select(Membership.path).where(Membership.user_id.in_(people)))
+    above = {int(part) for path in paths for part in path.strip("/").split("/")[:-1] if part}
+    if not above:
+        return set()
+    return set(db.session.scalars(select(Membership.user_id).where(Membership.id.in_(sorted(above)))))
+
+
 def office_member_ids(office_ids):
     return select(Membership.user_id.label("user_id")).where(Membership.office_id.in_(office_ids)).distinct()
 

@@ -6,7 +6,13 @@ A source is `count(user_ids, starts, ends) -> {user id: Decimal}` over [starts, 
 
 from decimal import Decimal
 
+from blinker import Namespace
+
 _SOURCES = {}
+
+# Sent inside the transaction that changes what some people earn (a ledger entry, a salary
+# adjustment): `changed.send(None, user_ids=…)`; the sockets tell their pages after the commit.
+changed = Namespace().signal("results-changed")
 
 
 def register(code, label, count):
