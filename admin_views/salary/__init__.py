@@ -18,7 +18,7 @@ PLAN_LABELS = {"position_id": _l("Position"), "raises_targets": _l("Raises targe
 
 def init_app(app):
     from admin_views.change_words import describe
-    from admin_views.salary import candidates, closing, mine, team
+    from admin_views.salary import candidates, closing, mine, plans, team
     from models.salary import Candidate, Interview
 
     describe("salary_periods", _l("Salary period"), PERIOD_LABELS, {"status": PERIOD_STATUSES})
@@ -38,5 +38,7 @@ def init_app(app):
 
     add_page(37, "salary", lambda: mine.MySalaryView(name=_l("My salary"), endpoint="salary", url="salary",
                                                     category=SALARY))  # fmt: skip
+    add_page(39, "salary_plans", lambda: plans.SalaryPlansView(name=_l("Salary plans"), endpoint="salary_plans",
+                                                              url="salary/plans", category=SALARY))  # fmt: skip
     add_page(39, "salary_team", lambda: team.TeamSalaryView(name=_l("Team's salaries"), endpoint="salary_team",
                                                            url="salary/team", category=SALARY))  # fmt: skip

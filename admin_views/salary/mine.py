@@ -3,18 +3,27 @@ far, the pay they make, his leaders' adjustments, the forecast of the open perio
 missing for the next step; a closed period shows its frozen figures. A leader opens his people's
 (`?employee=`); anyone else's is a 404."""
 
-from flask import abort, request
+from pathlib import Path
+
+from flask import Response, abort, flash, redirect, request
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.salary import periods as period_choice
+from admin_views.salary.plans import figure_labels
 from extensions import db
+from models.platform.company import Company
 from models.platform.user import User
-from services.platform import results
+from services.platform import access, results
 from services.platform.timezones import now_utc
-from services.salary import adjustments, closing, forecast, salaries, team
+from services.salary import adjustments, closing, forecast, plan_changes, raises, salaries, team
+from services.salary.in_force import positions_of
+
+PRINT_CSS = str(Path(__file__).resolve().parents[2] / "static" / "css" / "invoice.css")
 
 
 class MySalaryView(SecuredView):
@@ -35,11 +44,43 @@ class MySalaryView(SecuredView):
         context = {"person": person, "period": period, "period_label": period_choice.label(period),
                    "periods": period_choice.choices(), "result_labels": results.labels(),
                    "reasons": adjustments.REASONS, "kinds": adjustments.KIND_LABELS,
-                   "adjustments": adjustments.of_person(person.id, period)}  # fmt: skip
+                   "adjustments": adjustments.of_person(person.id, period),
+                   "may_set_figures": access.can(current_user, "salary.plans")}  # fmt: skip
+        context.update(history=closing.history_of(person.id), period_choice_label=period_choice.label)
         if period.status == "closed":
             context["frozen"] = closing.frozen_of(person.id, period)
+            context["payslip"] = closing.payslip(context["frozen"]) if context["frozen"] else None
         else:
             salary = salaries.of_person(person.id, period)
             context.update(salary=salary, forecast=forecast.forecast(salary, period, person.timezone, now_utc()),
-                           steps=forecast.next_steps(salary))  # fmt: skip
+                           steps=forecast.next_steps(salary), figure_labels=figure_labels(salary.in_force.plan),
+                           raises_to_come=plan_changes.upcoming_raises([person.id], period.starts_on),
+                           reason_text=raises.reason_text, day_label=period_choice.label_of_day)  # fmt: skip
         return self.render("admin/salary/mine.html", **context)
+
+    @expose("/payslip.pdf")
+    def payslip(self):
+        """A closed period's payslip as PDF: the frozen figures only."""
+        person, period = self._person(), period_choice.chosen()
+        frozen = closing.frozen_of(person.id, period) if period.status == "closed" else None
+        if frozen is None:
+            abort(404)
+        try:
+            from weasyprint import CSS, HTML
+        except (ImportError, OSError):  # the PDF renderer's system libraries (Pango) are not installed
+            flash(_("PDF cannot be made on this server."), "error")
+            return redirect(self.get_url(".index", period=period.id, employee=person.id))
+        company = db.session.scalar(select(Company).order_by(Company.id).limit(1))
+        plan, found, pay = closing.payslip(frozen)
+        html = self.render(
+            "admin/salary/payslip.html", person=person, period_label=period_choice.label(period), frozen=frozen,
+            plan=plan, results=found, pay=pay, personal=list(frozen.inputs.get("overrides", {})), company=company,
+            result_labels=results.labels(), adjustments=adjustments.of_person(person.id, period),
+            reasons=adjustments.REASONS, kinds=adjustments.KIND_LABELS, position=positions_of([person.id]).get(person.id),
+        )  # fmt: skip
+        document = HTML(string=html).write_pdf(stylesheets=[CSS(filename=PRINT_CSS)])
+        response = Response(document, mimetype="application/pdf")
+        name = f"payslip-{period.starts_on:%Y-%m}-{person.id}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

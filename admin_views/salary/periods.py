@@ -41,3 +41,11 @@ def label(period):
     if starts.day == 1 and (ends - starts).days in (28, 29, 30, 31) and ends.day == 1:
         return format_date(starts, "LLLL yyyy").capitalize()
     return f"{format_date(starts, 'd MMM yyyy')} – {format_date(ends, 'd MMM yyyy')}"
+
+
+def label_of_day(day):
+    """The label of the period that starts on `day` (a calendar month unless one says otherwise)."""
+    found = periods.covering(day)
+    if found is not None and found.starts_on == day:
+        return label(found)
+    return format_date(day, "LLLL yyyy").capitalize() if day.day == 1 else format_date(day, "d MMM yyyy")

@@ -17,7 +17,8 @@ PERMISSIONS = {
 
 def init_app(app):
     from services.platform import access
-    from services.salary import hiring
+    from services.salary import export_lists, hiring
 
     access.register_permissions(PERMISSIONS)
     hiring.register()
+    export_lists.register()

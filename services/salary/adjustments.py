@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models.platform.user import User
 from models.salary import ADJUSTMENT_KINDS, SalaryAdjustment, SalaryPeriod
-from services.platform import access
+from services.platform import access, results
 from services.platform.errors import RefusedChange
 from services.platform.money import MoneyError, parse_money
 from services.salary import periods
@@ -66,6 +66,7 @@ def adjust(by, person_id, period, kind, amount, reason, comment):
                                   comment=comment, created_by_id=by.id)  # fmt: skip
     db.session.add(adjustment)
     db.session.flush()
+    results.changed.send(None, user_ids={person_id})
     return adjustment
 
 
@@ -86,6 +87,7 @@ def cancel(by, adjustment, comment):
     )  # fmt: skip
     db.session.add(cancellation)
     db.session.flush()
+    results.changed.send(None, user_ids={adjustment.user_id})
     return cancellation
 
 

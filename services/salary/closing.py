@@ -53,11 +53,19 @@ def close(period, by, tell=lambda done, total: None):
     return len(waiting)
 
 
+def payslip(result):
+    """(the plan as frozen, parsed; the results; what it paid: Pay) of a frozen salary, from its kept
+    inputs only."""
+    inputs = result.inputs
+    plan = plans.parse(inputs["plan"])
+    results = {code: Decimal(value) for code, value in inputs["results"].items()}
+    return plan, results, plans.pay(plan, results)
+
+
 def recomputed(result):
     """The frozen salary's total computed again from its kept inputs."""
-    inputs = result.inputs
-    pay = plans.pay(plans.parse(inputs["plan"]), {code: Decimal(v) for code, v in inputs["results"].items()})
-    return round_money(pay.total + Decimal(inputs["adjustments"]))
+    _plan, _results, pay = payslip(result)
+    return round_money(pay.total + Decimal(result.inputs["adjustments"]))
 
 
 def mismatches(period=None):
@@ -72,6 +80,18 @@ def frozen_of(user_id, period):
     return db.session.scalar(
         select(SalaryResult).where(SalaryResult.period_id == period.id, SalaryResult.user_id == user_id)
     )
+
+
+def history_of(user_id, limit=24):
+    """[(period, his frozen salary)] of the closed periods he was paid in, the latest first."""
+    query = (
+        select(SalaryPeriod, SalaryResult)
+        .join(SalaryResult, SalaryResult.period_id == SalaryPeriod.id)
+        .where(SalaryResult.user_id == user_id)
+        .order_by(SalaryPeriod.starts_on.desc())
+        .limit(limit)
+    )
+    return db.session.execute(query).all()
 
 
 def periods_with_counts(limit):

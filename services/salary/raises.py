@@ -16,6 +16,15 @@ from services.platform.money import round_money
 from services.platform.timezones import now_utc
 from services.salary import adjustments, in_force, periods, plans
 
+MET = "met:"  # an automatic raise's reason as kept: read in the reader's language by reason_text
+
+
+def reason_text(override):
+    """Why a personal figure is what it is, as the reader reads it."""
+    if override.kind == "raise" and override.reason.startswith(MET) and override.reason[len(MET) :].isdigit():
+        return _l("Met %(count)s periods running", count=int(override.reason[len(MET) :]))
+    return override.reason
+
 
 def _met(result, target_code):
     plan = plans.parse(result.inputs["plan"])
@@ -66,7 +75,7 @@ def _raise(user_id, period, target, plan, by):
     key = f"targets.{target['code']}.target"
     override = PlanOverride(
         user_id=user_id, from_period_id=period.id, key=key, value=str(raised(target["target"], plan)), kind="raise",
-        reason=str(_l("Met %(count)s periods running", count=plan.raise_after)), created_by_id=by.id if by else None,
+        reason=f"{MET}{plan.raise_after}", created_by_id=by.id if by else None,
         created_at=now_utc(),
     )  # fmt: skip
     try:

@@ -14,12 +14,14 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
 from extensions import admin, db
 from models.base import utcnow
 from models.cards.card import Transaction
 from models.exports.export import ExportJob
+from models.salary import SalaryPlan
 from models.tasks.task import Task
 from services.clients import events, invoices
 from services.exports import registry as exports
@@ -132,6 +134,8 @@ def world():
         "message_id": 1,
         "job_id": "no-such-job",
         "period_id": ended_period.id,
+        "plan_id": db.session.scalar(select(SalaryPlan.id).limit(1)),
+        "override_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}

@@ -2,7 +2,6 @@
 adjustments changes nothing of it, the database refuses to update it, and the check recomputes it."""
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
@@ -12,25 +11,8 @@ from extensions import db
 from jobs import salary as salary_jobs
 from models.salary import SalaryResult
 from services import ledger
-from services.platform.timezones import today_local
 from services.salary import adjustments, closing, periods
 from tests.factories.salary import set_plan
-
-PLAN = {
-    "base": "10000",
-    "targets": [],
-    "components": [{"code": "per_point", "kind": "rate", "metric": "points", "rate": "10"}],
-}
-
-
-@pytest.fixture
-def period(team):
-    current = periods.ensure(today_local(ZoneInfo("Europe/Kyiv")))
-    set_plan("employee", PLAN, current)
-    ledger.credit("test", ledger.Source("test", 1), employee_id=team["employee"].id, employee_amount=30)
-    adjustments.adjust(team["supervisor"], team["employee"].id, current, "bonus", "250", "results", "Good")
-    db.session.commit()
-    return current
 
 
 def frozen(team, period):
@@ -48,7 +30,15 @@ def test_closing_freezes_everyone_once_and_a_second_run_adds_nothing(team, perio
 
 def test_a_closed_salary_never_changes_and_the_check_recomputes_it(team, period, app):
     salary_jobs.close_period(period.id, team["owner"].id)
-    set_plan("employee", {**PLAN, "base": "99999"}, period)
+    set_plan(
+        "employee",
+        {
+            "base": "99999",
+            "targets": [],
+            "components": [{"code": "per_point", "kind": "rate", "metric": "points", "rate": "10"}],
+        },
+        period,
+    )
     ledger.credit("test", ledger.Source("test", 2), employee_id=team["employee"].id, employee_amount=1000)
     db.session.commit()
     assert frozen(team, period).total == Decimal("10550.00")

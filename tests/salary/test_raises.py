@@ -9,29 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models.salary import PlanOverride, SalaryPeriod, SalaryResult
+from models.salary import PlanOverride, SalaryPeriod
 from services.salary import adjustments, in_force, periods, raises
-from tests.factories.salary import set_plan
-
-PLAN = {"base": "10000", "targets": [{"code": "points", "metric": "points", "target": "100"}], "components": []}
-
-
-@pytest.fixture
-def history(team):
-    """Two closed periods long ago and the next one, far in the future; the employees' plan raises
-    a target met twice running by 10 %."""
-    first, second = periods.ensure(date(2040, 1, 10)), periods.ensure(date(2040, 2, 10))
-    upcoming = periods.ensure(date(2099, 3, 10))
-    plan = set_plan("employee", PLAN, first)
-    plan.raises_targets, plan.raise_after, plan.raise_percent, plan.raise_fixed = True, 2, Decimal("10"), None
-    for period in (first, second):
-        period.status = "closed"
-        for person, points in ((team["employee"], "120"), (team["employee2"], "80")):
-            db.session.add(SalaryResult(period_id=period.id, user_id=person.id, inputs={
-                "plan": PLAN, "overrides": {}, "results": {"points": points}, "adjustments": "0"},
-                base=Decimal("10000"), variable=0, adjustments=0, total=Decimal("10000")))  # fmt: skip
-    db.session.commit()
-    return upcoming
 
 
 def target_of(person, period):

@@ -94,3 +94,23 @@ def test_a_personal_figure_is_marked_as_such(client_of, team, current):
     db.session.commit()
     page = client_of("employee").get("/admin/salary/")
     assert '80<span class="badge badge-info ml-1">personal</span>' in page.text
+
+
+def test_the_team_table_exports_as_the_leader_sees_it(app, client_of, team, current, tmp_path):
+    from flask_babel import force_locale
+    from openpyxl import load_workbook
+
+    from services.exports import registry as exports
+
+    with app.test_request_context(), force_locale("en"):
+        spec = exports.get("salary.team")
+        assert exports.get("salary.team").check({"period": "x"})
+        names = [row[0] for row in spec.rows(team["supervisor"], {"period": str(current.id)})]
+        assert sorted(names) == ["Emil Employee", "Eva Employee"]
+        path = tmp_path / "team.xlsx"
+        assert exports.build(spec, team["supervisor"], {"period": str(current.id)}, "xlsx", path) == 2
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Employee", "Position") and {row[0] for row in rows[1:]} == {"Emil Employee", "Eva Employee"}
+    assert all(row[7] == 10000 for row in rows[1:])  # the base, nothing earned yet
+    assert "salary.team" in client_of("supervisor").get("/admin/salary/team/").text
