@@ -1,4 +1,5 @@
-"""Salary jobs: closing a period (its progress told to the page), and `flask salary-check`."""
+"""Salary jobs: closing a period (its progress told to the page), everyone's salary and forecast for
+the open period (the wide team tables read them), the automatic raises, and `flask salary-check`."""
 
 import click
 from flask.cli import with_appcontext
@@ -14,6 +15,12 @@ PERIODIC = (
         "func": "jobs.salary.raise_targets",
         "label": _l("Raise the salary targets met long enough"),
         "interval_seconds": 6 * 3600,
+    },
+    {
+        "id": "salary-estimates",
+        "func": "jobs.salary.estimate_salaries",
+        "label": _l("Compute everyone's salary and forecast for the open period"),
+        "interval_seconds": 30 * 60,
     },
 )
 
@@ -74,7 +81,34 @@ def init_app(app):
 
     schedule.register(*PERIODIC)
     schedule.name("jobs.salary.close_period", _l("Close a salary period"))
+    schedule.name("jobs.salary.estimate_salaries", _l("Compute everyone's salary and forecast for the open period"))
     app.cli.add_command(salary_check_command)
+
+
+ESTIMATE_SOON_KEY = "kartoteka:salary-estimate-soon"
+
+
+def estimate_soon():
+    """Queue estimate_salaries now, unless it was queued in the last minute (a wide table found
+    nothing computed yet)."""
+    from extensions import queues
+
+    if queues.connection.set(ESTIMATE_SOON_KEY, 1, nx=True, ex=60):
+        queues.enqueue(estimate_salaries, job_timeout=3600)
+
+
+def estimate_salaries(today=None):
+    """Everyone's salary and forecast for the period of today, kept for the wide team tables; the
+    number of people."""
+    from services.platform.timezones import now_utc
+    from services.salary import estimates, periods
+
+    period = periods.ensure(today or now_utc().date())
+    if period.status != "open":
+        return 0
+    counted = estimates.refresh(period)
+    db.session.commit()
+    return counted
 
 
 def raise_targets(today=None):

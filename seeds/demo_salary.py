@@ -46,7 +46,7 @@ def _plans_from(period):
     """The seeded plans in force from the demo's first month too (the demo's history began then)."""
     for version in db.session.scalars(select(SalaryPlanVersion).order_by(SalaryPlanVersion.id)).all():
         db.session.add(SalaryPlanVersion(plan_id=version.plan_id, from_period_id=period.id, spec=version.spec,
-                                         note="demo history"))  # fmt: skip
+                                         note=""))  # fmt: skip
     db.session.flush()
 
 

@@ -30,5 +30,5 @@ def load_salary_plans(today=None):
                           raise_percent=raises.get("percent"), raise_fixed=raises.get("fixed"))  # fmt: skip
         db.session.add(plan)
         db.session.flush()
-        db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec, note="seed"))
+        db.session.add(SalaryPlanVersion(plan_id=plan.id, from_period_id=period.id, spec=spec))
     db.session.commit()

@@ -102,7 +102,8 @@ def init_app(app):
         {"client_id": _l("Client"), "office_id": _l("Office"), "office_key": _l("Numbering office"),
          "number": _l("Invoice No."), "year": _l("Year"),
          "status": _l("Status"), "currency": _l("Currency"), "due_date": _l("Due date"), "issued_at": _l("Issued"),
-         "total": _l("Total"), "paid": _l("Paid"), "note": _l("Note")},
+         "total": _l("Total"), "paid": _l("Paid"), "note": _l("Note"), "paid_in_full_on": _l("Paid in full on"),
+         "paid_for_id": _l("Counted in the salary of")},
         {"status": invoice_rules.STATUS_LABELS},
     )  # fmt: skip
     describe(

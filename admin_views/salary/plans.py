@@ -46,7 +46,7 @@ def figure_labels(plan):
             what = _("Pay for “%(result)s”", result=targets.get(component["target"], _("all targets")))
         else:
             what = _("Bonus for meeting “%(result)s”", result=targets.get(component["target"], _("all targets")))
-        for name in plan_changes.FIGURE_FIELDS:
+        for name in plans.FIELDS["components"]:
             found[f"components.{component['code']}.{name}"] = f"{what}: {FIELD_LABELS[name]}"
     return found
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from admin_views.base import SecuredView, parse_id
 from admin_views.salary import periods as period_choice
 from extensions import db
+from jobs import salary as salary_jobs
 from models.salary import SalaryPeriod
 from services.platform import unit_of_work
 from services.salary import adjustments, periods, team
@@ -23,13 +24,16 @@ class TeamSalaryView(SecuredView):
 
     def _page(self, period, errors=None, sent=None):
         people = team.team_ids(current_user)
-        found = team.rows(people, period)
+        found, computed_at = team.rows(people, period)
+        waiting = period.status == "open" and len(people) > team.LIVE_ROWS and not found
+        if waiting:
+            salary_jobs.estimate_soon()
         by_department, by_office, total = team.totals(found)
         return self.render(
             "admin/salary/team.html", period=period, period_label=period_choice.label(period),
             periods=period_choice.choices(), rows=found, by_department=by_department, by_office=by_office,
             total=total, reasons=adjustments.REASONS, kinds=adjustments.KIND_LABELS, errors=errors or {},
-            sent=sent or {}, may_adjust=period.status == "open" and any(
+            sent=sent or {}, computed_at=computed_at, waiting=waiting, may_adjust=period.status == "open" and any(
                 adjustments.may_adjust(current_user, row.user_id) for row in found),
         )  # fmt: skip
 

@@ -41,7 +41,7 @@ class Event(Audited, VersionMixin, db.Model):
     __tablename__ = "events"
     __audit_exclude__ = Audited.__audit_exclude__ | {"reminded_at"}  # the reminder job's mark, no one's change
     __table_args__ = (
-        sa.Index("ix_events_assignee_starts", "assignee_id", "starts_at", "id"),
+        sa.Index("ix_events_assignee_starts", "assignee_id", "starts_at", "id", postgresql_include=["status_id"]),
         sa.Index("ix_events_client", "client_id", "starts_at"),
         sa.Index("ix_events_status_starts", "status_id", "starts_at", "id"),
     )

@@ -24,7 +24,10 @@ class Invoice(OfClient, Audited, VersionMixin, db.Model):
         sa.Index("ix_invoices_client", "client_id", "id"),
         sa.Index("ix_invoices_status", "status", "id"),
         sa.Index("ix_invoices_office", "office_id", "id"),
-    )
+        # Salary plans count the invoices paid in full per employee and span (services/clients/results.py).
+        sa.Index("ix_invoices_paid_for", "paid_for_id", "paid_in_full_on",
+                 postgresql_where=sa.text("status = 'paid'"), sqlite_where=sa.text("status = 'paid'")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), nullable=False)
@@ -41,6 +44,10 @@ class Invoice(OfClient, Audited, VersionMixin, db.Model):
     issued_at: Mapped[dt.datetime | None] = mapped_column()
     total: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, default=Decimal("0.00"))
     paid: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, default=Decimal("0.00"))
+    # While it is paid in full: the day of its latest payment, and who was responsible for the client
+    # then — whose result it is, whoever takes the client over later.
+    paid_in_full_on: Mapped[dt.date | None] = mapped_column()
+    paid_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     lines = relationship("InvoiceLine", order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin")
     payments = relationship("InvoicePayment", order_by="InvoicePayment.id", lazy="selectin")

@@ -33,7 +33,10 @@ class LedgerEntry(db.Model):
         sa.Index("ix_ledger_entries_employee", "employee_id", "kind", "id"),
         sa.Index("ix_ledger_entries_client", "client_id", "kind", "id"),
         sa.Index("ix_ledger_entries_source", "source_type", "source_id"),
-    )
+        # What each employee earned in a span, read from the index alone (services/ledger/results.py).
+        sa.Index("ix_ledger_entries_earned", "employee_id", "kind", "created_at", postgresql_include=["amount"],
+                 postgresql_where=sa.text("holder = 'employee'"), sqlite_where=sa.text("holder = 'employee'")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder: Mapped[str] = mapped_column(sa.String(10), nullable=False)

@@ -1,5 +1,6 @@
 from models.salary.adjustments import ADJUSTMENT_KINDS, SalaryAdjustment
 from models.salary.candidates import CANDIDATE_STATUSES, HELD, INTERVIEW_OUTCOMES, Candidate, Interview
+from models.salary.estimates import SalaryEstimate
 from models.salary.periods import STATUSES, SalaryPeriod, SalaryResult
 from models.salary.plans import OVERRIDE_KINDS, PlanOverride, SalaryPlan, SalaryPlanVersion
 
@@ -14,6 +15,7 @@ __all__ = [
     "STATUSES",
     "PlanOverride",
     "SalaryAdjustment",
+    "SalaryEstimate",
     "SalaryPeriod",
     "SalaryPlan",
     "SalaryPlanVersion",

@@ -7,12 +7,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
 from models.base import utcnow
-from models.clients import CURRENCIES, Invoice, InvoiceLine, InvoicePayment, InvoiceSequence
+from models.clients import CURRENCIES, Client, Invoice, InvoiceLine, InvoicePayment, InvoiceSequence
 from services.clients import paid_invoices
 from services.platform import access, bulk, database, dates, money
 from services.platform.errors import RefusedChange, parse_id
@@ -211,6 +211,7 @@ def record_payment(invoice, by, version, kind="payment", **values):
     invoice.paid = invoice.paid + (amount if kind == "payment" else -amount)
     invoice.status = "paid" if invoice.paid >= invoice.total else ("partly_paid" if invoice.paid > 0 else "issued")
     db.session.flush()
+    _mark_paid_in_full(invoice, was_paid)
     paid_invoices.payment_recorded(invoice, payment, by)
     if invoice.status == "paid" and not was_paid:
         paid_invoices.paid_in_full(invoice, by)
@@ -219,11 +220,30 @@ def record_payment(invoice, by, version, kind="payment", **values):
     return payment
 
 
+def _mark_paid_in_full(invoice, was_paid):
+    """Paid in full now: the day of its latest payment, and the client's responsible employee as of
+    now (the salary result is his); no longer paid: neither."""
+    if invoice.status == "paid":
+        invoice.paid_in_full_on = db.session.scalar(
+            select(func.max(InvoicePayment.paid_on)).where(
+                InvoicePayment.invoice_id == invoice.id, InvoicePayment.kind == "payment"
+            )
+        )
+        if not was_paid or invoice.paid_for_id is None:
+            invoice.paid_for_id = invoice.client.responsible_id
+    else:
+        invoice.paid_in_full_on = invoice.paid_for_id = None
+    db.session.flush()
+
+
 def record_historical_many(payments, by):
     """What new clients paid before the system — [(client id, office id, amount, paid on)] — as one
     invoice each, issued and paid in full, in a few statements: their numbers taken as one block per
     office and year. It credits no points (the import brings the points)."""
     now, note = utcnow(), str(_l("Payments before the system"))
+    responsible = dict(db.session.execute(
+        select(Client.id, Client.responsible_id).where(Client.id.in_(sorted({item[0] for item in payments})))
+    ).all()) if payments else {}  # fmt: skip
     rows = []
     groups = {}
     for client_id, office_id, amount, paid_on in payments:
@@ -236,6 +256,7 @@ def record_historical_many(payments, by):
             issued = datetime.combine(paid_on or date.today(), time())
             rows.append({"client_id": client_id, "office_id": office_id, "office_key": office_key, "year": year,
                          "number": number, "status": "paid", "currency": "UAH", "total": amount, "paid": amount,
+                         "paid_in_full_on": issued.date(), "paid_for_id": responsible.get(client_id),
                          "note": note, "issued_at": issued, "version": 1, "created_at": now, "updated_at": now,
                          "created_by_id": by.id, "updated_by_id": by.id})  # fmt: skip
     if not rows:

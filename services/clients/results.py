@@ -1,12 +1,15 @@
 """The clients' results for salary plans and reports (services.platform.results), per employee in
 a span: new clients he became responsible for, invoices of his clients paid in full (by the day of
-the payment that paid them), events he held (their status counts as done)."""
+the payment that paid them, counted for who was responsible for the client then), events he held
+(their status counts as done)."""
+
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from extensions import db
-from models.clients import Client, Event, EventStatus, Invoice, InvoicePayment
+from models.clients import Client, Event, EventStatus, Invoice
 
 
 def new_clients(user_ids, starts, ends):
@@ -19,21 +22,20 @@ def new_clients(user_ids, starts, ends):
     return dict(db.session.execute(query).all())
 
 
+def _local_day(moment):
+    """The calendar day whose local midnight a span's bound is (a bound is a person's midnight in UTC:
+    the nearest UTC midnight's day, for zones from UTC−11 to UTC+12)."""
+    return (moment + timedelta(hours=12)).date()
+
+
 def paid_invoices(user_ids, starts, ends):
-    last_payment = (
-        select(InvoicePayment.invoice_id, func.max(InvoicePayment.paid_on).label("paid_on"))
-        .where(InvoicePayment.kind == "payment")
-        .group_by(InvoicePayment.invoice_id)
-        .subquery()
-    )
+    """By the employee responsible for the client when the invoice was paid in full, and the day of
+    its latest payment (kept on the invoice): a range of one index per person."""
     query = (
-        select(Client.responsible_id, func.count())
-        .select_from(Invoice)
-        .join(Client, Client.id == Invoice.client_id)
-        .join(last_payment, last_payment.c.invoice_id == Invoice.id)
-        .where(Invoice.status == "paid", Client.responsible_id.in_(user_ids))
-        .where(last_payment.c.paid_on >= starts.date(), last_payment.c.paid_on < ends.date())
-        .group_by(Client.responsible_id)
+        select(Invoice.paid_for_id, func.count())
+        .where(Invoice.status == "paid", Invoice.paid_for_id.in_(user_ids))
+        .where(Invoice.paid_in_full_on >= _local_day(starts), Invoice.paid_in_full_on < _local_day(ends))
+        .group_by(Invoice.paid_for_id)
     )
     return dict(db.session.execute(query).all())
 

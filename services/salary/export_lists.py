@@ -11,7 +11,8 @@ from services.platform.timezones import today_local
 from services.salary import periods, team
 
 COLUMNS = (_l("Employee"), _l("Position"), _l("Department"), _l("Office"), _l("Base"), _l("For results"),
-           _l("Adjustments"), _l("Total"), _l("Final"))  # fmt: skip
+           _l("Adjustments"), _l("Total"), _l("Final"), _l("Plan attained, %"), _l("Forecast, from"),
+           _l("Forecast, to"))  # fmt: skip
 
 
 def check(args):
@@ -31,9 +32,11 @@ def _period(user, args):
 
 def team_rows(user, args):
     period = _period(user, args)
-    for row in team.rows(team.team_ids(user), period):
+    found, _computed_at = team.rows(team.team_ids(user), period)
+    for row in found:
+        attained = round(row.attainment * 100) if row.attainment is not None else None
         yield (row.name, row.position, row.department, row.office, row.base, row.variable, row.adjustments, row.total,
-               _l("yes") if row.frozen else "")  # fmt: skip
+               _l("yes") if row.frozen else "", attained, row.forecast_low, row.forecast_high)  # fmt: skip
 
 
 def register():

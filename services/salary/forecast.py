@@ -42,28 +42,41 @@ def working_days(period, zone_name, now):
     return sum(1 for day in days if day <= today), len(days)
 
 
+def history_averages(user_ids, period, codes):
+    """{user id: {code: average}} of each one's results in his last closed periods before `period`
+    (none: {}), for the result codes `codes` ({user id: codes}) — one query for them all."""
+    rows = db.session.execute(
+        select(SalaryResult.user_id, SalaryResult.inputs)
+        .join(SalaryPeriod, SalaryPeriod.id == SalaryResult.period_id)
+        .where(SalaryResult.user_id.in_(sorted(user_ids)), SalaryPeriod.starts_on < period.starts_on)
+        .order_by(SalaryResult.user_id, SalaryPeriod.starts_on.desc())
+    ).all()
+    last = {}
+    for user_id, inputs in rows:
+        if len(last.setdefault(user_id, [])) < HISTORY:
+            last[user_id].append(inputs["results"])
+    return {
+        user_id: {code: sum((Decimal(kept.get(code, "0")) for kept in found), Decimal(0)) / len(found)
+                  for code in codes[user_id]}
+        for user_id, found in last.items()
+    }  # fmt: skip
+
+
 def history_average(user_id, period, codes):
     """{code: average} of his results in his last closed periods before `period` (none: {})."""
-    rows = db.session.scalars(
-        select(SalaryResult)
-        .join(SalaryPeriod, SalaryPeriod.id == SalaryResult.period_id)
-        .where(SalaryResult.user_id == user_id, SalaryPeriod.starts_on < period.starts_on)
-        .order_by(SalaryPeriod.starts_on.desc())
-        .limit(HISTORY)
-    ).all()
-    if not rows:
-        return {}
-    return {code: sum((Decimal(row.inputs["results"].get(code, "0")) for row in rows), Decimal(0)) / len(rows)
-            for code in codes}  # fmt: skip
+    return history_averages([user_id], period, {user_id: codes}).get(user_id, {})
 
 
-def forecast(salary, period, zone_name, now: datetime):
+def forecast(salary, period, zone_name, now: datetime, averages=None):
+    """The range of his salary at the period's end; `averages`: his history (history_averages),
+    read here when not given."""
     elapsed, total = working_days(period, zone_name, now)
     factor = Decimal(total) / Decimal(elapsed) if elapsed else Decimal(0)
     projected = {code: value * factor for code, value in salary.results.items()} if elapsed else {}
     plan = salary.in_force.plan
     estimates = [plans.pay(plan, projected).total if elapsed else salary.pay.total]
-    averages = history_average(salary.user_id, period, salary.results)
+    if averages is None:
+        averages = history_average(salary.user_id, period, salary.results)
     if averages:
         estimates.append(plans.pay(plan, averages).total)
     adjust = salary.adjustments

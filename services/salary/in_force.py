@@ -68,12 +68,15 @@ def plans_for(user_ids, period):
     """{user id: PlanInForce} for these people in `period` (a person without a plan gets an empty one)."""
     positions, versions = positions_of(user_ids), versions_for(period)
     overrides = overrides_for(user_ids, period)
+    parsed = {None: plans.parse({})}  # each version read once, shared by whoever has no figure of his own
     found = {}
     for user_id in user_ids:
         position = positions.get(user_id)
         version = versions.get(position.id) if position else None
-        base = plans.parse(version.spec) if version else plans.parse({})
+        if version is not None and version.id not in parsed:
+            parsed[version.id] = plans.parse(version.spec)
+        base = parsed[version.id if version is not None else None]
         mine = overrides.get(user_id, {})
-        plan, _keys = plans.with_overrides(base, {key: item.value for key, item in mine.items()})
+        plan = plans.with_overrides(base, {key: item.value for key, item in mine.items()})[0] if mine else base
         found[user_id] = PlanInForce(version=version, plan=plan, overrides=mine, position=position)
     return found

@@ -21,7 +21,6 @@ from services.salary import in_force, periods, plans
 
 NOTE_MAX = 255
 REASON_MAX = 500
-FIGURE_FIELDS = ("target", "weight", "rate", "amount", "threshold", "at", "cap")
 MONTHS_AHEAD = 3
 
 
@@ -34,9 +33,9 @@ def figures(plan):
     """[(key, value)] of every figure of a parsed plan that a version or an override may change, in
     the plan's order (the keys as services.salary.plans.with_overrides reads them)."""
     found = [("base", plan["base"])]
-    for group in ("targets", "components"):
+    for group, fields in plans.FIELDS.items():
         for item in plan[group]:
-            found += [(f"{group}.{item['code']}.{name}", item[name]) for name in FIGURE_FIELDS if name in item]
+            found += [(f"{group}.{item['code']}.{name}", item[name]) for name in fields if name in item]
     if "cap" in plan:
         found.append(("cap", plan["cap"]))
     return found

@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from services.platform.money import round_money
 
 KINDS = ("rate", "tiers", "bonus")
+FIELDS = {"targets": ("target", "weight"), "components": ("rate", "amount", "threshold", "at", "cap")}  # overridable
 ZERO, ONE = Decimal("0"), Decimal("1")
 OVERALL = "overall"
 
@@ -119,7 +120,7 @@ def with_overrides(plan, overrides):
             raise PlanError(f"{key}: not a figure of the plan")
         items = {item["code"]: item for item in result[parts[0]]}
         item = items.get(parts[1])
-        if item is None or parts[2] not in ("target", "weight", "rate", "amount", "threshold", "at", "cap"):
+        if item is None or parts[2] not in FIELDS[parts[0]]:
             raise PlanError(f"{key}: not a figure of the plan")
         if parts[2] not in item and parts[2] != "cap":
             raise PlanError(f"{key}: not a figure of this {parts[0][:-1]}")

@@ -13,9 +13,10 @@ from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import User
 from models.salary import SalaryResult
 from services.platform import access
-from services.salary import closing, salaries
+from services.salary import closing, estimates
 
 ZERO = Decimal("0.00")
+LIVE_ROWS = 300  # a wider table reads the background job's figures (services/salary/estimates.py)
 
 
 def sees_salary_of(viewer, person_id):
@@ -50,6 +51,9 @@ class Row:
     adjustments: Decimal
     total: Decimal
     frozen: bool
+    attainment: Decimal | None = None  # the plan's overall, 1 = 100 %; open periods only
+    forecast_low: Decimal | None = None
+    forecast_high: Decimal | None = None
 
 
 def _places(user_ids):
@@ -70,24 +74,34 @@ def _places(user_ids):
 
 
 def rows(user_ids, period):
-    """[Row] of these people in `period`, by office, department and name: frozen figures for a
-    closed period, computed ones for an open one."""
+    """([Row] of these people in `period`, by office, department and name; when the figures were
+    computed, or None for now): frozen figures for a closed period; for an open one computed here
+    for up to LIVE_ROWS people, else read from the background job's last run."""
     places = _places(user_ids)
-    found = []
+    found, computed_at = [], None
+
+    def row(user_id, *figures, **more):
+        name, position, department, office = places.get(user_id, ("", "", "", ""))
+        return Row(user_id, name, position, department, office, *figures, **more)
+
     if period.status == "closed":
         kept = db.session.scalars(
             select(SalaryResult).where(SalaryResult.period_id == period.id, SalaryResult.user_id.in_(sorted(user_ids)))
         )
-        for result in kept:
-            name, position, department, office = places.get(result.user_id, ("", "", "", ""))
-            found.append(Row(result.user_id, name, position, department, office, result.base, result.variable,
-                             result.adjustments, result.total, True))  # fmt: skip
+        found = [row(r.user_id, r.base, r.variable, r.adjustments, r.total, True) for r in kept]
+    elif len(user_ids) <= LIVE_ROWS:
+        for user_id, item in estimates.compute(user_ids, period).items():
+            pay = item.salary.pay
+            found.append(row(user_id, pay.base, pay.variable, item.salary.adjustments, item.salary.total, False,
+                             attainment=item.attainment, forecast_low=item.forecast.low,
+                             forecast_high=item.forecast.high))  # fmt: skip
     else:
-        for user_id, salary in salaries.of_people(user_ids, period).items():
-            name, position, department, office = places.get(user_id, ("", "", "", ""))
-            found.append(Row(user_id, name, position, department, office, salary.pay.base, salary.pay.variable,
-                             salary.adjustments, salary.total, False))  # fmt: skip
-    return sorted(found, key=lambda row: (row.office, row.department, row.name))
+        for user_id, kept in estimates.kept(user_ids, period).items():
+            computed_at = kept.computed_at if computed_at is None else min(computed_at, kept.computed_at)
+            found.append(row(user_id, kept.base, kept.variable, kept.adjustments, kept.total, False,
+                             attainment=kept.attainment, forecast_low=kept.forecast_low,
+                             forecast_high=kept.forecast_high))  # fmt: skip
+    return sorted(found, key=lambda item: (item.office, item.department, item.name)), computed_at
 
 
 def totals(found):

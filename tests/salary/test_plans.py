@@ -126,3 +126,10 @@ def test_more_results_never_pay_less_and_every_cap_holds(spec, points, paid, mor
 def test_an_overridden_base_is_what_is_paid_whatever_the_results(spec, base, points):
     plan, _ = plans.with_overrides(plans.parse(spec), {"base": str(base)})
     assert plans.pay(plan, {"points": points}).base == base
+
+
+def test_an_override_may_not_rename_what_a_component_pays_for():
+    plan = plans.parse({"base": "1", "targets": [{"code": "p", "metric": "points", "target": "10"}],
+                        "components": [{"code": "c", "kind": "tiers", "target": "p", "amount": "100"}]})  # fmt: skip
+    with pytest.raises(plans.PlanError):
+        plans.with_overrides(plan, {"components.c.target": "5"})
