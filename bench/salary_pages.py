@@ -24,8 +24,8 @@ import time
 
 import sqlalchemy as sa
 
-from bench.card_data import PASSWORD
-from bench.cards_pages import CSRF_FIELD, measure, percentiles, record
+from bench.cards_pages import measure, percentiles, record
+from bench.clients_pages import login
 from bench.generate_cards import machine_note
 from bench.generate_clients import add_arguments, open_bench
 
@@ -61,15 +61,6 @@ def prepare(app):
             period_id = period.id
         db.session.remove()
     return period_id
-
-
-def login(app, username):
-    client = app.test_client()
-    token = CSRF_FIELD.search(client.get("/login").text).group(1)
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
-    if response.status_code != 302:
-        raise SystemExit(f"cannot sign in as {username}: HTTP {response.status_code}")
-    return client
 
 
 def _people(app, prefix):

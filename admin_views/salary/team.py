@@ -25,7 +25,7 @@ class TeamSalaryView(SecuredView):
     def _page(self, period, errors=None, sent=None):
         people = team.team_ids(current_user)
         found, computed_at = team.rows(people, period)
-        waiting = period.status == "open" and len(people) > team.LIVE_ROWS and not found
+        waiting = team.reads_kept(people, period) and not found
         if waiting:
             salary_jobs.estimate_soon()
         by_department, by_office, total = team.totals(found)

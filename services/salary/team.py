@@ -13,6 +13,7 @@ from models.platform.org import Department, Membership, Office, Position
 from models.platform.user import User
 from models.salary import SalaryResult
 from services.platform import access
+from services.platform.timezones import now_utc
 from services.salary import closing, estimates
 
 ZERO = Decimal("0.00")
@@ -73,10 +74,17 @@ def _places(user_ids):
     return found
 
 
+def reads_kept(user_ids, period):
+    """Whether a table of these people in this open period reads the job's figures: wider than
+    LIVE_ROWS, and the period of today (the one the job computes)."""
+    today = now_utc().date()
+    return len(user_ids) > LIVE_ROWS and period.status == "open" and period.starts_on <= today < period.ends_on
+
+
 def rows(user_ids, period):
     """([Row] of these people in `period`, by office, department and name; when the figures were
     computed, or None for now): frozen figures for a closed period; for an open one computed here
-    for up to LIVE_ROWS people, else read from the background job's last run."""
+    here, or read from the background job's last run (reads_kept)."""
     places = _places(user_ids)
     found, computed_at = [], None
 
@@ -89,7 +97,7 @@ def rows(user_ids, period):
             select(SalaryResult).where(SalaryResult.period_id == period.id, SalaryResult.user_id.in_(sorted(user_ids)))
         )
         found = [row(r.user_id, r.base, r.variable, r.adjustments, r.total, True) for r in kept]
-    elif len(user_ids) <= LIVE_ROWS:
+    elif not reads_kept(user_ids, period):
         for user_id, item in estimates.compute(user_ids, period).items():
             pay = item.salary.pay
             found.append(row(user_id, pay.base, pay.variable, item.salary.adjustments, item.salary.total, False,

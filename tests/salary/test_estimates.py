@@ -40,3 +40,16 @@ def test_a_wide_table_reads_the_jobs_figures_and_asks_for_them_first(client_of, 
     later = client_of("supervisor").get("/admin/salary/team/")
     assert "Figures as of" in later.text and "Eva Employee" in later.text and "Emil Employee" in later.text
     assert "Ihor Intern" not in later.text
+
+
+def test_a_wide_table_of_a_period_not_begun_is_computed_on_the_page(client_of, team, current, monkeypatch):
+    from datetime import date
+
+    from services.salary import periods
+
+    monkeypatch.setattr(team_tables, "LIVE_ROWS", 1)
+    later = periods.ensure(date(2099, 5, 10))
+    db.session.commit()
+    page = client_of("supervisor").get(f"/admin/salary/team/?period={later.id}")
+    assert page.status_code == 200 and "being computed" not in page.text and "Figures as of" not in page.text
+    assert "Eva Employee" in page.text and "Emil Employee" in page.text
