@@ -18,9 +18,10 @@ from admin_views.salary.plans import figure_labels
 from extensions import db
 from models.platform.company import Company
 from models.platform.user import User
-from services.platform import access, results
+from models.salary import SalaryAdjustment, SalaryPeriod
+from services.platform import access, results, unit_of_work
 from services.platform.timezones import now_utc
-from services.salary import adjustments, closing, forecast, plan_changes, raises, salaries, team
+from services.salary import adjustments, closing, forecast, periods, plan_changes, raises, salaries, team
 from services.salary.in_force import positions_of
 
 PRINT_CSS = str(Path(__file__).resolve().parents[2] / "static" / "css" / "invoice.css")
@@ -40,23 +41,48 @@ class MySalaryView(SecuredView):
 
     @expose("/")
     def index(self):
-        person, period = self._person(), period_choice.chosen()
+        return self._page(self._person(), period_choice.chosen())
+
+    def _page(self, person, period, status=200, errors=None):
+        found = adjustments.of_person(person.id, period)
         context = {"person": person, "period": period, "period_label": period_choice.label(period),
                    "periods": period_choice.choices(), "result_labels": results.labels(),
                    "reasons": adjustments.REASONS, "kinds": adjustments.KIND_LABELS,
-                   "adjustments": adjustments.of_person(person.id, period),
-                   "may_set_figures": access.can(current_user, "salary.plans")}  # fmt: skip
+                   "adjustments": found, "cancelled": {item.cancels_id for item, _by in found if item.cancels_id},
+                   "may_cancel": period.status == "open" and adjustments.may_adjust(current_user, person.id),
+                   "errors": errors or {}, "may_set_figures": access.can(current_user, "salary.plans")}  # fmt: skip
         context.update(history=closing.history_of(person.id), period_choice_label=period_choice.label)
         if period.status == "closed":
             context["frozen"] = closing.frozen_of(person.id, period)
             context["payslip"] = closing.payslip(context["frozen"]) if context["frozen"] else None
         else:
             salary = salaries.of_person(person.id, period)
-            context.update(salary=salary, forecast=forecast.forecast(salary, period, person.timezone, now_utc()),
+            context.update(salary=salary, forecast=forecast.forecast(salary, period, salary.zone, now_utc()),
                            steps=forecast.next_steps(salary), figure_labels=figure_labels(salary.in_force.plan),
                            raises_to_come=plan_changes.upcoming_raises([person.id], period.starts_on),
                            reason_text=raises.reason_text, day_label=period_choice.label_of_day)  # fmt: skip
-        return self.render("admin/salary/mine.html", **context)
+        return self.render("admin/salary/mine.html", **context), status
+
+    @expose("/adjustments/<id:adjustment_id>/cancel", methods=("POST",))
+    def cancel(self, adjustment_id):
+        """A leader takes back an adjustment of an open period, saying why; it stays in the history."""
+        item = db.session.get(SalaryAdjustment, adjustment_id)
+        if item is None or not team.sees_salary_of(current_user, item.user_id):
+            abort(404)
+        person = db.session.get(User, item.user_id, options=[lazyload("*")])
+        period = db.session.get(SalaryPeriod, item.period_id)
+        try:
+            adjustments.cancel(current_user, item, request.form.get("comment"))
+        except PermissionError:
+            abort(403)
+        except (adjustments.AdjustmentError, periods.PeriodError) as error:
+            db.session.rollback()
+            flash(" ".join(str(message) for message in error.errors.values()) or str(error.message), "error")
+            return self._page(person, period, status=error.status, errors={"cancel": item.id})
+        unit_of_work.commit(keep=current_user)
+        flash(_("The adjustment is cancelled."), "success")
+        own = person.id == current_user.id
+        return redirect(self.get_url(".index", period=period.id, employee=None if own else person.id))
 
     @expose("/payslip.pdf")
     def payslip(self):

@@ -136,6 +136,7 @@ def world():
         "period_id": ended_period.id,
         "plan_id": db.session.scalar(select(SalaryPlan.id).limit(1)),
         "override_id": 1,
+        "adjustment_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}

@@ -114,3 +114,31 @@ def test_the_team_table_exports_as_the_leader_sees_it(app, client_of, team, curr
     assert rows[0][:2] == ("Employee", "Position") and {row[0] for row in rows[1:]} == {"Emil Employee", "Eva Employee"}
     assert all(row[7] == 10000 for row in rows[1:])  # the base, nothing earned yet
     assert "salary.team" in client_of("supervisor").get("/admin/salary/team/").text
+
+
+def test_a_leader_cancels_an_adjustment_and_it_stays_in_the_history(client_of, team, current):
+    from services.salary import adjustments, salaries
+
+    given = adjustments.adjust(team["supervisor"], team["employee"].id, current, "bonus", "900", "results", "Oops")
+    db.session.commit()
+    supervisor = client_of("supervisor")
+    page = f"/admin/salary/?employee={team['employee'].id}"
+    token = csrf_token(supervisor, page)
+    url = f"/admin/salary/adjustments/{given.id}/cancel"
+    assert supervisor.post(url, data={"csrf_token": token, "comment": " "}).status_code == 422
+    employee, peer = client_of("employee"), client_of("peer")
+    assert (
+        employee.post(url, data={"csrf_token": csrf_token(employee, "/admin/salary/"), "comment": "Mine"}).status_code
+        == 403
+    )
+    assert (
+        peer.post(url, data={"csrf_token": csrf_token(peer, "/admin/salary/"), "comment": "Not mine"}).status_code
+        == 404
+    )
+    assert salaries.of_person(team["employee"].id, current).adjustments == 900
+    assert supervisor.post(url, data={"csrf_token": token, "comment": "Given to the wrong person"}).status_code == 302
+    assert salaries.of_person(team["employee"].id, current).adjustments == 0
+    assert supervisor.post(url, data={"csrf_token": token, "comment": "Again"}).status_code == 422
+    mine = client_of("employee").get("/admin/salary/").text
+    assert "Given to the wrong person" in mine and "Oops" in mine and "Cancelled" in mine
+    assert db.session.scalar(select(func.count()).select_from(SalaryAdjustment)) == 2
