@@ -31,6 +31,36 @@ def purge_old_login_attempts():
     return result.rowcount
 
 
+def mail_notification_digests():
+    """Daily: each person's notifications waiting for the e-mail digest, in his language, in one
+    message; marked as mailed with it. Again the same day, nothing is sent twice."""
+    from email.message import EmailMessage
+
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from models.platform.user import User
+    from services.platform import mail, notifications
+
+    sent = 0
+    for user_id, items in notifications.digest_due().items():
+        person = db.session.get(User, user_id)
+        now = utcnow()
+        if person is not None and person.email and person.deleted_at is None and not person.is_blocked:
+            with force_locale(person.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                message = EmailMessage()
+                message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+                message["To"] = person.email
+                message["Subject"] = _("Kartoteka: %(count)s new notifications", count=len(items))
+                message.set_content("\n".join(f"— {notifications.sentence(item)}" for item in items))
+            mail.send(message)
+            sent += 1
+        for item in items:
+            item.mailed_at = now
+        db.session.commit()
+    return sent
+
+
 PERIODIC = (
     {
         "id": "end-idle-sessions",
@@ -42,6 +72,12 @@ PERIODIC = (
         "id": "purge-old-login-attempts",
         "func": "jobs.platform.purge_old_login_attempts",
         "label": _l("Forget old sign-in attempts"),
+        "interval_seconds": 86400,
+    },
+    {
+        "id": "mail-notification-digests",
+        "func": "jobs.platform.mail_notification_digests",
+        "label": _l("Mail the notification digests"),
         "interval_seconds": 86400,
     },
 )

@@ -12,7 +12,7 @@ def init_app(app):
     from realtime.origins import origin_check
     from realtime.queue import SessionClosingRedisManager
     from services.pipeline import signals
-    from services.platform import results, sessions
+    from services.platform import notifications, results, sessions
 
     options = {"async_mode": "threading", "cors_allowed_origins": origin_check(app.config), "client_manager": None}
     if app.config.get("REDIS_URL") and not app.config.get("TESTING"):
@@ -23,3 +23,4 @@ def init_app(app):
     signals.column_changed.connect(notify.column_changed)
     sessions.ended.connect(notify.sessions_ended)
     results.changed.connect(notify.salary_changed)
+    notifications.changed.connect(notify.notifications_changed)

@@ -52,3 +52,13 @@ def salary_changed(_sender, user_ids):
         return
     rooms = [user_room(user_id) for user_id in sorted(set(people) | hierarchy.leader_ids(people))]
     publish(rooms, "salary_changed", {"user_ids": people})
+
+
+def notifications_changed(_sender, user_ids):
+    """Their bells: each person's unread count, read after the commit."""
+    from services.platform import notifications
+
+    for user_id in sorted(user_ids):
+        publish(
+            user_room(user_id), "notifications", lambda user_id=user_id: {"unread": notifications.unread_count(user_id)}
+        )

@@ -15,6 +15,7 @@ def init_app(app):
         health,
         i18n,
         jobs,
+        notifications,
         org,
         outbox,
         profile,
@@ -58,6 +59,9 @@ def init_app(app):
         lambda: documents.EmployeeDocumentsView(name=_l("Documents"), endpoint="documents", url="documents"),
     )
     add_page(200, "profile", lambda: profile.ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
+    add_page(201, "notifications", lambda: notifications.NotificationsView(
+        name=_l("Notifications"), endpoint="notifications", url="notifications"))  # fmt: skip
+    app.add_template_global(notifications.unread_notifications, "unread_notifications")
     _describe_changes(org)
 
 

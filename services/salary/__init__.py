@@ -16,9 +16,11 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.platform import access
+    from services.platform import access, notifications
     from services.salary import export_lists, hiring
 
     access.register_permissions(PERMISSIONS)
+    notifications.register("salary.adjusted", _l("An adjustment of my salary"),
+                           _l("%(author)s adjusted your salary by %(amount)s: %(comment)s"))  # fmt: skip
     hiring.register()
     export_lists.register()

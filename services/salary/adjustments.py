@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models.platform.user import User
 from models.salary import ADJUSTMENT_KINDS, SalaryAdjustment, SalaryPeriod
-from services.platform import access, results
+from services.platform import access, notifications, results
 from services.platform.errors import RefusedChange
 from services.platform.money import MoneyError, parse_money
 from services.salary import periods
@@ -67,6 +67,9 @@ def adjust(by, person_id, period, kind, amount, reason, comment):
     db.session.add(adjustment)
     db.session.flush()
     results.changed.send(None, user_ids={person_id})
+    sign = "+" if kind == "bonus" else "−"
+    notifications.notify([person_id], "salary.adjusted", link=f"/admin/salary/?period={period.id}", exclude=by.id,
+                         author=by.display_name, amount=f"{sign}{value}", comment=comment)  # fmt: skip
     return adjustment
 
 

@@ -10,8 +10,11 @@ PERMISSIONS = {
 
 
 def init_app(app):
-    from services.platform import access
+    from flask_babel import lazy_gettext as _l
+
+    from services.platform import access, notifications
     from services.tasks import export_lists
 
     access.register_permissions(PERMISSIONS)
     export_lists.register()
+    notifications.register("tasks.assigned", _l("A task set to me"), _l("%(author)s set you a task: %(title)s"))

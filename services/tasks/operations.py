@@ -19,7 +19,7 @@ from models.base import utcnow
 from models.platform.user import User
 from models.tasks.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
 from services.pipeline import subjects
-from services.platform import access, dates, people_choices
+from services.platform import access, dates, notifications, people_choices
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import local_to_utc, user_zone  # noqa: F401 (the tasks views read both here)
 
@@ -173,7 +173,13 @@ def create(by, **values):
     task = Task(author_id=by.id, status="new", **_clean(values, by))
     db.session.add(task)
     db.session.flush()
+    _tell_assignee(task, by)
     return task
+
+
+def _tell_assignee(task, by):
+    notifications.notify([task.assignee_id], "tasks.assigned", link=f"/admin/tasks/{task.id}/", exclude=by.id,
+                         author=by.display_name, title=task.title)  # fmt: skip
 
 
 def _check_version(task, expected_version):
@@ -187,9 +193,12 @@ def update(task, by, expected_version, **values):
         raise TaskError(_l("You may not edit this task."), status=403)
     _check_version(task, expected_version)
     clean = _clean(values, by)
+    handed = clean.get("assignee_id") != task.assignee_id
     for name, value in clean.items():
         setattr(task, name, value)
     db.session.flush()
+    if handed:
+        _tell_assignee(task, by)
     return task
 
 

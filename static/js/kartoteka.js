@@ -80,6 +80,13 @@
         window.location.assign("/login");
       }
     });
+    // The bell: the unread count, sent to the person's own room after each change.
+    socket.on("notifications", function (data) {
+      var count = document.getElementById("bell-count");
+      if (!count || typeof data.unread !== "number") { return; }
+      count.textContent = data.unread >= 100 ? "99+" : String(data.unread);
+      count.classList.toggle("d-none", data.unread === 0);
+    });
     window.kartotekaSocket = socket;
   }
 })();

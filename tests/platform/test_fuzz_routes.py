@@ -137,6 +137,7 @@ def world():
         "plan_id": db.session.scalar(select(SalaryPlan.id).limit(1)),
         "override_id": 1,
         "adjustment_id": 1,
+        "notification_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
