@@ -19,9 +19,13 @@ def init_app(app):
     from services.clients import export_lists, points, results
     from services.clients.search import picked
     from services.pipeline import subjects
-    from services.platform import access
+    from services.platform import access, notifications
 
     access.register_permissions(PERMISSIONS)
+    notifications.register("clients.handed", _l("A client handed to me"),
+                           _l("%(by)s handed you the client %(client)s"))  # fmt: skip
+    notifications.register("events.reminder", _l("A reminder of my event"),
+                           _l("%(type)s with %(client)s at %(when)s"))  # fmt: skip
     subjects.register_label(Client.__subject_type__, _l("Clients"))
     subjects.register_search(Client.__subject_type__, picked, Client.full_name, Client.phone)
     points.connect()

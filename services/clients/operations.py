@@ -14,7 +14,7 @@ from models.pipeline import Pipeline
 from models.platform.org import Office
 from models.platform.user import User
 from services import pipeline
-from services.platform import access, phones
+from services.platform import access, notifications, phones
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import is_valid_zone
 
@@ -159,6 +159,8 @@ def set_responsible(client, user_id, by):
     db.session.add(ClientResponsible(client_id=client.id, user_id=person.id, since=now, changed_by_id=by.id))
     client.responsible_id = person.id
     db.session.flush()
+    notifications.notify([person.id], "clients.handed", link=f"/admin/clients/{client.id}/", exclude=by.id,
+                         by=by.display_name, client=client.full_name)  # fmt: skip
 
 
 def responsible_history(client):

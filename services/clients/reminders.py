@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models.clients import Event, EventStatus
-from services.platform import database, mail
+from services.platform import database, mail, notifications
 from services.platform.timezones import format_local
 
 BATCH = 200
@@ -76,4 +76,9 @@ def remind(event_id, now):
     event = db.session.get(Event, event_id)
     if event.assignee.email:
         mail.send(_message(event))
+    person = event.assignee
+    with force_locale(person.language or "uk"):  # the values read as he reads them
+        when = format_local(event.starts_at, ZoneInfo(person.timezone or "Europe/Kyiv"))
+        notifications.notify([person.id], "events.reminder", link=f"/admin/clients/{event.client_id}/",
+                             type=event.type.label, client=event.client.full_name, when=when)  # fmt: skip
     return True

@@ -104,3 +104,13 @@ def test_whoever_may_not_add_clients_is_refused(team):
     with pytest.raises(clients.ClientError) as refused:
         clients.create(agent, full_name="Nope")
     assert refused.value.status == 403
+
+
+def test_the_new_responsible_is_told_of_the_client_handed_to_him(team):
+    from models.platform.notification import Notification
+
+    client = _create(team["employee"], full_name="Handed over")
+    clients.set_responsible(client, str(team["employee2"].id), team["supervisor"])
+    db.session.commit()
+    (item,) = db.session.scalars(select(Notification)).all()
+    assert (item.user_id, item.kind, item.params["client"]) == (team["employee2"].id, "clients.handed", "Handed over")

@@ -42,3 +42,21 @@ def test_a_due_reminder_is_sent_once_and_the_others_not_at_all(app, team):
     db.session.expire_all()
     assert db.session.get(Event, due.id).reminded_at is not None
     assert db.session.scalar(select(func.count()).where(Event.reminded_at.is_not(None))) == 1
+
+
+def test_the_reminder_also_rings_the_holders_bell_once(app, team):
+    from flask_babel import force_locale
+
+    from models.platform.notification import Notification
+    from services.platform import notifications
+
+    person = team["employee"]
+    client = make_client(person, full_name="Anna Koval")
+    _event(client, person, timedelta(minutes=20))
+    with app.test_request_context():
+        send_event_reminders()
+        send_event_reminders()
+    (item,) = db.session.scalars(select(Notification)).all()
+    assert (item.user_id, item.link) == (person.id, f"/admin/clients/{client.id}/")
+    with force_locale("en"):
+        assert notifications.sentence(item).startswith("Lesson with Anna Koval at ")
