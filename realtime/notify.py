@@ -55,10 +55,13 @@ def salary_changed(_sender, user_ids):
 
 
 def notifications_changed(_sender, user_ids):
-    """Their bells: each person's unread count, read after the commit."""
+    """Their bells and menu badges: each person's unread count and its share per section, read after
+    the commit."""
     from services.platform import notifications
 
+    def payload(user_id):
+        count, sections = notifications.unread(user_id)
+        return {"unread": count, "sections": sections}
+
     for user_id in sorted(user_ids):
-        publish(
-            user_room(user_id), "notifications", lambda user_id=user_id: {"unread": notifications.unread_count(user_id)}
-        )
+        publish(user_room(user_id), "notifications", lambda user_id=user_id: payload(user_id))

@@ -14,10 +14,11 @@ from services.platform import notifications, unit_of_work
 
 
 def unread_notifications():
-    """The signed-in person's unread count, for the bell."""
+    """The signed-in person's unread count and its share per menu section, for the bell and the
+    menu's badges."""
     if not current_user.is_authenticated:
-        return 0
-    return notifications.unread_count(current_user.id)
+        return 0, {}
+    return notifications.unread(current_user.id)
 
 
 class NotificationsView(SecuredView):

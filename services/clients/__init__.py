@@ -23,9 +23,9 @@ def init_app(app):
 
     access.register_permissions(PERMISSIONS)
     notifications.register("clients.handed", _l("A client handed to me"),
-                           _l("%(by)s handed you the client %(client)s"))  # fmt: skip
+                           _l("%(by)s handed you the client %(client)s"), section="/admin/clients/")  # fmt: skip
     notifications.register("events.reminder", _l("A reminder of my event"),
-                           _l("%(type)s with %(client)s at %(when)s"))  # fmt: skip
+                           _l("%(type)s with %(client)s at %(when)s"), section="/admin/clients/")  # fmt: skip
     subjects.register_label(Client.__subject_type__, _l("Clients"))
     subjects.register_search(Client.__subject_type__, picked, Client.full_name, Client.phone)
     points.connect()

@@ -26,13 +26,14 @@ class Kind:
     label: object  # lazy text: what the settings call it
     sentence: object  # lazy text with %(name)s values: what the bell says
     email: bool = False  # in the digest unless the person says otherwise
+    section: str = ""  # the path of the menu's section its unread ones are counted on
 
 
 KINDS = {}
 
 
-def register(code, label, sentence, email=False):
-    KINDS[code] = Kind(code, label, sentence, email)
+def register(code, label, sentence, email=False, section=""):
+    KINDS[code] = Kind(code, label, sentence, email, section)
 
 
 def choices_of(user_id):
@@ -79,15 +80,26 @@ def sentence(item):
         return str(kind.label)
 
 
-def unread_count(user_id):
-    """His unread notifications in the app, up to UNREAD_SHOWN (the bell says "99+" beyond): a short
-    walk of the unread index, never a count of everything he was ever sent."""
+def unread(user_id):
+    """(his unread notifications in the app, {a menu section's path: its unread ones}), up to
+    UNREAD_SHOWN (the bell says "99+" beyond): a short walk of the unread index, never a count of
+    everything he was ever sent."""
     query = (
-        select(Notification.id)
+        select(Notification.kind)
         .where(Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None))
         .limit(UNREAD_SHOWN)
     )
-    return len(db.session.scalars(query).all())
+    kinds = db.session.scalars(query).all()
+    sections = {}
+    for code in kinds:
+        section = KINDS[code].section if code in KINDS else ""
+        if section:
+            sections[section] = sections.get(section, 0) + 1
+    return len(kinds), sections
+
+
+def unread_count(user_id):
+    return unread(user_id)[0]
 
 
 def page_of(user_id, before=None, unread_only=False, limit=PAGE):

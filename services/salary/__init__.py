@@ -21,6 +21,6 @@ def init_app(app):
 
     access.register_permissions(PERMISSIONS)
     notifications.register("salary.adjusted", _l("An adjustment of my salary"),
-                           _l("%(author)s adjusted your salary by %(amount)s: %(comment)s"))  # fmt: skip
+                           _l("%(author)s adjusted your salary by %(amount)s: %(comment)s"), section="/admin/salary/")  # fmt: skip
     hiring.register()
     export_lists.register()

@@ -17,4 +17,6 @@ def init_app(app):
 
     access.register_permissions(PERMISSIONS)
     export_lists.register()
-    notifications.register("tasks.assigned", _l("A task set to me"), _l("%(author)s set you a task: %(title)s"))
+    notifications.register(
+        "tasks.assigned", _l("A task set to me"), _l("%(author)s set you a task: %(title)s"), section="/admin/tasks/"
+    )

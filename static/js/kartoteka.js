@@ -66,6 +66,24 @@
     });
   });
 
+  // The menu's badges: each section's unread notifications beside the link to it.
+  function markSections(sections) {
+    Array.prototype.forEach.call(document.querySelectorAll(".navbar .nav-link, .navbar .dropdown-item"), function (link) {
+      if (link.id === "bell" || (link.getAttribute("href") || "#").charAt(0) === "#") { return; }
+      var count = sections[link.pathname || ""] || 0;
+      var badge = link.querySelector(".menu-badge");
+      if (!count) { if (badge) { badge.remove(); } return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "badge badge-pill badge-danger ml-1 menu-badge";
+        link.appendChild(badge);
+      }
+      badge.textContent = String(count);
+    });
+  }
+  var bell = document.getElementById("bell");
+  if (bell && bell.dataset.sections) { markSections(JSON.parse(bell.dataset.sections)); }
+
   // One socket per page; when the session ends elsewhere (sign-out, block) go to sign-in.
   if (window.io && document.querySelector('meta[name="csrf-token"]')) {
     var socket = window.io({ transports: ["websocket", "polling"] });
@@ -86,6 +104,7 @@
       if (!count || typeof data.unread !== "number") { return; }
       count.textContent = data.unread >= 100 ? "99+" : String(data.unread);
       count.classList.toggle("d-none", data.unread === 0);
+      markSections(data.sections || {});
     });
     window.kartotekaSocket = socket;
   }

@@ -33,9 +33,11 @@ def test_a_task_set_by_the_supervisor_rings_the_employees_bell_live(new_page, de
 
     employee.wait_for_function(f"() => document.getElementById('bell-count').textContent === '{before + 1}'")
     assert bell.is_visible()
+    employee.locator('.navbar a[href="/admin/tasks/"] .menu-badge', has_text="1").wait_for()  # the section's badge
     employee.locator("#bell").click()
     employee.locator("#notifications a", has_text="Передзвонити Анні до обіду").click()
     employee.wait_for_url(re.compile(r"/admin/tasks/\d+/"))
     assert employee.locator("#bell-count").inner_text() == str(before)
+    assert employee.locator('.navbar a[href="/admin/tasks/"] .menu-badge').count() == 0
     employee.watch.check()
     supervisor.watch.check()

@@ -46,7 +46,7 @@ def test_a_task_set_rings_the_assignees_bell_after_the_commit_only(app, login_as
     assert _count() == 0 and heard.events("notifications") == []
     task = _set(team["supervisor"], "Call Anna back", team["employee"])
     db.session.commit()
-    assert heard.events("notifications") == [{"unread": 1}]
+    assert heard.events("notifications") == [{"unread": 1, "sections": {"/admin/tasks/": 1}}]
     (item,) = db.session.scalars(select(Notification)).all()
     assert (item.user_id, item.link) == (team["employee"].id, f"/admin/tasks/{task.id}/")
     with force_locale("en"):
@@ -64,6 +64,7 @@ def test_the_bell_the_list_and_opening_a_notification(app, login_as):
     web = login_as(team["employee"], client=EnglishRequestClient(app, app.response_class, use_cookies=True))
     page = web.get("/admin/notifications/")
     assert page.status_code == 200 and 'id="bell-count">2<' in page.text
+    assert 'data-sections="{&#34;/admin/tasks/&#34;: 2}"' in page.text  # the Tasks menu item's badge
     assert "set you a task: Send the contract" in page.text
     first = db.session.scalars(select(Notification).order_by(Notification.id)).first()
     opened = web.get(f"/admin/notifications/{first.id}/open")
