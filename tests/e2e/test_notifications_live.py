@@ -5,26 +5,17 @@ import re
 
 import pytest
 
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import signed_in_live
 
 pytestmark = pytest.mark.e2e
 EMPLOYEE = "Юлія Співробітник"  # the demo's `employee`
 
 
-def _signed_in(new_page, username, url):
-    page = new_page()
-    sign_in(page, username)
-    page.wait_for_url(re.compile(r"/admin/"))
-    page.goto(url)
-    page.wait_for_function("() => window.kartotekaSocket && window.kartotekaSocket.connected")
-    return page
-
-
 def test_a_task_set_by_the_supervisor_rings_the_employees_bell_live(new_page, demo):
-    employee = _signed_in(new_page, "employee", "/admin/salary/")
+    employee = signed_in_live(new_page, "employee", "/admin/salary/")
     bell = employee.locator("#bell-count")
     before = int(bell.inner_text() or 0)
-    supervisor = _signed_in(new_page, "supervisor", "/admin/tasks/new/")
+    supervisor = signed_in_live(new_page, "supervisor", "/admin/tasks/new/")
     supervisor.locator("#title").fill("Передзвонити Анні до обіду")
     supervisor.locator("#assignee_id").select_option(label=EMPLOYEE)
     supervisor.locator("#deadline").fill("2030-01-10T12:00")

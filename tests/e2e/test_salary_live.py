@@ -6,19 +6,10 @@ import re
 
 import pytest
 
-from tests.e2e.pages import sign_in, t
+from tests.e2e.pages import signed_in_live, t
 
 pytestmark = pytest.mark.e2e
 EMPLOYEE = "Юлія Співробітник"  # the demo's `employee`
-
-
-def _signed_in(new_page, username, url):
-    page = new_page()
-    sign_in(page, username)
-    page.wait_for_url(re.compile(r"/admin/"))
-    page.goto(url)
-    page.wait_for_function("() => window.kartotekaSocket && window.kartotekaSocket.connected")
-    return page
 
 
 def _so_far(page):
@@ -26,9 +17,9 @@ def _so_far(page):
 
 
 def test_a_department_heads_adjustment_shows_on_the_employees_page_at_once(new_page, demo):
-    employee = _signed_in(new_page, "employee", "/admin/salary/")
+    employee = signed_in_live(new_page, "employee", "/admin/salary/")
     before = _so_far(employee)
-    head = _signed_in(new_page, "depthead", "/admin/salary/team/")
+    head = signed_in_live(new_page, "depthead", "/admin/salary/team/")
     form = head.locator("#adjust-form")
     form.locator("#employee").select_option(label=EMPLOYEE)
     form.locator("#amount").fill("1234.50")
@@ -51,7 +42,7 @@ def test_a_department_heads_adjustment_shows_on_the_employees_page_at_once(new_p
 
 
 def test_the_owner_sets_a_personal_figure_and_a_closed_month_has_its_payslip(new_page, demo):
-    owner = _signed_in(new_page, "owner", "/admin/salary/plans/")
+    owner = signed_in_live(new_page, "owner", "/admin/salary/plans/")
     assert owner.locator("#salary-plans tr[data-plan-id]").count() >= 10
     employee_link = owner.locator("#personal-figures a, #raises-to-come a").first
     assert employee_link.count() == 1
@@ -64,7 +55,7 @@ def test_the_owner_sets_a_personal_figure_and_a_closed_month_has_its_payslip(new
     owner.locator("#personal-figure-form button[type=submit]").click()
     owner.locator("#pay-lines .badge", has_text=t("uk", "personal")).first.wait_for()
 
-    employee = _signed_in(new_page, "employee", "/admin/salary/")
+    employee = signed_in_live(new_page, "employee", "/admin/salary/")
     assert "Mentors the new interns" in employee.locator("#personal-figures").inner_text()
     employee.locator("#salary-history a").first.click()
     employee.get_by_text(t("uk", "The period is closed: these figures are final.")).wait_for()
