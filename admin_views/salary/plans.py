@@ -92,8 +92,7 @@ class SalaryPlansView(SecuredView):
     # --- one plan: its versions and marks (owner) ---------------------------------------------------
 
     def _plan(self, plan_id):
-        if not access.can(current_user, "salary.plans"):
-            abort(403)
+        self._check_may_plan()
         plan_row = db.session.get(SalaryPlan, plan_id)
         if plan_row is None:
             abort(404)
@@ -139,7 +138,7 @@ class SalaryPlansView(SecuredView):
         plan_row = self._plan(plan_id)
         form = request.form
         try:
-            plan_changes.set_raises(plan_row, form.get("raises_targets") == "y", form.get("raise_after"),
+            plan_changes.set_raises(current_user, plan_row, form.get("raises_targets") == "y", form.get("raise_after"),
                                     form.get("raise_percent"), form.get("raise_fixed"))  # fmt: skip
         except RefusedChange as error:
             db.session.rollback()
@@ -151,9 +150,14 @@ class SalaryPlansView(SecuredView):
 
     # --- a person's own figures (owner) -------------------------------------------------------------
 
-    def _person(self, person_id):
-        if not access.can(current_user, "salary.plans"):
+    def _check_may_plan(self):
+        try:
+            plan_changes.check_may_plan(current_user)
+        except PermissionError:
             abort(403)
+
+    def _person(self, person_id):
+        self._check_may_plan()
         if person_id is None or not team.sees_salary_of(current_user, person_id) or person_id == current_user.id:
             abort(404)
         person = db.session.get(User, person_id)

@@ -302,7 +302,7 @@ def watchers_of(people_ids):
     if not people:
         return frozenset()
     rows = db.session.execute(select(Membership.path, Membership.office_id).where(Membership.user_id.in_(people))).all()
-    above = {int(part) for path, _ in rows for part in path.strip("/").split("/")[:-1] if part}
+    above = hierarchy.memberships_above(path for path, _ in rows)
     offices = {office_id for _, office_id in rows}
     parts = []
     if above:

@@ -34,13 +34,17 @@ def subordinate_ids(user_id):
     return _SUBORDINATES.params(leader_id=user_id)
 
 
+def memberships_above(paths):
+    """The ids of the memberships above these paths' own (every part of a path but its last)."""
+    return {int(part) for path in paths for part in path.strip("/").split("/")[:-1] if part}
+
+
 def leader_ids(user_ids):
     """The ids of everyone above these people in the org tree (read from their paths)."""
     people = sorted({user_id for user_id in user_ids if user_id is not None})
     if not people:
         return set()
-    paths = db.session.scalars(select(Membership.path).where(Membership.user_id.in_(people)))
-    above = {int(part) for path in paths for part in path.strip("/").split("/")[:-1] if part}
+    above = memberships_above(db.session.scalars(select(Membership.path).where(Membership.user_id.in_(people))))
     if not above:
         return set()
     return set(db.session.scalars(select(Membership.user_id).where(Membership.id.in_(sorted(above)))))

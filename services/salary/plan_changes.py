@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models.platform.user import User
 from models.salary import PlanOverride, SalaryPeriod, SalaryPlan, SalaryPlanVersion
-from services.platform import results
+from services.platform import access, results
 from services.platform.errors import RefusedChange
 from services.platform.money import MoneyError, parse_money
 from services.platform.timezones import now_utc
@@ -43,8 +43,8 @@ def figures(plan):
 
 def from_choices(today):
     """The first days a change may take effect from: today's period and the next months'."""
-    first, _next = periods.month_of(today)
-    days = [periods.covering(today).starts_on if periods.covering(today) else first]
+    current = periods.covering(today)
+    days = [current.starts_on if current else periods.month_of(today)[0]]
     for _n in range(MONTHS_AHEAD):
         days.append(periods.month_of(days[-1])[1])
     return days
@@ -60,19 +60,26 @@ def _from_period(day, today):
     return period
 
 
+def _when_and_why(from_day, today, text, field, missing):
+    """(the period a change takes effect from, its reason on one line, {field: message} of what is
+    wrong with either) — a change is checked whole, every field's message at once."""
+    errors, period = {}, None
+    try:
+        period = _from_period(from_day, today)
+    except PlanChangeError as error:
+        errors.update(error.errors)
+    text = " ".join((text or "").split())
+    if not text:
+        errors[field] = missing
+    return period, text, errors
+
+
 def _check_results(plan):
     for code in {target["metric"] for target in plan["targets"]} | {
         component["metric"] for component in plan["components"] if component["kind"] == "rate"
     }:
         if not results.known(code.removeprefix("team.")):
             raise plans.PlanError(f"{code}: no such result")
-
-
-def _note(note):
-    note = " ".join((note or "").split())
-    if not note:
-        raise PlanChangeError({"note": _l("Say what changes and why: it stays in the plan's history.")})
-    return note[:NOTE_MAX]
 
 
 def latest_version(plan_row):
@@ -86,31 +93,31 @@ def latest_version(plan_row):
     return db.session.scalar(query)
 
 
+def check_may_plan(by, person_id=None):
+    """PermissionError unless `by` keeps the plans (salary.plans) — and, for a person's own figure,
+    the person is not himself."""
+    if not access.can(by, "salary.plans") or person_id == by.id:
+        raise PermissionError("may not change plans")
+
+
 def new_version(by, plan_row, from_day, note, *, spec_text=None, figures_sent=None, today=None):
     """The plan's version from the chosen period (flushed): its latest figures with `figures_sent`
     ({key: text}) changed, or the whole plan as data (`spec_text`, JSON). A version already starting
     in that period (still open) is replaced. PlanChangeError names what is wrong."""
-    today = today or now_utc().date()
-    errors = {}
-    try:
-        period = _from_period(from_day, today)
-    except PlanChangeError as error:
-        errors.update(error.errors)
-    try:
-        note = _note(note)
-    except PlanChangeError as error:
-        errors.update(error.errors)
+    check_may_plan(by)
+    period, note, errors = _when_and_why(from_day, today or now_utc().date(), note, "note",
+                                         _l("Say what changes and why: it stays in the plan's history."))  # fmt: skip
     spec = None
     try:
         if spec_text is not None:
             spec = json.loads(spec_text)
             parsed = plans.parse(spec)
         else:
-            if not _figure_values(figures_sent or {}):
+            changes = _figure_values(figures_sent or {})
+            if not changes:
                 raise plans.PlanError(_l("Change at least one figure."))
             latest = latest_version(plan_row)
-            parsed, _keys = plans.with_overrides(plans.parse(latest.spec if latest else {}),
-                                                 _figure_values(figures_sent or {}))  # fmt: skip
+            parsed, _keys = plans.with_overrides(plans.parse(latest.spec if latest else {}), changes)
             spec = plans.as_spec(parsed)
         _check_results(parsed)
     except (ValueError, plans.PlanError) as error:
@@ -124,7 +131,7 @@ def new_version(by, plan_row, from_day, note, *, spec_text=None, figures_sent=No
     if version is None:
         version = SalaryPlanVersion(plan_id=plan_row.id, from_period_id=period.id)
         db.session.add(version)
-    version.spec, version.note, version.created_by_id, version.created_at = spec, note, by.id, now_utc()
+    version.spec, version.note, version.created_by_id, version.created_at = spec, note[:NOTE_MAX], by.id, now_utc()
     db.session.flush()
     return version
 
@@ -139,8 +146,9 @@ def _figure_values(sent):
     return {key: value.strip().replace(",", ".").replace(" ", "") for key, value in sent.items() if value.strip()}
 
 
-def set_raises(plan_row, enabled, after, percent, fixed):
+def set_raises(by, plan_row, enabled, after, percent, fixed):
     """The plan's raise marks: on/off, after how many periods met, by a percent or a fixed figure."""
+    check_may_plan(by)
     errors = {}
     try:
         after = int(after)
@@ -170,17 +178,10 @@ def set_raises(plan_row, enabled, after, percent, fixed):
 
 
 def override(by, person_id, key, value, from_day, reason, today=None):
-    """A person's own figure from the chosen period on (flushed), with who and why."""
-    today = today or now_utc().date()
-    errors = {}
-    try:
-        period = _from_period(from_day, today)
-    except PlanChangeError as error:
-        errors.update(error.errors)
-        period = None
-    reason = " ".join((reason or "").split())
-    if not reason:
-        errors["reason"] = _l("Say why: the employee and his leaders will read it.")
+    """A person's own figure from the chosen period on (flushed), with who and why; never one's own."""
+    check_may_plan(by, person_id)
+    period, reason, errors = _when_and_why(from_day, today or now_utc().date(), reason, "reason",
+                                           _l("Say why: the employee and his leaders will read it."))  # fmt: skip
     changed = None
     if period is not None:
         plan = in_force.plans_for([person_id], period)[person_id].plan
@@ -194,7 +195,8 @@ def override(by, person_id, key, value, from_day, reason, today=None):
     if errors:
         raise PlanChangeError(errors)
     value = str(dict(figures(changed))[key])
-    item = PlanOverride(user_id=person_id, from_period_id=period.id, key=key, value=value, kind="manual", reason=reason[:REASON_MAX], created_by_id=by.id, created_at=now_utc())  # fmt: skip
+    item = PlanOverride(user_id=person_id, from_period_id=period.id, key=key, value=value, kind="manual",
+                        reason=reason[:REASON_MAX], created_by_id=by.id, created_at=now_utc())  # fmt: skip
     db.session.add(item)
     db.session.flush()
     results.changed.send(None, user_ids={person_id})

@@ -147,3 +147,14 @@ def test_a_leader_holds_back_his_persons_raise_on_the_page(client_of, team, hist
     person = team["employee"].id
     assert in_force.plans_for([person], history)[person].plan["targets"][0]["target"] == Decimal("100")
     assert "Held back" in supervisor.get("/admin/salary/plans/").text
+
+
+def test_the_plans_service_itself_refuses_who_may_not_change_them(team, current):
+    from services.salary import plan_changes
+
+    with pytest.raises(PermissionError):
+        plan_changes.set_raises(team["supervisor"], employee_plan(), True, "2", "5", "")
+    with pytest.raises(PermissionError):
+        plan_changes.override(team["owner"], team["owner"].id, "base", "1", current.starts_on, "Mine")
+    with pytest.raises(PermissionError):
+        plan_changes.override(team["supervisor"], team["employee"].id, "base", "1", current.starts_on, "Why")
