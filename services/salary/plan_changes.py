@@ -79,7 +79,7 @@ def _check_results(plan):
         component["metric"] for component in plan["components"] if component["kind"] == "rate"
     }:
         if not results.known(code.removeprefix("team.")):
-            raise plans.PlanError(f"{code}: no such result")
+            raise plans.PlanError(_l("%(where)s: no such result", where=code))
 
 
 def latest_version(plan_row):
@@ -110,7 +110,7 @@ def new_version(by, plan_row, from_day, note, *, spec_text=None, figures_sent=No
     spec = None
     try:
         if spec_text is not None:
-            spec = json.loads(spec_text)
+            spec = _loaded(spec_text)
             parsed = plans.parse(spec)
         else:
             changes = _figure_values(figures_sent or {})
@@ -120,7 +120,7 @@ def new_version(by, plan_row, from_day, note, *, spec_text=None, figures_sent=No
             parsed, _keys = plans.with_overrides(plans.parse(latest.spec if latest else {}), changes)
             spec = plans.as_spec(parsed)
         _check_results(parsed)
-    except (ValueError, plans.PlanError) as error:
+    except plans.PlanError as error:
         errors["spec" if spec_text is not None else "figures"] = str(error)
     if errors:
         raise PlanChangeError(errors)
@@ -134,6 +134,15 @@ def new_version(by, plan_row, from_day, note, *, spec_text=None, figures_sent=No
     version.spec, version.note, version.created_by_id, version.created_at = spec, note[:NOTE_MAX], by.id, now_utc()
     db.session.flush()
     return version
+
+
+def _loaded(text):
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
+        raise plans.PlanError(_l("Not valid data at line %(line)s, column %(column)s: check the quotes, commas and "
+                                 "brackets.", line=line, column=column)) from None  # fmt: skip
 
 
 def spec_text(spec):

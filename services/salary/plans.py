@@ -27,6 +27,8 @@ import copy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 from services.platform.money import round_money
 
 KINDS = ("rate", "tiers", "bonus")
@@ -43,22 +45,22 @@ def _decimal(value, where, minimum=ZERO):
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise PlanError(f"{where}: not a number") from None
+        raise PlanError(_l("%(where)s: not a number", where=where)) from None
     if not number.is_finite() or (minimum is not None and number < minimum):
-        raise PlanError(f"{where}: must be a number ≥ {minimum}")
+        raise PlanError(_l("%(where)s: a number of at least %(minimum)s", where=where, minimum=minimum))
     return number
 
 
 def parse(spec):
     """The plan `spec` checked and with every figure as Decimal; PlanError names what is wrong."""
     if not isinstance(spec, dict):
-        raise PlanError("a plan is an object")
+        raise PlanError(_l("A plan is an object in braces: {…}."))
     plan = {"base": _decimal(spec.get("base", 0), "base"), "targets": [], "components": []}
     codes = set()
     for n, target in enumerate(spec.get("targets") or []):
         code = str(target.get("code") or "")
         if not code or code in codes or code == OVERALL:
-            raise PlanError(f"targets[{n}]: a code of its own is required")
+            raise PlanError(_l("%(where)s: a code of its own is required", where=f"targets[{n}]"))
         codes.add(code)
         plan["targets"].append({
             "code": code, "metric": str(target.get("metric") or code),
@@ -76,21 +78,21 @@ def parse(spec):
 def _component(component, n, target_codes, seen):
     code, kind = str(component.get("code") or ""), component.get("kind")
     if not code or code in seen:
-        raise PlanError(f"components[{n}]: a code of its own is required")
+        raise PlanError(_l("%(where)s: a code of its own is required", where=f"components[{n}]"))
     seen.add(code)
     if kind not in KINDS:
-        raise PlanError(f"components.{code}: kind is one of {', '.join(KINDS)}")
+        raise PlanError(_l("%(where)s: kind is one of %(kinds)s", where=f"components.{code}", kinds=", ".join(KINDS)))
     where = f"components.{code}"
     parsed = {"code": code, "kind": kind}
     if kind == "rate":
         parsed["metric"] = str(component.get("metric") or "")
         if not parsed["metric"]:
-            raise PlanError(f"{where}: a metric is required")
+            raise PlanError(_l("%(where)s: a metric (a result) is required", where=where))
         parsed["rate"] = _decimal(component.get("rate"), f"{where}.rate")
     else:
         parsed["target"] = str(component.get("target") or "")
         if parsed["target"] not in target_codes | {OVERALL}:
-            raise PlanError(f"{where}: names no target of the plan")
+            raise PlanError(_l("%(where)s: names no target of the plan", where=where))
         parsed["amount"] = _decimal(component.get("amount"), f"{where}.amount")
     if kind == "tiers":
         parsed["threshold"] = _decimal(component.get("threshold", 0), f"{where}.threshold")
@@ -117,13 +119,13 @@ def with_overrides(plan, overrides):
             result[parts[0]] = _decimal(value, key)
             continue
         if len(parts) != 3 or parts[0] not in ("targets", "components"):
-            raise PlanError(f"{key}: not a figure of the plan")
+            raise PlanError(_l("%(where)s: not a figure of the plan", where=key))
         items = {item["code"]: item for item in result[parts[0]]}
         item = items.get(parts[1])
         if item is None or parts[2] not in FIELDS[parts[0]]:
-            raise PlanError(f"{key}: not a figure of the plan")
+            raise PlanError(_l("%(where)s: not a figure of the plan", where=key))
         if parts[2] not in item and parts[2] != "cap":
-            raise PlanError(f"{key}: not a figure of this {parts[0][:-1]}")
+            raise PlanError(_l("%(where)s: not a figure of this part of the plan", where=key))
         item[parts[2]] = _decimal(value, key)
     return result, set(overrides or {})
 

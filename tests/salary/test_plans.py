@@ -69,11 +69,13 @@ def test_an_override_wins_and_is_named():
         ({"components": [{"code": "c", "kind": "bonus", "target": "nothing", "amount": "1"}]}, None, "names no target"),
         ({"components": [{"code": "c", "kind": "other"}]}, None, "kind"),
         (EXAMPLE, {"targets.nothing.target": "1"}, "not a figure"),
-        (EXAMPLE, {"components.per_invoice.amount": "1"}, "not a figure of this component"),
+        (EXAMPLE, {"components.per_invoice.amount": "1"}, "not a figure of this part"),
     ],
 )
-def test_a_bad_plan_or_override_is_refused_with_its_place(spec, overrides, message):
-    with pytest.raises(plans.PlanError, match=message):
+def test_a_bad_plan_or_override_is_refused_with_its_place(app, spec, overrides, message):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"), pytest.raises(plans.PlanError, match=message):
         plans.with_overrides(plans.parse(spec), overrides)
 
 

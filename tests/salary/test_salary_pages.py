@@ -141,4 +141,5 @@ def test_a_leader_cancels_an_adjustment_and_it_stays_in_the_history(client_of, t
     assert supervisor.post(url, data={"csrf_token": token, "comment": "Again"}).status_code == 422
     mine = client_of("employee").get("/admin/salary/").text
     assert "Given to the wrong person" in mine and "Oops" in mine and "Cancelled" in mine
+    assert re.search(r"Cancelled: Bonus</td>\s*<td[^>]*>−900\.00<", mine)  # the cancellation takes the 900 back
     assert db.session.scalar(select(func.count()).select_from(SalaryAdjustment)) == 2
