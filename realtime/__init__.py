@@ -1,9 +1,9 @@
 """Socket.IO: authenticate on connect, authorise every room join, send tiny events only."""
 
 from realtime import handlers  # noqa: F401  (registers the handlers)
-from realtime.publisher import publish
+from realtime.publisher import evict, publish
 
-__all__ = ["init_app", "publish"]
+__all__ = ["evict", "init_app", "publish"]
 
 
 def init_app(app):

@@ -10,12 +10,22 @@ from services.platform.access import can, scope_level
 
 # room prefix → permission needed to join; each domain registers its own (admin_views/<domain>).
 ROOM_PERMISSIONS = {}
+# room prefix → member(user, object_id): the rooms of one object each (`<prefix>:<id>`).
+ROOM_MEMBERS = {}
 
 
-def register(prefix, permission):
+def register(prefix, permission, member=None):
     """A kind of room: `<prefix>` or `<prefix>:…`, joined by those with `permission` — a permission,
-    or a function of the room name's parts giving one (None: nobody)."""
+    or a function of the room name's parts giving one (None: nobody). With `member`, the rooms are
+    one per object, `<prefix>:<id>`, and a join needs `member(user, id)` true as well (the object
+    read through its scoped query)."""
     ROOM_PERMISSIONS[prefix] = permission
+    if member is not None:
+        ROOM_MEMBERS[prefix] = member
+
+
+def object_room(prefix, object_id):
+    return f"{prefix}:{object_id}"
 
 
 def user_room(user_id):
@@ -62,6 +72,9 @@ def may_join(user, room):
         return False
     if parts[0] == "board":
         return room == board_room(user, parts[1])
+    member = ROOM_MEMBERS.get(parts[0])
+    if member is not None:
+        return len(parts) == 2 and parts[1].isdigit() and len(parts[1]) < 19 and bool(member(user, int(parts[1])))
     return len(parts) == 1
 
 
