@@ -15,6 +15,7 @@ def init_app(app):
 def _describe_changes():
     from admin_views.change_words import describe
     from services.tasks import operations as tasks
+    from services.tasks import repeats
 
     labels = {
         "title": _l("Title"),
@@ -26,5 +27,23 @@ def _describe_changes():
         "card_id": _l("Card"),
         "client_id": _l("Client"),
         "closed_at": _l("Closed"),
+        "recurrence_id": _l("Repeat"),
+        "occurs_on": _l("Day"),
     }
     describe("tasks", _l("Task"), labels, {"status": tasks.STATUS_LABELS})
+    repeat_labels = {
+        "repeat": _l("Repeat"),
+        "author_id": _l("Author"),
+        "assignee_id": _l("Responsible"),
+        "title": _l("Title"),
+        "description": _l("Description"),
+        "card_id": _l("Card"),
+        "client_id": _l("Client"),
+        "first_on": _l("First day"),
+        "due_time": _l("Due at"),
+        "timezone": _l("Time zone"),
+        "next_on": _l("Next day"),
+        "until": _l("Last day"),
+        "active": _l("Repeating"),
+    }
+    describe("task_recurrences", _l("Repeated task"), repeat_labels, {"repeat": repeats.REPEAT_LABELS})

@@ -14,18 +14,20 @@ from flask_login import current_user
 from admin_views.base import SecuredView
 from admin_views.tasks.auto_rows import auto_task_rows
 from extensions import db
-from forms.tasks.task_forms import CommentForm, TaskForm
+from forms.tasks.task_forms import CommentForm, NewTaskForm, TaskForm
 from models.base import utcnow
 from services import pipeline
-from services.platform import access, audit, unit_of_work
+from services.platform import access, audit, unit_of_work, uploads
 from services.platform.timezones import to_local
-from services.tasks import auto_tasks
+from services.tasks import attachments, auto_tasks, followers, repeats
 from services.tasks import operations as tasks
 
 TAB_LABELS = {
     "all": _l("All tasks"),
     "incoming": _l("Incoming"),
     "outgoing": _l("Outgoing"),
+    "team": _l("My team"),
+    "watching": _l("Following"),
     "auto": _l("Auto-tasks"),
 }
 FILTER_LABELS = {
@@ -41,7 +43,8 @@ FILTER_LABELS = {
     "before": _l("Page"),
     "after": _l("Page"),
 }
-FORM_FIELDS = {"card": "card_id"}
+FORM_FIELDS = {"card": "card_id", "client": "client_id"}
+PICKERS = {"card": tasks.CARD, "client": tasks.CLIENT}
 
 
 class TasksView(SecuredView):
@@ -56,6 +59,9 @@ class TasksView(SecuredView):
             result.append(("all", TAB_LABELS["all"], self.get_url(".index", tab="all")))
         result.append(("incoming", TAB_LABELS["incoming"], self.get_url(".index")))
         result.append(("outgoing", TAB_LABELS["outgoing"], self.get_url(".index", tab="outgoing")))
+        if tasks.has_team(current_user):
+            result.append(("team", TAB_LABELS["team"], self.get_url(".index", tab="team")))
+        result.append(("watching", TAB_LABELS["watching"], self.get_url(".index", tab="watching")))
         if access.can(current_user, "cards.view"):
             result.append(("auto", TAB_LABELS["auto"], self.get_url(".auto")))
         return result
@@ -117,7 +123,7 @@ class TasksView(SecuredView):
     # --- create and edit ----------------------------------------------------------------------------
 
     def _form(self, task=None):
-        form = TaskForm(obj=task) if request.method == "GET" and task is not None else TaskForm()
+        form = NewTaskForm() if task is None else TaskForm(obj=task) if request.method == "GET" else TaskForm()
         form.assignee_id.choices = [(u.id, u.display_name) for u in tasks.assignable_users(current_user)]
         if task is not None and task.assignee_id not in {c[0] for c in form.assignee_id.choices}:
             form.assignee_id.choices.append((task.assignee_id, task.assignee.display_name))
@@ -127,44 +133,55 @@ class TasksView(SecuredView):
                 form.deadline.data = to_local(utcnow() + timedelta(days=1)).replace(
                     tzinfo=None, second=0, microsecond=0
                 )
-                card_id = tasks.parse_id(request.args.get("card"))
-                form.card_id.data = str(card_id) if tasks.card_choice(current_user, card_id) else ""
+                for name, subject_type in PICKERS.items():
+                    subject_id = tasks.parse_id(request.args.get(name))
+                    chosen = tasks.subject_choice(current_user, subject_type, subject_id)
+                    form[f"{name}_id"].data = str(subject_id) if chosen else ""
             else:
                 form.deadline.data = to_local(task.deadline).replace(tzinfo=None)
                 form.card_id.data = str(task.card_id or "")
+                form.client_id.data = str(task.client_id or "")
                 form.version.data = str(task.version)
         return form
 
-    def _card_chosen(self, form, task=None):
-        """[id, label] of the card the form holds, for the picker to show (a task's card stays shown
-        to its editor even if it is no longer among his cards)."""
-        card_id = tasks.parse_id(form.card_id.data)
-        choice = tasks.card_choice(current_user, card_id)
-        if choice is None and task is not None and task.card_id == card_id and task.card is not None:
-            choice = (task.card_id, task.card.number)
+    def _chosen(self, form, name, task=None):
+        """[id, label] of the card or client the form holds, for its picker to show (a task's own
+        stays shown to its editor even if it is no longer among his)."""
+        subject_id = tasks.parse_id(form[f"{name}_id"].data)
+        choice = tasks.subject_choice(current_user, PICKERS[name], subject_id)
+        if choice is None and task is not None and getattr(task, f"{name}_id") == subject_id and subject_id:
+            choice = (subject_id, tasks.subject_label(task, name))
         return list(choice) if choice else None
+
+    def _choices(self, subject_type):
+        page = tasks.parse_id(request.args.get("page")) or 1
+        found = tasks.subject_choices(current_user, subject_type, request.args.get("query", ""), page=min(page, 100))
+        return jsonify(found)
 
     @expose("/cards")
     def card_choices(self):
         """The task form's card picker: the user's cards found by `query`, as [[id, label], ...]."""
-        page = tasks.parse_id(request.args.get("page")) or 1
-        return jsonify(tasks.card_choices(current_user, request.args.get("query", ""), page=min(page, 100)))
+        return self._choices(tasks.CARD)
+
+    @expose("/clients")
+    def client_choices(self):
+        """The task form's client picker: the user's clients found by `query`, as [[id, label], ...]."""
+        return self._choices(tasks.CLIENT)
 
     def _values(self, form):
-        """The form's input for the service, which checks it (the card among the user's)."""
+        """The form's input for the service, which checks it (the card and client among the user's)."""
         return {
             "title": form.title.data,
             "description": form.description.data,
             "assignee_id": form.assignee_id.data,
             "deadline": tasks.local_to_utc(form.deadline.data),
             "card_id": (form.card_id.data or "").strip() or None,
+            "client_id": (form.client_id.data or "").strip() or None,
         }
 
     def _form_page(self, form, task, status):
-        chosen = self._card_chosen(form, task)
-        page = self.render(
-            "admin/tasks/form.html", form=form, task=task, tabs=self.tabs(), tab=None, card_json=json.dumps(chosen)
-        )
+        chosen = {name: json.dumps(self._chosen(form, name, task)) for name in PICKERS}
+        page = self.render("admin/tasks/form.html", form=form, task=task, tabs=self.tabs(), tab=None, chosen=chosen)
         return page, status
 
     def _refused(self, form, error):
@@ -180,6 +197,8 @@ class TasksView(SecuredView):
         if form.validate_on_submit():
             try:
                 task = tasks.create(current_user, **self._values(form))
+                if form.repeat.data:
+                    repeats.start(task, form.repeat.data, form.repeat_until.data, current_user)
             except tasks.TaskError as error:
                 db.session.rollback()
                 if error.status != 400:
@@ -231,6 +250,7 @@ class TasksView(SecuredView):
         return record_history(model.__tablename__, model.id, audit.history(model.__tablename__, model.id))
 
     def _render_task(self, task, comment_form=None, status=200):
+        recurrence = repeats.of_task(task)
         return self.render(
             "admin/tasks/task.html",
             task=task,
@@ -242,7 +262,86 @@ class TasksView(SecuredView):
             may_edit=tasks.may_edit(current_user, task),
             comment_form=comment_form or CommentForm(),
             may_see_card=task.card_id is not None and access.can(current_user, "cards.view"),
+            client_name=tasks.subject_choice(current_user, tasks.CLIENT, task.client_id) if task.client_id else None,
+            watchers=followers.watchers_of(task),
+            watcher_choices=followers.candidates(current_user, task),
+            may_take_part=followers.may_take_part(current_user, task),
+            files=attachments.of_task(task),
+            may_delete_file=lambda item: attachments.may_delete(current_user, item, task),
+            recurrence=recurrence,
+            repeat_labels=repeats.REPEAT_LABELS,
+            may_stop_repeating=recurrence is not None and repeats.may_stop(current_user, recurrence),
         ), status
+
+    def _task_change(self, task, change, done_message, anchor=""):
+        """Run a change of the task page's side blocks (watchers, files, repetition); its refusal is
+        the page again with the message and the refusal's status, nothing kept."""
+        try:
+            change()
+        except tasks.TaskError as error:
+            db.session.rollback()
+            if error.status in (403, 404) and not error.errors:
+                abort(error.status)
+            flash(str(error.message), "error")
+            return self._render_task(db.session.get(type(task), task.id), status=error.status)
+        unit_of_work.commit(keep=current_user)
+        flash(done_message, "success")
+        return redirect(self.get_url(".task", task_id=task.id) + anchor)
+
+    @expose("/<id:task_id>/watchers", methods=("POST",))
+    def add_watcher(self, task_id):
+        task = self._task(task_id)
+        return self._task_change(
+            task, lambda: followers.add(task, request.form.get("user_id"), current_user), _("The watcher is added."),
+            "#watchers",
+        )  # fmt: skip
+
+    @expose("/<id:task_id>/watchers/remove", methods=("POST",))
+    def remove_watcher(self, task_id):
+        task = self._task(task_id)
+        leaving = tasks.parse_id(request.form.get("user_id")) == current_user.id
+        result = self._task_change(
+            task, lambda: followers.remove(task, request.form.get("user_id"), current_user),
+            _("You no longer follow the task.") if leaving else _("The watcher is taken off."), "#watchers",
+        )  # fmt: skip
+        if leaving and tasks.get_visible(current_user, task_id) is None:
+            return redirect(self.get_url(".index"))
+        return result
+
+    @expose("/<id:task_id>/files", methods=("POST",))
+    def add_file(self, task_id):
+        task = self._task(task_id)
+        return self._task_change(
+            task, lambda: attachments.add(task, request.files.get("file"), current_user), _("The file is added."),
+            "#files",
+        )  # fmt: skip
+
+    @expose("/files/<id:attachment_id>")
+    def file(self, attachment_id):
+        attachment = attachments.visible(current_user, attachment_id)
+        if attachment is None:
+            abort(404)
+        return uploads.download(attachment.file)
+
+    @expose("/files/<id:attachment_id>/delete", methods=("POST",))
+    def delete_file(self, attachment_id):
+        attachment = attachments.visible(current_user, attachment_id)
+        if attachment is None:
+            abort(404)
+        task = self._task(attachment.task_id)
+        return self._task_change(
+            task, lambda: attachments.delete(attachment, task, current_user), _("The file is deleted."), "#files"
+        )
+
+    @expose("/<id:task_id>/repeat/stop", methods=("POST",))
+    def stop_repeating(self, task_id):
+        task = self._task(task_id)
+        recurrence = repeats.of_task(task)
+        if recurrence is None:
+            abort(404)
+        return self._task_change(
+            task, lambda: repeats.stop(recurrence, current_user), _("The task will not be set again.")
+        )
 
     @expose("/<id:task_id>/")
     def task(self, task_id):

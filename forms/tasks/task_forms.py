@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from services.platform.dates import DateInRange
 from services.platform.errors import parse_id
 from services.tasks.operations import TEXT_MAX, TITLE_MAX
+from services.tasks.repeats import REPEAT_LABELS
 
 
 class TaskForm(FlaskForm):
@@ -23,7 +24,15 @@ class TaskForm(FlaskForm):
     )
     # The card picker's choice (static/js/subject_picker.js): the id of one of the user's cards.
     card_id = StringField(_l("Card"), validators=[Optional(), Length(max=20)], widget=HiddenInput())
+    client_id = StringField(_l("Client"), validators=[Optional(), Length(max=20)], widget=HiddenInput())
     version = HiddenField()
+
+
+class NewTaskForm(TaskForm):
+    """A new task may repeat: the job sets it again every day, week or month."""
+
+    repeat = SelectField(_l("Repeat"), choices=[("", _l("Do not repeat")), *REPEAT_LABELS.items()], default="")
+    repeat_until = DateField(_l("Last day"), validators=[Optional(), DateInRange()])
 
 
 class CommentForm(FlaskForm):

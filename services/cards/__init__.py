@@ -21,11 +21,14 @@ def init_app(app):
     from models.cards.card import Card
     from services.cards import card_numbers, export_lists, money_book, stage_values
     from services.pipeline import subjects
-    from services.platform import access
+    from services.platform import access, notifications
 
     access.register_permissions(PERMISSIONS)
+    notifications.register("cards.handed", _l("A card handed to me"),
+                           _l("%(author)s made you responsible for the card %(number)s"), section="/admin/cards/")  # fmt: skip
     subjects.register_search(Card.__subject_type__, card_numbers.picked, Card.number, Card.contact_name)
     subjects.register_label(Card.__subject_type__, _l("Cards"))
+    subjects.register_page(Card.__subject_type__, "/admin/cards/details/?id={id}")
     export_lists.register()
     money_book.register_book()
     stage_values.connect()

@@ -11,7 +11,7 @@ from models.pipeline import Pipeline, StageResponsible
 from models.platform.user import NamedPerson, User
 from services import pipeline
 from services.cards import card_numbers
-from services.platform import access, database, dates, money, phones
+from services.platform import access, database, dates, money, notifications, phones
 from services.platform.errors import RefusedChange, parse_id
 
 MAX_PERCENT = money.Decimal(100)
@@ -124,6 +124,8 @@ def set_responsibles(card, raw, by, expected_version):
             wanted[stage_id] = user.id
     if errors:
         raise CardError(_l("Check the chosen people."), errors=errors)
+    handed = {user_id for stage_id, user_id in wanted.items()
+              if user_id not in (None, by.id) and (stage_id not in current or current[stage_id].user_id != user_id)}  # fmt: skip
     for stage_id, user_id in wanted.items():
         if user_id is None and stage_id in current:
             card.responsibles.remove(current[stage_id])
@@ -137,6 +139,8 @@ def set_responsibles(card, raw, by, expected_version):
         # The open task follows the person now responsible for its stage.
         task.assignee_id = card.responsible_for(card.stage)
     db.session.flush()
+    notifications.notify(handed, "cards.handed", link=f"/admin/cards/details/?id={card.id}", exclude=by.id,
+                         author=by.display_name, number=card.number)  # fmt: skip
 
 
 # --- transactions ---------------------------------------------------------------------------------

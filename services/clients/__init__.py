@@ -27,6 +27,7 @@ def init_app(app):
     notifications.register("events.reminder", _l("A reminder of my event"),
                            _l("%(type)s with %(client)s at %(when)s"), section="/admin/clients/")  # fmt: skip
     subjects.register_label(Client.__subject_type__, _l("Clients"))
+    subjects.register_page(Client.__subject_type__, "/admin/clients/{id}/")
     subjects.register_search(Client.__subject_type__, picked, Client.full_name, Client.phone)
     points.connect()
     export_lists.register()

@@ -52,6 +52,8 @@ PERMISSIONS = {"pipelines.manage": _l("Edit pipelines, stages, fields and moves"
 
 
 def init_app(app):
-    from services.platform import access
+    from services.platform import access, notifications
 
     access.register_permissions(PERMISSIONS)
+    notifications.register("pipeline.task", _l("A stage task passed to me"),
+                           _l("%(author)s passed you «%(subject)s» at a new stage"), section="/admin/tasks/")  # fmt: skip

@@ -18,11 +18,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from extensions import db
 from models.base import utcnow
 from models.pipeline import Pipeline, Stage, StageTask
-from services.pipeline import signals
+from services.pipeline import signals, subjects
 from services.pipeline.calendar import end_of_next_business_day
 from services.pipeline.fields import validate
 from services.pipeline.people import may_move, may_send_back
 from services.pipeline.spec import condition_holds, parse_condition
+from services.platform import notifications
 
 
 class MoveError(Exception):
@@ -260,6 +261,9 @@ def _finish(subject, from_stage, to_stage, task, opened, clean, by):
         raise MoveError(_("Someone else changed this meanwhile — reload the page."), status=409) from None
     result = _result(subject, from_stage, to_stage, task, opened, clean)
     signals.moved.send(subject, result=result)
+    if opened is not None and opened.assignee_id not in (None, by.id):
+        notifications.notify([opened.assignee_id], "pipeline.task", exclude=by.id, author=by.display_name,
+                             link=subjects.page_of(subject.__subject_type__, subject.id), subject=str(subject))  # fmt: skip
     return result
 
 

@@ -46,6 +46,17 @@ def key_of(user, subject_type, subject_id):
 
 
 _LABELS = {}
+_PAGES = {}
+
+
+def register_page(subject_type, pattern):
+    """The path of a subject's page, with `{id}` (a notification's link)."""
+    _PAGES[subject_type] = pattern
+
+
+def page_of(subject_type, subject_id):
+    pattern = _PAGES.get(subject_type)
+    return pattern.format(id=subject_id) if pattern else ""
 
 
 def register_label(subject_type, label):

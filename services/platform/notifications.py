@@ -27,13 +27,14 @@ class Kind:
     sentence: object  # lazy text with %(name)s values: what the bell says
     email: bool = False  # in the digest unless the person says otherwise
     section: str = ""  # the path of the menu's section its unread ones are counted on
+    labels: dict | None = None  # param → {code: lazy label}: a value kept as a code, said in words
 
 
 KINDS = {}
 
 
-def register(code, label, sentence, email=False, section=""):
-    KINDS[code] = Kind(code, label, sentence, email, section)
+def register(code, label, sentence, email=False, section="", labels=None):
+    KINDS[code] = Kind(code, label, sentence, email, section, labels)
 
 
 def choices_of(user_id):
@@ -74,8 +75,12 @@ def sentence(item):
     kind = KINDS.get(item.kind)
     if kind is None:
         return ""
+    params = dict(item.params)
+    for name, words in (kind.labels or {}).items():
+        if name in params:
+            params[name] = str(words.get(params[name], params[name]))
     try:
-        return str(kind.sentence) % item.params
+        return str(kind.sentence) % params
     except (KeyError, TypeError, ValueError):
         return str(kind.label)
 

@@ -1,4 +1,5 @@
-"""The tasks' exportable lists: incoming, outgoing and all tasks, and the auto-tasks history."""
+"""The tasks' exportable lists: incoming, outgoing, the team's, followed and all tasks, and the auto-tasks
+history."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -116,6 +117,8 @@ def register():
     for tab, title, permission in (
         ("incoming", _l("Incoming tasks"), "tasks.view"),
         ("outgoing", _l("Outgoing tasks"), "tasks.view"),
+        ("team", _l("My team's tasks"), "tasks.view"),
+        ("watching", _l("Tasks I follow"), "tasks.view"),
         ("all", _l("All tasks"), "tasks.view_all"),
     ):
         exports.register(

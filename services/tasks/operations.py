@@ -3,7 +3,8 @@ builders of the tasks section, shared by its pages and by exports.
 
 Who may assign to whom: anyone to himself; `tasks.assign_any` (owner, administrator) to any active
 person; a leader to his subordinates down the org tree. Who sees a task: its author and its
-responsible person, their leaders (and office heads for their offices), and `tasks.view_all`.
+responsible person, their leaders (and office heads for their offices), its watchers, and
+`tasks.view_all`. A task may be about one card or one client (a pipeline subject the author sees).
 Status moves: the responsible person takes a task into work and finishes it; the author or the
 responsible person may cancel an open one. The audit hook records every change.
 """
@@ -17,16 +18,26 @@ from sqlalchemy import or_, select
 from extensions import db
 from models.base import utcnow
 from models.platform.user import User
-from models.tasks.task import CLOSED_STATUSES, OPEN_STATUSES, STATUS_MOVES, TASK_STATUSES, Task, TaskComment
+from models.tasks.task import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    STATUS_MOVES,
+    TASK_STATUSES,
+    Task,
+    TaskComment,
+    TaskWatcher,
+)
 from services.pipeline import subjects
 from services.platform import access, dates, notifications, people_choices
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import local_to_utc, user_zone  # noqa: F401 (the tasks views read both here)
 
-CARD = "card"  # the pipeline subject a task may be about (services.pipeline.subjects)
+CARD = "card"  # the pipeline subjects a task may be about (services.pipeline.subjects)
+CLIENT = "client"
+SUBJECTS = (CARD, CLIENT)
 CARD_PAGE = 10
 
-TABS = ("incoming", "outgoing", "all")
+TABS = ("incoming", "outgoing", "team", "watching", "all")
 PAGE_SIZE = 50
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -78,7 +89,8 @@ def visible_clause(user):
     if access.can(user, "tasks.view_all"):
         return None
     visible = access.visible_user_ids(user).scalar_subquery()
-    return or_(Task.author_id.in_(visible), Task.assignee_id.in_(visible))
+    watched = select(TaskWatcher.task_id).where(TaskWatcher.user_id == user.id).scalar_subquery()
+    return or_(Task.author_id.in_(visible), Task.assignee_id.in_(visible), Task.id.in_(watched))
 
 
 def get_visible(user, task_id):
@@ -100,6 +112,22 @@ def allowed_statuses(user, task):
         if user.id == task.assignee_id or (who == "party" and user.id == task.author_id):
             result.append(target)
     return result
+
+
+def watcher_ids(task_id):
+    return set(db.session.scalars(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)))
+
+
+def _tell_people(task, by, kind, **params):
+    """Notify the task's parties and watchers (not `by`) of a comment or a status change."""
+    people = watcher_ids(task.id) | {task.author_id, task.assignee_id}
+    notifications.notify(people, kind, link=f"/admin/tasks/{task.id}/", exclude=by.id,
+                         author=by.display_name, title=task.title, **params)  # fmt: skip
+
+
+def has_team(user):
+    """Whether the user leads anyone (the team tab: his subordinates' tasks, down the tree)."""
+    return bool(access.subordinate_set(user))
 
 
 def may_edit(user, task):
@@ -137,28 +165,44 @@ def _clean(values, by):
         except dates.DateError as error:
             errors["deadline"] = error.message
     clean["deadline"] = deadline
-    card_id = parse_id(values["card_id"]) if values.get("card_id") is not None else None
-    if values.get("card_id") is not None and (card_id is None or subjects.visible_id(by, CARD, card_id) is None):
-        errors["card"] = _l("No such card among yours.")
-    clean["card_id"] = card_id
-    client_id = values.get("client_id")
-    if client_id is not None and parse_id(client_id) is None:
-        errors["client_id"] = _l("Not a valid client.")
-    clean["client_id"] = client_id
+    for subject_type, name, refusal in (
+        (CARD, "card", _l("No such card among yours.")),
+        (CLIENT, "client", _l("No such client among yours.")),
+    ):
+        raw = values.get(f"{name}_id")
+        subject_id = parse_id(raw) if raw is not None else None
+        if raw is not None and (subject_id is None or subjects.visible_id(by, subject_type, subject_id) is None):
+            errors[name] = refusal
+        clean[f"{name}_id"] = subject_id
     if errors:
         raise TaskError(_l("Check the task's fields."), errors=errors)
     return clean
 
 
+def subject_choices(user, subject_type, term, page=1):
+    """[(id, label)] for the task form's card or client picker: the user's live cards (any digits of
+    the number, a part of the contact's name or phone) or clients that `term` finds, ten a page."""
+    return subjects.choices(user, subject_type, term, limit=CARD_PAGE, offset=(max(page, 1) - 1) * CARD_PAGE)
+
+
+def subject_choice(user, subject_type, subject_id):
+    """(id, label) of the user's live card or client with this id, or None."""
+    return subjects.choice_of(user, subject_type, subject_id) if subject_id is not None else None
+
+
+def subject_label(task, name):
+    """What people know the task's card or client by (its number, his name)."""
+    if name == "card":
+        return task.card.number if task.card is not None else ""
+    return task.client.full_name if task.client is not None else ""
+
+
 def card_choices(user, term, page=1):
-    """[(id, label)] for the task form's card picker: the user's live cards that `term` finds (any
-    digits of the number, a part of the contact's name or phone), ten a page."""
-    return subjects.choices(user, CARD, term, limit=CARD_PAGE, offset=(max(page, 1) - 1) * CARD_PAGE)
+    return subject_choices(user, CARD, term, page)
 
 
 def card_choice(user, card_id):
-    """(id, label) of the user's live card with this id, or None."""
-    return subjects.choice_of(user, CARD, card_id) if card_id is not None else None
+    return subject_choice(user, CARD, card_id)
 
 
 def card_number_of(user, card_id):
@@ -173,11 +217,11 @@ def create(by, **values):
     task = Task(author_id=by.id, status="new", **_clean(values, by))
     db.session.add(task)
     db.session.flush()
-    _tell_assignee(task, by)
+    tell_assignee(task, by)
     return task
 
 
-def _tell_assignee(task, by):
+def tell_assignee(task, by):
     notifications.notify([task.assignee_id], "tasks.assigned", link=f"/admin/tasks/{task.id}/", exclude=by.id,
                          author=by.display_name, title=task.title)  # fmt: skip
 
@@ -198,7 +242,7 @@ def update(task, by, expected_version, **values):
         setattr(task, name, value)
     db.session.flush()
     if handed:
-        _tell_assignee(task, by)
+        tell_assignee(task, by)
     return task
 
 
@@ -211,6 +255,7 @@ def set_status(task, to_status, by, expected_version):
     task.status = to_status
     task.closed_at = utcnow() if to_status in CLOSED_STATUSES else None
     db.session.flush()
+    _tell_people(task, by, "tasks.status", status=to_status)
     return task
 
 
@@ -225,6 +270,7 @@ def comment(task, by, body):
     item = TaskComment(task_id=task.id, author_id=by.id, body=body)
     db.session.add(item)
     db.session.flush()
+    _tell_people(task, by, "tasks.commented")
     return item
 
 
@@ -315,6 +361,8 @@ def task_query(user, tab, args):
         raise TaskError(_l("Unknown tab."))
     if tab == "all" and not access.can(user, "tasks.view_all"):
         raise TaskError(_l("Only the owner sees all tasks."), status=403)
+    if tab == "team" and not has_team(user):
+        raise TaskError(_l("Only a leader sees his team's tasks."), status=403)
     filters = args if isinstance(args, TaskFilters) else TaskFilters.from_args(args)
     if filters.errors:
         raise TaskError(_l("The filter was not understood."), errors=filters.errors)
@@ -323,6 +371,11 @@ def task_query(user, tab, args):
         query = query.where(Task.assignee_id == user.id)
     elif tab == "outgoing":
         query = query.where(Task.author_id == user.id)
+    elif tab == "team":
+        team = sorted(access.subordinate_set(user))
+        query = query.where(or_(Task.assignee_id.in_(team), Task.author_id.in_(team)))
+    elif tab == "watching":
+        query = query.where(Task.id.in_(select(TaskWatcher.task_id).where(TaskWatcher.user_id == user.id)))
     if filters.start is not None:
         query = query.where(Task.created_at >= filters.start)
     if filters.end is not None:
