@@ -1,4 +1,5 @@
-"""Demo ordinary tasks between the demo people, in every state (some overdue), with comments."""
+"""Demo ordinary tasks between the demo people, in every state (some overdue), with comments; in the
+large organisation, a daily repeated task, a task about a client and a watcher."""
 
 from datetime import timedelta
 
@@ -7,8 +8,10 @@ from sqlalchemy import select, update
 from extensions import db
 from models.base import utcnow
 from models.cards.card import Card
+from models.clients.client import Client
 from models.platform.user import User
 from models.tasks.task import Task
+from services.tasks import followers, repeats
 from services.tasks import operations as tasks
 
 # (author, assignee, title, deadline in days from now, status path, card index or None, comment)
@@ -57,4 +60,19 @@ def load_demo_tasks():
             tasks.comment(task, people[author], note)
         created = now - timedelta(days=max(1, 6 - days) + number % 3)
         db.session.execute(update(Task).where(Task.id == task.id).values(created_at=created))
+    _large_organisation(people, now)
     db.session.commit()
+
+
+def _large_organisation(people, now):
+    supervisor, employee, depthead = people["supervisor"], people["employee"], people["depthead"]
+    tomorrow_at_ten = (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+    daily = tasks.create(supervisor, title="Щоденний звіт по дзвінках", description="Скільки дзвінків, скільки записів.",
+                         assignee_id=employee.id, deadline=tomorrow_at_ten)  # fmt: skip
+    repeats.start(daily, "daily", None, supervisor)
+    client_id = db.session.scalar(select(Client.id).where(Client.responsible_id == employee.id).order_by(Client.id))
+    about_client = tasks.create(employee, title="Надіслати клієнтові програму курсу", description="",
+                                assignee_id=employee.id, deadline=now + timedelta(days=2),
+                                client_id=str(client_id) if client_id else None)  # fmt: skip
+    followers.add(about_client, str(supervisor.id), employee)
+    followers.add(daily, str(depthead.id), supervisor)
