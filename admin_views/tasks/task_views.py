@@ -13,11 +13,12 @@ from flask_login import current_user
 
 from admin_views.base import SecuredView
 from admin_views.tasks.auto_rows import auto_task_rows
+from admin_views.tasks.task_parts import TaskPartsMixin
 from extensions import db
 from forms.tasks.task_forms import CommentForm, NewTaskForm, TaskForm
 from models.base import utcnow
 from services import pipeline
-from services.platform import access, audit, unit_of_work, uploads
+from services.platform import access, audit, unit_of_work
 from services.platform.timezones import to_local
 from services.tasks import attachments, auto_tasks, followers, repeats
 from services.tasks import operations as tasks
@@ -47,7 +48,7 @@ FORM_FIELDS = {"card": "card_id", "client": "client_id"}
 PICKERS = {"card": tasks.CARD, "client": tasks.CLIENT}
 
 
-class TasksView(SecuredView):
+class TasksView(TaskPartsMixin, SecuredView):
     permission = "tasks.view"
     state_classes = tasks.STATE_CLASSES
     status_labels = tasks.STATUS_LABELS
@@ -272,76 +273,6 @@ class TasksView(SecuredView):
             repeat_labels=repeats.REPEAT_LABELS,
             may_stop_repeating=recurrence is not None and repeats.may_stop(current_user, recurrence),
         ), status
-
-    def _task_change(self, task, change, done_message, anchor=""):
-        """Run a change of the task page's side blocks (watchers, files, repetition); its refusal is
-        the page again with the message and the refusal's status, nothing kept."""
-        try:
-            change()
-        except tasks.TaskError as error:
-            db.session.rollback()
-            if error.status in (403, 404) and not error.errors:
-                abort(error.status)
-            flash(str(error.message), "error")
-            return self._render_task(db.session.get(type(task), task.id), status=error.status)
-        unit_of_work.commit(keep=current_user)
-        flash(done_message, "success")
-        return redirect(self.get_url(".task", task_id=task.id) + anchor)
-
-    @expose("/<id:task_id>/watchers", methods=("POST",))
-    def add_watcher(self, task_id):
-        task = self._task(task_id)
-        return self._task_change(
-            task, lambda: followers.add(task, request.form.get("user_id"), current_user), _("The watcher is added."),
-            "#watchers",
-        )  # fmt: skip
-
-    @expose("/<id:task_id>/watchers/remove", methods=("POST",))
-    def remove_watcher(self, task_id):
-        task = self._task(task_id)
-        leaving = tasks.parse_id(request.form.get("user_id")) == current_user.id
-        result = self._task_change(
-            task, lambda: followers.remove(task, request.form.get("user_id"), current_user),
-            _("You no longer follow the task.") if leaving else _("The watcher is taken off."), "#watchers",
-        )  # fmt: skip
-        if leaving and tasks.get_visible(current_user, task_id) is None:
-            return redirect(self.get_url(".index"))
-        return result
-
-    @expose("/<id:task_id>/files", methods=("POST",))
-    def add_file(self, task_id):
-        task = self._task(task_id)
-        return self._task_change(
-            task, lambda: attachments.add(task, request.files.get("file"), current_user), _("The file is added."),
-            "#files",
-        )  # fmt: skip
-
-    @expose("/files/<id:attachment_id>")
-    def file(self, attachment_id):
-        attachment = attachments.visible(current_user, attachment_id)
-        if attachment is None:
-            abort(404)
-        return uploads.download(attachment.file)
-
-    @expose("/files/<id:attachment_id>/delete", methods=("POST",))
-    def delete_file(self, attachment_id):
-        attachment = attachments.visible(current_user, attachment_id)
-        if attachment is None:
-            abort(404)
-        task = self._task(attachment.task_id)
-        return self._task_change(
-            task, lambda: attachments.delete(attachment, task, current_user), _("The file is deleted."), "#files"
-        )
-
-    @expose("/<id:task_id>/repeat/stop", methods=("POST",))
-    def stop_repeating(self, task_id):
-        task = self._task(task_id)
-        recurrence = repeats.of_task(task)
-        if recurrence is None:
-            abort(404)
-        return self._task_change(
-            task, lambda: repeats.stop(recurrence, current_user), _("The task will not be set again.")
-        )
 
     @expose("/<id:task_id>/")
     def task(self, task_id):
