@@ -138,6 +138,7 @@ def world():
         "override_id": 1,
         "adjustment_id": 1,
         "notification_id": 1,
+        "suggestion_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
