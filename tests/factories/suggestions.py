@@ -7,15 +7,18 @@ from models.suggestions import Suggestion
 from tests.factories.platform import make_office, make_user, place
 
 
-def make_suggestions_office():
+def make_suggestions_office(author_id=None):
     """A head of department over a supervisor over an employee; a peer supervisor beside the head's
-    line; an administrator (Part A role) outside the tree. Everyone reads English."""
+    line; an administrator (Part A role) outside the tree. Everyone reads English. `author_id`: the
+    employee's id, when a test needs one that no other number on the page could be mistaken for."""
     office = make_office()
     people = {
         "admin": make_user(username="suggest-admin", role_code="administrator", full_name="Adam Admin", language="en"),
         "depthead": make_user(username="suggest-head", full_name="Daria Head", language="en"),
         "supervisor": make_user(username="suggest-super", full_name="Sofia Supervisor", language="en"),
-        "employee": make_user(username="suggest-author", full_name="Yulia Writer", language="en"),
+        "employee": make_user(
+            username="suggest-author", full_name="Yulia Writer", language="en", **({"id": author_id} if author_id else {})
+        ),
         "peer": make_user(username="suggest-peer", full_name="Petro Peer", language="en"),
     }
     head = place(people["depthead"], office, "head_of_department")
