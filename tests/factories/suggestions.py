@@ -17,7 +17,10 @@ def make_suggestions_office(author_id=None):
         "depthead": make_user(username="suggest-head", full_name="Daria Head", language="en"),
         "supervisor": make_user(username="suggest-super", full_name="Sofia Supervisor", language="en"),
         "employee": make_user(
-            username="suggest-author", full_name="Yulia Writer", language="en", **({"id": author_id} if author_id else {})
+            username="suggest-author",
+            full_name="Yulia Writer",
+            language="en",
+            **({"id": author_id} if author_id else {}),
         ),
         "peer": make_user(username="suggest-peer", full_name="Petro Peer", language="en"),
     }

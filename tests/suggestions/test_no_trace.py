@@ -6,6 +6,7 @@ id, username, full name, session token, session row or address. It fails if the 
 created_by, the request log wrote the user, the session row was touched, or the notification named
 the sender."""
 
+import contextlib
 import json
 import logging
 import re
@@ -46,7 +47,7 @@ def _snapshot():
     found = {}
     with db.engine.connect() as connection:
         for name in names:
-            result = connection.execute(text(f'SELECT * FROM "{name}"'))
+            result = connection.execute(text(f'SELECT * FROM "{name}"'))  # noqa: S608 (names from the catalogue)
             columns = tuple(result.keys())
             found[name] = {tuple(zip(columns, map(_value, row), strict=True)) for row in result}
     return found
@@ -80,10 +81,8 @@ def _redis_texts(connection):
 
     def as_text(raw):
         if isinstance(raw, bytes):
-            try:
+            with contextlib.suppress(zlib.error):
                 raw = zlib.decompress(raw)
-            except zlib.error:
-                pass
             return raw.decode("utf-8", errors="replace")
         return str(raw)
 
@@ -142,7 +141,7 @@ def test_a_sent_suggestion_holds_nothing_that_leads_to_its_author(app, office, s
     assert set(Suggestion.__table__.columns.keys()) == {
         "id", "addressee_id", "to_administrator", "body", "status", "sent_on", "answer", "answered_by_id", "answered_at"
     }  # fmt: skip
-    for column in Suggestion.__table__.columns.keys():
+    for column in Suggestion.__table__.columns.keys():  # noqa: SIM118 (the names, not the columns)
         value = getattr(suggestion, column)
         if column != "id":
             assert value != author.id, column
@@ -170,3 +169,10 @@ def test_a_sent_suggestion_holds_nothing_that_leads_to_its_author(app, office, s
     assert [event["name"] for event in events] == ["notifications"]
     for event in events:
         assert author.traces_in(json.dumps(event["args"], default=str)) == [], event
+
+
+def test_the_clusters_nginx_writes_no_access_line_for_the_section():
+    from deploy import cluster
+
+    section = cluster.NGINX_CONF.split("location /admin/suggestions/ {{", 1)[1].split("}}", 1)[0]
+    assert "access_log off;" in section
