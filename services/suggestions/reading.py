@@ -56,8 +56,12 @@ def answerable(user, suggestion_id):
 
 
 def has_inbox(user):
-    """Whether he has ever been addressed, or answers for the administrator (one row read at most)."""
+    """Whether anyone may write to him: he answers for the administrator, has people below him in the
+    tree, or was written to before he lost them (a row or two read at most)."""
     if access.can(user, ADMINISTER):
+        return True
+    below = hierarchy.subordinate_ids(user.id).limit(1)
+    if db.session.scalar(below) is not None:
         return True
     return db.session.scalar(select(Suggestion.id).where(Suggestion.addressee_id == user.id).limit(1)) is not None
 

@@ -13,7 +13,7 @@ from services.platform.errors import RefusedChange
 from services.suggestions import addressees, daily_limit
 
 MAX_BODY = 4000
-SECTION = "/admin/suggestions/"
+INBOX = "/admin/suggestions/?tab=inbox"
 
 
 class SuggestionRefused(RefusedChange):
@@ -44,7 +44,7 @@ def send(author, addressee_key, body):
     # exclude=None and no values: the notification says nothing of who wrote it. The author himself
     # may hold suggestions.administer; he is not told of his own one, which names him no more than
     # the others being told does.
-    added = notifications.notify(readers - {author.id}, "suggestions.received", link=SECTION)
+    added = notifications.notify(readers - {author.id}, "suggestions.received", link=INBOX)
     _blur_times(added)
     return suggestion
 

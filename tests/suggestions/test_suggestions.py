@@ -89,7 +89,7 @@ def test_a_suggestion_to_the_administrator_is_answered_by_him_and_seen_by_all_st
     )
     assert reply.status_code == 302
     assert "Done." in sign_in(app, office["peer"]).get("/admin/suggestions/").text
-    assert sign_in(app, office["depthead"]).get("/admin/suggestions/?tab=inbox").status_code == 404
+    assert "A second printer." not in sign_in(app, office["depthead"]).get("/admin/suggestions/?tab=inbox").text
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,9 @@ def test_the_board_pages_by_id_and_filters_by_status(app, office):
     assert "Idea number 33" in done.text and "Idea number 34" not in done.text
     empty = client.get("/admin/suggestions/?status=declined")
     assert 'id="suggestions-empty"' in empty.text
+
+
+def test_a_leader_has_an_inbox_before_anyone_writes_and_a_person_with_nobody_below_has_none(app, office):
+    head = sign_in(app, office["depthead"]).get("/admin/suggestions/?tab=inbox")
+    assert head.status_code == 200 and 'id="suggestions-empty"' in head.text
+    assert sign_in(app, office["employee"]).get("/admin/suggestions/?tab=inbox").status_code == 404
