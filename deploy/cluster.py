@@ -96,6 +96,13 @@ http {{
             proxy_set_header Connection "upgrade";
             proxy_read_timeout 120s;
         }}
+        location /admin/suggestions/ {{
+            access_log off;  # anonymous suggestions: no line with the client's address (docs/architecture.md)
+            proxy_pass http://kartoteka;
+            proxy_http_version 1.1;
+{proxy_headers}
+            proxy_set_header Connection "";
+        }}
         location / {{
             proxy_pass http://kartoteka;
             proxy_http_version 1.1;

@@ -108,10 +108,12 @@ def load_demo():
     from seeds.demo_cards import load_demo_cards
     from seeds.demo_clients import load_demo_clients
     from seeds.demo_salary import load_demo_salary
+    from seeds.demo_suggestions import load_demo_suggestions
     from seeds.demo_tasks import load_demo_tasks
 
     load_demo_cards()
     load_demo_clients()
     load_demo_tasks()
     load_demo_salary()
+    load_demo_suggestions()
     return [username for username, _, _ in PEOPLE]

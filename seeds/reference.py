@@ -15,6 +15,8 @@ from services.platform.access import PERMISSIONS
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 LEDGER_RULES_FILE = Path(__file__).with_name("ledger_rules.yaml")
 EVENT_KINDS_FILE = Path(__file__).with_name("event_kinds.yaml")
+# A domain's own grants, beside roles.yaml: {every: [permission], roles: {code: [...]}, positions: {code: [...]}}.
+GRANTS_DIR = Path(__file__).with_name("grants")
 
 
 def _names(spec):
@@ -87,4 +89,14 @@ def _load_roles():
         position = db.session.scalar(select(Position).where(Position.code == code))
         if position is None:
             db.session.add(Position(code=code, rank=spec.get("rank", 0), role=role, **_names(spec)))
+    for path in sorted(GRANTS_DIR.glob("*.yaml")):
+        _load_grants(yaml.safe_load(path.read_text(encoding="utf-8")), data)
     db.session.commit()
+
+
+def _load_grants(grants, data):
+    every = grants.get("every", [])
+    for section, prefix, kind in (("roles", "", "role"), ("positions", "position:", "position")):
+        for code, spec in data[section].items():
+            permissions = every + grants.get(section, {}).get(code, [])
+            _upsert_role(prefix + code, kind, {"names": spec["names"], "permissions": permissions})

@@ -1,4 +1,5 @@
-"""One log line per request: request id, user id, method, path, status and server time."""
+"""One log line per request: request id, user id, method, path, status and server time; neither user
+nor address for the paths declared anonymous (services/platform/anonymous.py)."""
 
 import json
 import logging
@@ -9,6 +10,8 @@ import uuid
 from flask import g, request
 from flask_login import current_user
 from sqlalchemy import inspect
+
+from services.platform import anonymous
 
 log = logging.getLogger("kartoteka.request")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -46,14 +49,15 @@ def _finish(response):
     if request.path.startswith(QUIET_PATHS):
         return response
     started = getattr(g, "request_started", None)
+    hidden = anonymous.is_anonymous(request.path)
     fields = {
         "request_id": request_id,
-        "user_id": _user_id(),
+        "user_id": None if hidden else _user_id(),
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-        "ip": request.remote_addr,
+        "ip": None if hidden else request.remote_addr,
     }
     message = "{request_id} user={user_id} {method} {path} {status} {ms}ms".format(**fields)
     log.info(message, extra={"fields": fields})

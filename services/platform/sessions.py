@@ -14,7 +14,7 @@ from extensions import db
 from models.base import utcnow
 from models.platform.org import Membership, Position
 from models.platform.user import CacheSignal, Role, User, UserSession
-from services.platform import access
+from services.platform import access, anonymous
 
 TOUCH_EVERY = timedelta(seconds=60)
 # Every request loads its user and his role in one query with the session row and the access
@@ -75,7 +75,8 @@ def load_user(token):
     user = row.User
     if not user.is_active:
         return None, False
-    touched = now - row.last_seen_at > TOUCH_EVERY
+    # A request that must not be tied to its person leaves his session row as it was.
+    touched = now - row.last_seen_at > TOUCH_EVERY and not anonymous.is_anonymous()
     if touched:
         # One write a minute per session is enough for the idle timeout.
         db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))

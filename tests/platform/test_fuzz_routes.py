@@ -139,6 +139,7 @@ def world():
         "adjustment_id": 1,
         "notification_id": 1,
         "attachment_id": 1,
+        "suggestion_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
