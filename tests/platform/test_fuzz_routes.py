@@ -138,6 +138,10 @@ def world():
         "override_id": 1,
         "adjustment_id": 1,
         "notification_id": 1,
+        "branch_id": 1,
+        "topic_id": 1,
+        "post_id": 1,
+        "photo_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
