@@ -74,6 +74,7 @@ class ForumView(SecuredView):
         return self.render(
             "admin/forum/branch.html", branch=branch, path=branches.path_of(branch), pinned=pinned, topics=found,
             next_cursor=next_cursor, children=[item for item, _depth in tree], unread=unread, cap=topics.UNREAD_CAP,
+            names=topics.names_of(topic.author_id for topic, _unread in pinned + found),
             may_manage=visibility.may_manage(current_user, branch), paged=bool(after),
         )  # fmt: skip
 
@@ -177,6 +178,7 @@ class ForumView(SecuredView):
             "admin/forum/topic.html", topic=topic, branch=branch, path=branches.path_of(branch), posts=found,
             more=more, photos=photos.of_posts([post.id for post in found]), render=rich_text.render,
             receipts=reads.receipts(topic, [post.id for post in found]), body_max=BODY_MAX,
+            names=topics.names_of(post.author_id for post in found),
             read_to=reads.watermark(current_user.id, topic.id), may_manage=visibility.may_manage(current_user, branch),
             may_invite=posts.may_invite(current_user, topic), errors={}, sent={},
         )  # fmt: skip
@@ -260,7 +262,8 @@ class ForumView(SecuredView):
         """One post's HTML, for a page that heard of it on the socket."""
         post, topic = _post_or_404(parse_id(post_id))
         return render_template("admin/forum/_post.html", post=post, topic=topic, render=rich_text.render,
-                               photos=photos.of_posts([post.id]), receipts=reads.receipts(topic, [post.id]))  # fmt: skip
+                               photos=photos.of_posts([post.id]), receipts=reads.receipts(topic, [post.id]),
+                               names=topics.names_of([post.author_id]))  # fmt: skip
 
     @expose("/post/<post_id>/readers")
     def post_readers(self, post_id):

@@ -20,7 +20,7 @@ class ForumPost(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_topics.id"), nullable=False)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
-    author = relationship("User", lazy="joined", foreign_keys=[author_id])
+    author = relationship("User", lazy="raise_on_sql", foreign_keys=[author_id])  # names: topics.names_of
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(nullable=False, default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column()

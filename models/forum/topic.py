@@ -24,7 +24,7 @@ class ForumTopic(Audited, db.Model):
     branch = relationship("ForumBranch", lazy="raise_on_sql")
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
-    author = relationship("User", lazy="joined", foreign_keys=[author_id])
+    author = relationship("User", lazy="raise_on_sql", foreign_keys=[author_id])  # names: topics.names_of
     # Restricted: seen by its participants only (the author and who he invited); else by whoever sees the branch.
     restricted: Mapped[bool] = mapped_column(nullable=False, default=False)
     pinned: Mapped[bool] = mapped_column(nullable=False, default=False)

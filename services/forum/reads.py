@@ -68,10 +68,16 @@ def receipts(topic, post_ids):
         .correlate(ForumPost)
         .scalar_subquery()
     )  # fmt: skip
-    rows = db.session.execute(select(ForumPost.id, readers).where(ForumPost.topic_id == topic.id,
-                                                                   ForumPost.id.in_(ids))).all()  # fmt: skip
-    everyone = audience(topic)
-    return {post_id: (count, max(everyone - 1, count)) for post_id, count in rows}
+    invited = (
+        select(func.count()).select_from(ForumParticipant)
+        .where(ForumParticipant.topic_id == topic.id, ForumParticipant.invited.is_(True)).scalar_subquery()
+    )  # fmt: skip
+    columns = [ForumPost.id, readers] + ([invited] if topic.restricted else [])
+    rows = db.session.execute(select(*columns).where(ForumPost.topic_id == topic.id, ForumPost.id.in_(ids))).all()
+    if not rows:
+        return {}
+    everyone = rows[0][2] if topic.restricted else audience(topic)
+    return {row[0]: (row[1], max(everyone - 1, row[1])) for row in rows}
 
 
 def readers(topic, post):

@@ -18,30 +18,29 @@ from models.platform.user import User
 from services.platform import access
 
 
-def _places(user_id):
-    rows = db.session.execute(
-        select(Membership.office_id, Membership.department_id, Membership.position_id).where(
-            Membership.user_id == user_id
-        )
-    ).all()
+def _places(user):
+    """{kind: ids} of where the person works; his memberships are loaded with him (selectin)."""
+    memberships = list(user.memberships or ())
     return {
-        "office": {row.office_id for row in rows},
-        "department": {row.department_id for row in rows if row.department_id is not None},
-        "position": {row.position_id for row in rows},
+        "office": {row.office_id for row in memberships},
+        "department": {row.department_id for row in memberships if row.department_id is not None},
+        "position": {row.position_id for row in memberships},
     }
 
 
 def _computed_branch_ids(user):
     if not access.can(user, "forum.view"):
         return frozenset()
-    branches = db.session.execute(
-        select(ForumBranch.id, ForumBranch.parent_id, ForumBranch.visibility, ForumBranch.created_by_id)
-    ).all()
-    places = _places(user.id)
+    places = _places(user)
     matches = [and_(ForumBranchAudience.kind == kind, ForumBranchAudience.target_id.in_(sorted(ids)))
                for kind, ids in places.items() if ids]  # fmt: skip
-    audience = set(db.session.scalars(select(ForumBranchAudience.branch_id).where(or_(*matches)))) if matches else set()
-    members = set(db.session.scalars(select(ForumBranchMember.branch_id).where(ForumBranchMember.user_id == user.id)))
+    in_audience = exists().where(ForumBranchAudience.branch_id == ForumBranch.id, or_(*matches)) if matches else false()
+    member = exists().where(ForumBranchMember.branch_id == ForumBranch.id, ForumBranchMember.user_id == user.id)
+    # One statement: every branch with whether its own rule lets the person in.
+    branches = db.session.execute(
+        select(ForumBranch.id, ForumBranch.parent_id, ForumBranch.visibility, ForumBranch.created_by_id,
+               in_audience.label("in_audience"), member.label("member"))
+    ).all()  # fmt: skip
     own = {}
     parents = {}
     for row in branches:
@@ -49,8 +48,8 @@ def _computed_branch_ids(user):
         own[row.id] = (
             row.visibility == "all"
             or row.created_by_id == user.id
-            or row.id in members
-            or (row.visibility == "audience" and row.id in audience)
+            or row.member
+            or (row.visibility == "audience" and row.in_audience)
         )
     seen = {}
 

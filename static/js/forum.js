@@ -115,7 +115,11 @@
 
   var socket = window.kartotekaSocket;
   if (!socket) { return; }
-  function join() { socket.emit("join", { room: page.dataset.room }); }
+  function join() {
+    socket.emit("join", { room: page.dataset.room }, function (reply) {
+      if (reply && reply.ok) { page.dataset.joined = "1"; }
+    });
+  }
   socket.on("connect", join);
   if (socket.connected) { join(); }
 
