@@ -11,6 +11,7 @@ def init_app(app):
     from realtime import notify
     from realtime.origins import origin_check
     from realtime.queue import SessionClosingRedisManager
+    from services.forum import signals as forum_signals
     from services.pipeline import signals
     from services.platform import notifications, results, sessions
 
@@ -24,3 +25,5 @@ def init_app(app):
     sessions.ended.connect(notify.sessions_ended)
     results.changed.connect(notify.salary_changed)
     notifications.changed.connect(notify.notifications_changed)
+    forum_signals.posted.connect(notify.forum_posted)
+    forum_signals.read.connect(notify.forum_read)

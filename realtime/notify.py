@@ -2,7 +2,7 @@
 commit (realtime.publisher)."""
 
 from realtime.publisher import SESSION_ENDED, publish
-from realtime.rooms import all_seeing_room, columns_room, session_room, user_room, viewer_room
+from realtime.rooms import all_seeing_room, columns_room, object_room, session_room, user_room, viewer_room
 from services.platform import access, hierarchy
 
 
@@ -65,3 +65,15 @@ def notifications_changed(_sender, user_ids):
 
     for user_id in sorted(user_ids):
         publish(user_room(user_id), "notifications", lambda user_id=user_id: payload(user_id))
+
+
+def forum_posted(_sender, topic_id, post_id, edited=False):
+    """A new or edited post: the topic's open pages re-fetch it."""
+    publish(object_room("forum_topic", topic_id), "forum_post", {"topic_id": topic_id, "post_id": post_id,
+                                                                 "edited": bool(edited)})  # fmt: skip
+
+
+def forum_read(_sender, topic_id, user_id, post_id):
+    """Someone's read position rose: the topic's open pages re-read their "read by" counts."""
+    publish(object_room("forum_topic", topic_id), "forum_read", {"topic_id": topic_id, "user_id": user_id,
+                                                                 "post_id": post_id})  # fmt: skip

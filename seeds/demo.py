@@ -107,6 +107,7 @@ def load_demo():
     db.session.commit()
     from seeds.demo_cards import load_demo_cards
     from seeds.demo_clients import load_demo_clients
+    from seeds.demo_forum import load_demo_forum
     from seeds.demo_salary import load_demo_salary
     from seeds.demo_suggestions import load_demo_suggestions
     from seeds.demo_tasks import load_demo_tasks
@@ -116,4 +117,5 @@ def load_demo():
     load_demo_tasks()
     load_demo_salary()
     load_demo_suggestions()
+    load_demo_forum()
     return [username for username, _, _ in PEOPLE]

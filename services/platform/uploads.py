@@ -33,7 +33,9 @@ DOCUMENT_TYPES = {
     ),
 }
 IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+IMAGE_TYPES = {kind: kind for kind in IMAGE_FORMATS}
 MAX_PIXELS = 40_000_000
+THUMBNAIL_SIDE = 480
 
 
 class UploadError(RefusedChange):
@@ -83,16 +85,39 @@ def store(upload, by, allowed=DOCUMENT_TYPES, sniff=None):
     if sniff is not None:
         kind = sniff(data)
     if kind not in allowed:
+        if set(allowed) <= set(IMAGE_FORMATS):
+            raise UploadError(_l("Only JPEG, PNG and WEBP pictures are taken; this one is not."))
         raise UploadError(_l("Only PDF, JPEG, PNG, WEBP, DOCX and XLSX files are taken; this one is not."))
     if kind in IMAGE_FORMATS:
         data = _reencoded(data, kind)
+    return _kept(data, shown_name(upload.filename), allowed[kind], by)
+
+
+def _kept(data, original_name, content_type, by):
     stored_name = secrets.token_hex(16)
     (_directory() / stored_name).write_bytes(data)
-    record = StoredFile(stored_name=stored_name, original_name=shown_name(upload.filename), content_type=allowed[kind],
+    record = StoredFile(stored_name=stored_name, original_name=original_name, content_type=content_type,
                         size=len(data), sha256=hashlib.sha256(data).hexdigest(), created_by_id=by.id)  # fmt: skip
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def thumbnail(record, by, side=THUMBNAIL_SIDE):
+    """A smaller re-encoded copy of a stored picture (at most `side` pixels on its long side), kept as
+    a StoredFile of its own for the caller's record to point at; the picture itself if already small."""
+    kind = record.content_type
+    if kind not in IMAGE_FORMATS:
+        raise ValueError(f"not a picture: {kind}")
+    with Image.open(_directory() / record.stored_name) as image:
+        image.load()
+        if max(image.size) <= side:
+            return record
+        picture = image.copy()
+    picture.thumbnail((side, side))
+    out = io.BytesIO()
+    picture.save(out, format=IMAGE_FORMATS[kind], quality=85)
+    return _kept(out.getvalue(), f"thumb-{record.original_name}"[:200], kind, by)
 
 
 def download(record):
@@ -101,4 +126,16 @@ def download(record):
                          download_name=record.original_name, max_age=0)  # fmt: skip
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def show_picture(record):
+    """A re-encoded picture shown inline in a page (never anything else); the caller has checked the
+    reader. Never kept by a cache (the page's own responses are no-store too)."""
+    if record.content_type not in IMAGE_FORMATS:
+        return download(record)
+    response = send_file(_directory() / record.stored_name, mimetype=record.content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
     return response

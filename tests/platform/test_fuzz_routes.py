@@ -140,6 +140,10 @@ def world():
         "notification_id": 1,
         "attachment_id": 1,
         "suggestion_id": 1,
+        "branch_id": 1,
+        "topic_id": 1,
+        "post_id": 1,
+        "photo_id": 1,
         "export_type": "csv",
     }
     return {"owner": owner, "agent": agent, "valid": valid}
