@@ -22,7 +22,7 @@ from services.platform import database
 # layer below, and each of those that has an init_app(app) registers there what the domain brings:
 # permissions, export lists and session hooks (services), pages and socket rooms (admin_views),
 # periodic jobs (jobs).
-DOMAINS = ("platform", "pipeline", "ledger", "cards", "tasks", "finance", "exports", "clients", "salary", "analytics")
+DOMAINS = ("platform", "pipeline", "ledger", "cards", "tasks", "finance", "exports", "clients", "salary", "chats", "analytics")  # fmt: skip
 LAYERS = ("services", "admin_views", "jobs")
 
 
