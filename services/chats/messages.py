@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from extensions import db
 from models.chats import Chat, ChatMessage, ChatRead
@@ -79,13 +79,19 @@ def _head(client_id, message):
 
 
 def _follow(client_id, user_ids):
-    """A read row (at 0) for each of them who has none: the chat is then in their list."""
+    """A read row (at 0) for each of them who has none: the chat is then in their list. Two requests
+    may add the same row at once; the second's is skipped (ON CONFLICT DO NOTHING), never an error."""
     kept = set(db.session.scalars(select(ChatRead.user_id).where(
         ChatRead.client_id == client_id, ChatRead.user_id.in_(sorted(user_ids)))))  # fmt: skip
     missing = sorted(set(user_ids) - kept)
-    if missing:
-        db.session.execute(insert(ChatRead), [{"user_id": u, "client_id": client_id, "last_read_message_id": 0}
-                                              for u in missing])  # fmt: skip
+    if not missing:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = [{"user_id": user_id, "client_id": client_id, "last_read_message_id": 0} for user_id in missing]
+    db.session.execute(insert(ChatRead).values(rows).on_conflict_do_nothing())
 
 
 def raise_watermark(user_id, client_id, message_id):

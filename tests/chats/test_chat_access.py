@@ -31,7 +31,10 @@ def test_the_responsible_and_his_leader_talk_and_the_other_team_sees_nothing(app
         assert intruder.get(f"/admin/chats/{anna.id}/messages").status_code == 404
         page = "/admin/chats/"
         assert post_form(intruder, f"/admin/chats/{anna.id}/messages", form_page=page, body="x").status_code == 404
-        assert post_form(intruder, f"/admin/chats/{anna.id}/read", form_page=page, message_id=message_id).status_code == 404
+        assert (
+            post_form(intruder, f"/admin/chats/{anna.id}/read", form_page=page, message_id=message_id).status_code
+            == 404
+        )
         assert post_form(intruder, f"/admin/chats/{anna.id}/members", form_page=page, user_id=1).status_code == 404
         assert anna.full_name not in intruder.get("/admin/chats/").text
     assert db.session.query(ChatMessage).count() == 1
@@ -112,7 +115,7 @@ def test_the_dossier_keeps_the_chat_and_is_scoped_like_the_client(app, team, ann
 
 
 def test_a_message_is_escaped_and_its_links_made_safe():
-    html = str(messages.as_html('<script>x</script> see https://example.com/a?b=1&c=2. and javascript:alert(1)\nok'))
+    html = str(messages.as_html("<script>x</script> see https://example.com/a?b=1&c=2. and javascript:alert(1)\nok"))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow"' in html
     assert 'href="javascript' not in html and html.endswith("<br>ok")
