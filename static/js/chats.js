@@ -180,7 +180,11 @@
   document.addEventListener("visibilitychange", markRead);
 
   if (socket) {
-    var join = function () { socket.emit("join", { room: room }, function (answer) { if (answer && answer.ok === false) { lose(); } }); };
+    var join = function () {
+      socket.emit("join", { room: room }, function (answer) {
+        if (answer && answer.ok === false) { lose(); } else { panel.dataset.joined = "1"; }
+      });
+    };
     socket.on("connect", function () { join(); if (lastId) { newer(); } });
     if (socket.connected) { join(); }
     socket.on("chat_message", function (data) {
