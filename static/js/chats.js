@@ -58,7 +58,10 @@
     var data = new FormData();
     data.append("csrf_token", csrf());
     data.append("message_id", String(lastId));
-    fetch(panel.dataset.readUrl, { method: "POST", body: data, credentials: "same-origin" });
+    fetch(panel.dataset.readUrl, { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
+      var badge = document.querySelector(".tab-badge-chat");
+      if (response.ok && badge) { badge.remove(); }  // the tab's unread count: all read now
+    });
   }
 
   function load(query) {

@@ -67,3 +67,19 @@ def test_unread_badges_on_the_tab_and_the_list_of_my_chats(app, team, anna, brow
     assert "Anna Koval" in unread and "Boris Lys" not in unread
     assert "tab-badge-chat" not in leader.get(f"/admin/clients/{boris.id}/").text
     assert "tab-badge-chat" not in browser("employee").get(f"/admin/clients/{anna.id}/").text, "his own are read"
+
+
+def test_the_list_of_my_chats_pages_by_the_last_message(app, team, anna):
+    from services.chats import lists
+    from tests.factories.clients import make_client
+
+    others = [make_client(team["employee"], full_name=f"Client {n}", office_id=team["office"].id) for n in range(3)]
+    for client in [anna, *others]:
+        write(client, team["employee"], "Hi")
+    seen, before = [], None
+    while True:
+        rows, before = lists.page(team["supervisor"], before, limit=2)
+        seen += [client.full_name for client, _at, _unread in rows]
+        if before is None:
+            break
+    assert seen == ["Client 2", "Client 1", "Client 0", "Anna Koval"]

@@ -30,6 +30,7 @@ def test_two_people_see_messages_typing_and_receipts_live(new_page, demo):
     supervisor = open_chat(new_page, "supervisor", client_id)
     employee = open_chat(new_page, "employee", client_id)
     assert employee.locator("#chat-messages .chat-message").count() == 4  # the demo's conversation
+    employee.wait_for_function("() => !document.querySelector('.tab-badge-chat')")  # read on opening
 
     # She opened the chat: the supervisor's last message shows her among its readers at once.
     demo_last = last_message(supervisor, "example.com/contract")
