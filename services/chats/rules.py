@@ -5,7 +5,7 @@
   added, as long as the one who added him still sees the client and he is still in that person's
   team (below him in the org tree). When either stops, so does the added person's access.
 - Participants (who is notified and counted in "read by N of M"): the responsible employee, the
-  leaders above him and the added people who may still open it.
+  leaders above him and the added people, those of them who may open it now.
 
 Losing access is checked whenever the client's people change (a hand-over, a move that names other
 people) or an added person is taken out: those who followed the chat and may no longer open it lose
@@ -67,20 +67,22 @@ def members(client_id):
 
 
 def participant_ids(client):
-    """The responsible, the leaders above him and the added people who still may open the chat."""
+    """The responsible, the leaders above him and the added people — those of them who may open the
+    chat now (a leader in another office does not see the client, a blocked person nothing)."""
     people = responsible_ids(client)
     people |= hierarchy.leader_ids(people)
-    people |= {member.user_id for member in members(client.id) if _member_stays(member)}
+    people |= {member.user_id for member in members(client.id)}
     if not people:
         return set()
-    active = select(User.id).where(User.id.in_(sorted(people)), User.is_blocked.is_(False), User.deleted_at.is_(None))
-    return set(db.session.scalars(active))
+    found = db.session.scalars(select(User).where(User.id.in_(sorted(people)), User.deleted_at.is_(None)))
+    return {person.id for person in found if may_open(person, client.id)}
 
 
 def recheck(client_id, candidates=()):
     """Who followed the chat (or is named in `candidates`) and may no longer open it: his read row
     goes, and `access_lost` names him. Called after the change is flushed."""
     followers = set(db.session.scalars(select(ChatRead.user_id).where(ChatRead.client_id == client_id)))
+    followers |= {member.user_id for member in members(client_id)}
     people = sorted(followers | {user_id for user_id in candidates if user_id is not None})
     if not people:
         return set()

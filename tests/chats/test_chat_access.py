@@ -41,7 +41,8 @@ def test_the_responsible_and_his_leader_talk_and_the_other_team_sees_nothing(app
 
     assert sockets(employee).join(f"client_chat:{anna.id}")["ok"] is True
     assert sockets(supervisor).join(f"client_chat:{anna.id}")["ok"] is True
-    assert sockets(peer).join(f"client_chat:{anna.id}")["ok"] is False
+    for outsider in (peer, browser("employee2")):
+        assert sockets(outsider).join(f"client_chat:{anna.id}")["ok"] is False
 
 
 def test_an_attachment_is_downloaded_only_by_who_may_open_the_chat(app, team, anna, browser):
