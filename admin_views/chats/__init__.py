@@ -26,9 +26,9 @@ def _history_rows(client):
 
 def init_app(app):
     from admin_views.chats import chat_view, live
-    from admin_views.clients import hooks
+    from admin_views.pipeline import subject_pages
     from realtime import rooms
-    from services.chats import events, messages
+    from services.chats import events, messages, rules
 
     app.add_template_filter(messages.as_html, "chat_html")
     add_page(34, "chats", lambda: chat_view.ChatsView(name=_l("My chats"), endpoint="chats", url="chats",
@@ -37,6 +37,6 @@ def init_app(app):
     events.posted.connect(live.posted)
     events.read.connect(live.read)
     events.access_lost.connect(live.access_lost)
-    hooks.register_client_tab("chat", _l("Chat"), chat_view.panel_context, "admin/chats/_panel.html",
-                              badge=_badge, script="js/chats.js")  # fmt: skip
-    hooks.register_dossier_section("chat", _l("Chat"), HISTORY_COLUMNS, _history_rows)
+    subject_pages.register_tab(rules.SUBJECT, "chat", _l("Chat"), chat_view.panel_context, "admin/chats/_panel.html",
+                               badge=_badge, script="js/chats.js")  # fmt: skip
+    subject_pages.register_dossier_section(rules.SUBJECT, "chat", _l("Chat"), HISTORY_COLUMNS, _history_rows)

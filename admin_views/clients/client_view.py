@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecuredView, parse_id
 from admin_views.change_words import record_history
-from admin_views.clients import hooks
 from admin_views.ledger.rules import KIND_LABELS
+from admin_views.pipeline import subject_pages
 from extensions import db
 from forms.clients.client_form import ClientForm
 from models.base import utcnow
@@ -36,6 +36,7 @@ from services.ledger import rules as ledger_rules
 from services.pipeline import subjects
 from services.platform import access, audit, people_choices, unit_of_work, uploads
 
+SUBJECT = Client.__subject_type__
 TABS = (
     ("overview", _l("Overview")),
     ("stages", _l("Stage history")),
@@ -175,13 +176,14 @@ class ClientView(SecuredView):
     @expose("/<id:client_id>/")
     def client_page(self, client_id):
         tab = request.args.get("tab", "overview")
-        tabs = hooks.tabs_with(TABS)
+        tabs = subject_pages.tabs_with(SUBJECT, TABS)
         if tab not in dict(tabs):
             abort(404)
         client = self.scoped_client(client_id)
-        context = {"client": client, "tab": tab, "tabs": tabs, "now": utcnow(), "badges": hooks.badges_of(client)}
-        if tab in hooks.TABS:
-            extra = hooks.TABS[tab]
+        badges = subject_pages.badges_of(SUBJECT, client)
+        context = {"client": client, "tab": tab, "tabs": tabs, "now": utcnow(), "badges": badges}
+        extra = subject_pages.tab(SUBJECT, tab)
+        if extra is not None:
             context.update(extra.context(client), tab_template=extra.template, tab_script=extra.script)
         if tab == "overview":
             referrer = clients.visible_client(current_user, client.referrer_id) if client.referrer_id else None
@@ -209,7 +211,7 @@ class ClientView(SecuredView):
         """The client's dossier: his card and what the other domains keep of him (his chat), one
         sheet each, as the viewer sees him."""
         client = self.scoped_client(client_id)
-        sections = [(section.title, section.columns, section.rows(client)) for section in hooks.SECTIONS.values()]
+        sections = [(part.title, part.columns, part.rows(client)) for part in subject_pages.dossier_sections(SUBJECT)]
         data = client_dossier.workbook(client, sections, export_registry.zone_of(current_user))
         name = export_registry.file_name(client.full_name, utcnow().strftime("%Y-%m-%d"), "xlsx")
         return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
@@ -227,7 +229,7 @@ class ClientView(SecuredView):
             if error.status == 403:
                 abort(403)
             flash(str(error.message), "error")
-            page = self.render("admin/clients/client.html", client=client, tab="documents", tabs=hooks.tabs_with(TABS),
+            page = self.render("admin/clients/client.html", client=client, tab="documents", tabs=subject_pages.tabs_with(SUBJECT, TABS),
                                now=utcnow(), documents=client_documents.of_client(client), badges={})  # fmt: skip
             return page, 422
         unit_of_work.commit(keep=current_user)

@@ -1,5 +1,5 @@
 """A client's dossier as one XLSX workbook: his card on the first sheet, then a sheet for each section
-another domain contributes (admin_views/clients/hooks.py), as the viewer sees him."""
+another domain contributes (admin_views/pipeline/subject_pages.py), as the viewer sees him."""
 
 import io
 
