@@ -120,3 +120,18 @@ def test_a_message_is_escaped_and_its_links_made_safe():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow"' in html
     assert 'href="javascript' not in html and html.endswith("<br>ok")
+
+
+def test_messages_page_by_id_both_ways(app, team, anna, browser):
+    from services.chats.messages import PAGE
+
+    ids = [messages.post(anna, team["employee"], f"Message {n}").id for n in range(PAGE + 5)]
+    db.session.commit()
+    reader = browser("supervisor")
+    latest = reader.get(f"/admin/chats/{anna.id}/messages").json
+    assert [m["id"] for m in latest["messages"]] == ids[5:] and latest["more_before"] is True
+    earlier = reader.get(f"/admin/chats/{anna.id}/messages?before={ids[5]}").json
+    assert [m["id"] for m in earlier["messages"]] == ids[:5] and earlier["more_before"] is False
+    assert [m["id"] for m in reader.get(f"/admin/chats/{anna.id}/messages?after={ids[-2]}").json["messages"]] == ids[
+        -1:
+    ]
