@@ -33,6 +33,7 @@ DOMAINS = (
     "clients",
     "salary",
     "forum",
+    "chats",
     "suggestions",
     "analytics",
 )

@@ -1,10 +1,15 @@
 """Shared bench helpers: a throwaway database, timing, and printing against a target."""
 
+import re
+import socket
 import statistics
 import time
 import uuid
 
 import sqlalchemy as sa
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 def make_database(server_url):
@@ -59,3 +64,34 @@ def hears(room, watchers):
     """Whether a client on the board room `room` (its tracker page's data-room) should get a move of a
     card with these watchers: who sees every card does; a narrow viewer (his own room) if he is one."""
     return room.endswith(":all") or int(room.rsplit(":", 1)[1]) in watchers
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    return {"p50": statistics.median(samples), "p95": samples[max(int(len(samples) * 0.95) - 1, 0)], "n": len(samples)}
+
+
+def signed_in(base_url, username, password):
+    """A requests session signed in through the real form (as a browser does)."""
+    import requests
+
+    http = requests.Session()
+    token = CSRF_FIELD.search(http.get(f"{base_url}/login").text).group(1)
+    response = http.post(
+        f"{base_url}/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"cannot sign in as {username}: HTTP {response.status_code}")
+    return http
+
+
+def cookie_header(http):
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)

@@ -35,28 +35,16 @@ import time
 import sqlalchemy as sa
 
 from bench.card_data import PASSWORD
-from bench.common import board_watchers, hears, report
+from bench.common import CSRF_META, board_watchers, cookie_header, free_port, hears, percentiles, report, signed_in
 from bench.generate_cards import add_arguments, open_bench
 
 TARGET_MS = 150
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 ROOM = re.compile(r'data-room="([^"]+)"')
 
 
 def sign_in(base_url, username):
     """A requests session signed in through the form; returns (session, tracker page text)."""
-    import requests
-
-    http = requests.Session()
-    token = CSRF_FIELD.search(http.get(f"{base_url}/login").text).group(1)
-    response = http.post(
-        f"{base_url}/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"cannot sign in as {username}: HTTP {response.status_code}")
+    http = signed_in(base_url, username, PASSWORD)
     return http, http.get(f"{base_url}/admin/tracker/").text
 
 
@@ -70,7 +58,7 @@ def client_process(base_url, usernames, first_index, received, ready, stop, resu
         index = first_index + offset
         http, page = sign_in(base_url, username)
         room = rooms[index] = ROOM.search(page).group(1)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        cookie = cookie_header(http)
         client = socketio.Client(reconnection=False)
 
         def on_changed(data, index=index):
@@ -95,12 +83,6 @@ def client_process(base_url, usernames, first_index, received, ready, stop, resu
     results.join_thread()
     # A polite disconnect takes seconds per client with the Werkzeug server; the run is over.
     os._exit(0)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 EMITTED = {}  # (subject_id, version) → when the server started sending board_changed
@@ -175,11 +157,6 @@ def move_form(app, card_id, csrf):
         data = {f"field.{name}": value for name, value in sample_values(card.stage).items()}
         data.update(to_stage=card.stage.allowed_targets[0].id, version=card.version, csrf_token=csrf)
     return data
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    return {"p50": statistics.median(samples), "p95": samples[max(int(len(samples) * 0.95) - 1, 0)], "n": len(samples)}
 
 
 def main():

@@ -298,9 +298,10 @@ class Cluster:
         self.wait_ready()
         return logins
 
-    def wait_ready(self, timeout=90):
+    def wait_ready(self, timeout=90, webs_only=False):
         deadline = time.monotonic() + timeout
-        urls = [f"http://127.0.0.1:{port}/readyz" for port in self.web_ports] + [f"{self.url}/readyz"]
+        urls = [f"http://127.0.0.1:{port}/readyz" for port in self.web_ports]
+        urls += [] if webs_only else [f"{self.url}/readyz"]
         for url in urls:
             while True:
                 try:

@@ -106,6 +106,7 @@ def load_demo():
         db.session.add(Contractor(name=name, contact_name=contact, phone=phone))
     db.session.commit()
     from seeds.demo_cards import load_demo_cards
+    from seeds.demo_chats import load_demo_chats
     from seeds.demo_clients import load_demo_clients
     from seeds.demo_forum import load_demo_forum
     from seeds.demo_salary import load_demo_salary
@@ -114,6 +115,7 @@ def load_demo():
 
     load_demo_cards()
     load_demo_clients()
+    load_demo_chats()
     load_demo_tasks()
     load_demo_salary()
     load_demo_suggestions()

@@ -2,9 +2,10 @@
 phone or e-mail shows the client who has it instead of making a second one), and each client's
 page with its tabs. Rules live in services/clients; this file parses input and renders."""
 
+import io
 import json
 
-from flask import abort, flash, jsonify, redirect, request
+from flask import abort, flash, jsonify, redirect, request, send_file
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from admin_views.base import SecuredView, parse_id
 from admin_views.change_words import record_history
 from admin_views.ledger.rules import KIND_LABELS
+from admin_views.pipeline import subject_pages
 from extensions import db
 from forms.clients.client_form import ClientForm
 from models.base import utcnow
@@ -23,15 +25,18 @@ from models.pipeline import StageTask
 from services import ledger, pipeline
 from services.clients import choices as client_choices
 from services.clients import documents as client_documents
+from services.clients import dossier as client_dossier
 from services.clients import events as client_events
 from services.clients import invoice_lists
 from services.clients import invoices as invoice_rules
 from services.clients import lists as client_lists
 from services.clients import operations as clients
+from services.exports import registry as export_registry
 from services.ledger import rules as ledger_rules
 from services.pipeline import subjects
 from services.platform import access, audit, people_choices, unit_of_work, uploads
 
+SUBJECT = Client.__subject_type__
 TABS = (
     ("overview", _l("Overview")),
     ("stages", _l("Stage history")),
@@ -40,7 +45,6 @@ TABS = (
     ("invoices", _l("Invoices")),
     ("points", _l("Points")),
     ("documents", _l("Documents")),
-    ("chat", _l("Chat")),
     ("history", _l("Changes")),
 )
 
@@ -172,10 +176,15 @@ class ClientView(SecuredView):
     @expose("/<id:client_id>/")
     def client_page(self, client_id):
         tab = request.args.get("tab", "overview")
-        if tab not in dict(TABS):
+        tabs = subject_pages.tabs_with(SUBJECT, TABS)
+        if tab not in dict(tabs):
             abort(404)
         client = self.scoped_client(client_id)
-        context = {"client": client, "tab": tab, "tabs": TABS, "now": utcnow()}
+        badges = subject_pages.badges_of(SUBJECT, client)
+        context = {"client": client, "tab": tab, "tabs": tabs, "now": utcnow(), "badges": badges}
+        extra = subject_pages.tab(SUBJECT, tab)
+        if extra is not None:
+            context.update(extra.context(client), tab_template=extra.template, tab_script=extra.script)
         if tab == "overview":
             referrer = clients.visible_client(current_user, client.referrer_id) if client.referrer_id else None
             authors = people_choices.names_of({client.created_by_id, client.updated_by_id} - {None})
@@ -197,6 +206,17 @@ class ClientView(SecuredView):
             context["changes"] = record_history("clients", client.id, audit.history("clients", client.id))
         return self.render("admin/clients/client.html", **context)
 
+    @expose("/<id:client_id>/dossier.xlsx")
+    def dossier(self, client_id):
+        """The client's dossier: his card and what the other domains keep of him (his chat), one
+        sheet each, as the viewer sees him."""
+        client = self.scoped_client(client_id)
+        sections = [(part.title, part.columns, part.rows(client)) for part in subject_pages.dossier_sections(SUBJECT)]
+        data = client_dossier.workbook(client, sections, export_registry.zone_of(current_user))
+        name = export_registry.file_name(client.full_name, utcnow().strftime("%Y-%m-%d"), "xlsx")
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
     # --- documents ----------------------------------------------------------------------------------
 
     @expose("/<id:client_id>/documents", methods=("POST",))
@@ -209,8 +229,8 @@ class ClientView(SecuredView):
             if error.status == 403:
                 abort(403)
             flash(str(error.message), "error")
-            page = self.render("admin/clients/client.html", client=client, tab="documents", tabs=TABS, now=utcnow(),
-                               documents=client_documents.of_client(client))  # fmt: skip
+            page = self.render("admin/clients/client.html", client=client, tab="documents", tabs=subject_pages.tabs_with(SUBJECT, TABS),
+                               now=utcnow(), documents=client_documents.of_client(client), badges={})  # fmt: skip
             return page, 422
         unit_of_work.commit(keep=current_user)
         flash(_("The document is added."), "success")

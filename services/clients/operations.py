@@ -14,6 +14,7 @@ from models.pipeline import Pipeline
 from models.platform.org import Office
 from models.platform.user import User
 from services import pipeline
+from services.pipeline import signals
 from services.platform import access, notifications, phones
 from services.platform.errors import RefusedChange, parse_id
 from services.platform.timezones import is_valid_zone
@@ -150,6 +151,7 @@ def set_responsible(client, user_id, by):
         raise ClientError(_l("Check the client's fields."), errors=errors)
     if person.id == client.responsible_id:
         return
+    before = frozenset(client.scope_people_ids())
     now = utcnow()
     current = db.session.scalars(
         select(ClientResponsible).where(ClientResponsible.client_id == client.id, ClientResponsible.until.is_(None))
@@ -159,6 +161,7 @@ def set_responsible(client, user_id, by):
     db.session.add(ClientResponsible(client_id=client.id, user_id=person.id, since=now, changed_by_id=by.id))
     client.responsible_id = person.id
     db.session.flush()
+    signals.people_changed.send(client, before=before)
     notifications.notify([person.id], "clients.handed", link=f"/admin/clients/{client.id}/", exclude=by.id,
                          by=by.display_name, client=client.full_name)  # fmt: skip
 

@@ -14,7 +14,9 @@ queues what must wait for the commit (realtime.publisher), it never commits.
   `stage`, made with these values, and the subject leaves `left` for it again; a receiver takes back
   what it kept of them (a booked transaction) or of reaching `left` (points);
 - `column_changed(pipeline_code, stage_id=…)`: a scheduled job renewed or re-dated open tasks of one
-  stage (no single subject to name)."""
+  stage (no single subject to name);
+- `people_changed(subject, before=frozenset)`: one of the subject's people was replaced outside a
+  move (a client handed to another employee), flushed; `before` the ids of its people before."""
 
 from blinker import Namespace
 
@@ -26,6 +28,7 @@ started = _signals.signal("started")
 moved = _signals.signal("moved")
 move_undone = _signals.signal("move-undone")
 column_changed = _signals.signal("column-changed")
+people_changed = _signals.signal("people-changed")
 
 
 def refusals(subject, stage, values):

@@ -44,12 +44,18 @@ def choices_of(user_id):
     return {code: chosen.get(code, (True, kind.email)) for code, kind in KINDS.items()}
 
 
-def notify(user_ids, kind, link="", exclude=None, **params):
+def notify(user_ids, kind, link="", exclude=None, once_unread=False, **params):
     """A notification of `kind` for each of these people (not `exclude`, the one who acted), as each
-    chose; flushed. Values are kept as text and put into the sentence when it is read."""
+    chose; flushed. Values are kept as text and put into the sentence when it is read. `once_unread`:
+    not for whoever still has an unread one of this kind and link (a busy chat is one line in the bell)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     people = sorted({user_id for user_id in user_ids if user_id is not None and user_id != exclude})
+    if once_unread and people:
+        waiting = set(db.session.scalars(select(Notification.user_id).where(
+            Notification.user_id.in_(people), Notification.kind == kind, Notification.link == (link or "")[:LINK_MAX],
+            Notification.in_app.is_(True), Notification.read_at.is_(None))))  # fmt: skip
+        people = [user_id for user_id in people if user_id not in waiting]
     if not people:
         return []
     settings = dict(db.session.execute(
@@ -117,13 +123,16 @@ def page_of(user_id, before=None, unread_only=False, limit=PAGE):
     return db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
 
 
-def mark_read(user_id, ids=None):
-    """His notifications (those of `ids`, or all) read now; how many were unread."""
+def mark_read(user_id, ids=None, kind=None, link=None):
+    """His notifications (those of `ids`, or of this kind and link, or all) read now; how many were
+    unread."""
     statement = update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None), Notification.in_app.is_(True)
     )
     if ids is not None:
         statement = statement.where(Notification.id.in_(sorted(ids)))
+    if kind is not None:
+        statement = statement.where(Notification.kind == kind, Notification.link == (link or "")[:LINK_MAX])
     count = db.session.execute(statement.values(read_at=utcnow())).rowcount
     if count:
         changed.send(None, user_ids={user_id})

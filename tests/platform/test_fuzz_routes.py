@@ -132,6 +132,7 @@ def world():
         "transaction_id": transaction.id,
         "export_id": job.id,
         "message_id": 1,
+        "user_id": agent.id,
         "job_id": "no-such-job",
         "period_id": ended_period.id,
         "plan_id": db.session.scalar(select(SalaryPlan.id).limit(1)),

@@ -173,3 +173,14 @@ def test_the_demo_salaries_have_closed_months_a_raise_a_bonus_and_hr_records(dem
     assert [(o.key, o.kind) for o in raised] == [("targets.team_points.target", "raise")]
     assert db.session.scalar(select(func.count()).select_from(SalaryAdjustment)) == 1
     assert db.session.scalar(select(func.count()).select_from(Candidate).where(Candidate.status == "hired")) == 1
+
+
+def test_the_demo_has_a_chat_between_the_employee_and_her_supervisor(demo):
+    from models.chats import ChatMessage
+    from services.chats import lists
+
+    authors = {message.author.username for message in db.session.scalars(select(ChatMessage))}
+    assert authors == {"employee", "supervisor"}
+    client_id = db.session.scalar(select(ChatMessage.client_id).limit(1))
+    assert lists.unread_of(user("employee"), client_id) == 1
+    assert lists.unread_of(user("supervisor"), client_id) == 0
