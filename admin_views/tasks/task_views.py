@@ -264,6 +264,7 @@ class TasksView(TaskPartsMixin, SecuredView):
             comment_form=comment_form or CommentForm(),
             may_see_card=task.card_id is not None and access.can(current_user, "cards.view"),
             client_name=tasks.subject_choice(current_user, tasks.CLIENT, task.client_id) if task.client_id else None,
+            client_label=tasks.subject_label(task, "client"),
             watchers=followers.watchers_of(task),
             watcher_choices=followers.candidates(current_user, task),
             may_take_part=followers.may_take_part(current_user, task),

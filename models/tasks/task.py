@@ -51,7 +51,6 @@ class Task(Audited, SoftDeleteMixin, VersionMixin, db.Model):
     card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cards.id"))
     card = relationship("Card", lazy="select")
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
-    client = relationship("Client", lazy="select")
     closed_at: Mapped[datetime | None] = mapped_column()
     recurrence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("task_recurrences.id"))
     occurs_on: Mapped[date | None] = mapped_column()  # the day of its repetition, in the author's zone

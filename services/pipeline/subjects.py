@@ -96,6 +96,13 @@ def choices(user, subject_type, term, limit=10, offset=0):
     return [(row[0], _label(row[1:])) for row in db.session.execute(query)]
 
 
+def label_of(subject_type, subject_id):
+    """The label of the subject with this id, whoever's it is (for a record that names it already)."""
+    search, subject = _SEARCHES[subject_type], subject_model(subject_type)
+    row = db.session.execute(select(*search.label).where(subject.id == subject_id)).first()
+    return _label(row) if row else ""
+
+
 def choice_of(user, subject_type, subject_id):
     """(id, label) of the live subject with this id in the user's scope, or None."""
     search, subject = _SEARCHES[subject_type], subject_model(subject_type)

@@ -41,10 +41,10 @@ def send(author, addressee_key, body):
     db.session.add(suggestion)
     db.session.flush()
     readers = addressees.administrator_ids() if to_administrator else {addressee_id}
-    # exclude=None and no values: the notification says nothing of who wrote it. The author himself
-    # may hold suggestions.administer; he is not told of his own one, which names him no more than
-    # the others being told does.
-    added = notifications.notify(readers - {author.id}, "suggestions.received", link=INBOX)
+    # No `exclude` and no values: the notification says nothing of who wrote it. An author who is one
+    # of the administrators is told of his own suggestion like the others — leaving him out would
+    # name him as the one administrator who was not told.
+    added = notifications.notify(readers, "suggestions.received", link=INBOX)
     _blur_times(added)
     return suggestion
 

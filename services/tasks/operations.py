@@ -35,6 +35,7 @@ from services.platform.timezones import local_to_utc, user_zone  # noqa: F401 (t
 CARD = "card"  # the pipeline subjects a task may be about (services.pipeline.subjects)
 CLIENT = "client"
 SUBJECTS = (CARD, CLIENT)
+PICKERS_OF = {"card": CARD, "client": CLIENT}
 CARD_PAGE = 10
 
 TABS = ("incoming", "outgoing", "team", "watching", "all")
@@ -191,10 +192,9 @@ def subject_choice(user, subject_type, subject_id):
 
 
 def subject_label(task, name):
-    """What people know the task's card or client by (its number, his name)."""
-    if name == "card":
-        return task.card.number if task.card is not None else ""
-    return task.client.full_name if task.client is not None else ""
+    """What people know the task's card or client by (its number, his name), whoever's it is now."""
+    subject_id = getattr(task, f"{name}_id")
+    return subjects.label_of(PICKERS_OF[name], subject_id) if subject_id else ""
 
 
 def card_choices(user, term, page=1):

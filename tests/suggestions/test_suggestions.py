@@ -10,6 +10,7 @@ from models.suggestions import Suggestion, SuggestionStatusChange
 from services.platform import notifications
 from services.suggestions import addressees, daily_limit
 from tests.conftest import csrf_token
+from tests.factories.platform import make_user
 from tests.factories.suggestions import make_suggestion
 from tests.view_helpers import sign_in
 
@@ -143,3 +144,11 @@ def test_a_leader_has_an_inbox_before_anyone_writes_and_a_person_with_nobody_bel
     head = sign_in(app, office["depthead"]).get("/admin/suggestions/?tab=inbox")
     assert head.status_code == 200 and 'id="suggestions-empty"' in head.text
     assert sign_in(app, office["employee"]).get("/admin/suggestions/?tab=inbox").status_code == 404
+
+
+def test_an_administrator_writing_to_the_administrators_is_told_like_the_others(app, office):
+    second = make_user(username="suggest-admin2", role_code="administrator", full_name="Alla Admin", language="en")
+    author = sign_in(app, office["admin"])
+    assert send(author, "administrator", "Quieter printers.").status_code == 302
+    told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "suggestions.received")))
+    assert told == {office["admin"].id, second.id}, "leaving the author out would name him"
