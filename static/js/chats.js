@@ -191,7 +191,10 @@
     socket.on("connect", function () { join(); if (lastId) { newer(); } });
     if (socket.connected) { join(); }
     socket.on("chat_message", function (data) {
-      if (data.client_id === clientId && data.message_id > lastId) { newer(); }
+      if (data.client_id !== clientId) { return; }
+      window.clearTimeout(typingTimer);  // whoever was writing has sent it
+      typing.innerHTML = "&nbsp;";
+      if (data.message_id > lastId) { newer(); }
     });
     socket.on("chat_read", function (data) {
       if (data.client_id !== clientId) { return; }

@@ -89,7 +89,7 @@ def session_from(source="127.0.0.1"):
 class Browser:
     """A signed-in user: an HTTP session from one loopback address and (optionally) a board socket."""
 
-    def __init__(self, url, username, source="127.0.0.1"):
+    def __init__(self, url, username, source="127.0.0.1", page="/admin/tracker/"):
         self.url, self.username, self.source = url, username, source
         self.http = session_from(source)
         token = CSRF_FIELD.search(self.http.get(f"{url}/login").text).group(1)
@@ -99,14 +99,19 @@ class Browser:
             allow_redirects=False,
         )
         assert response.status_code == 302, f"{username} could not sign in: {response.status_code}"
-        page = self.http.get(f"{url}/admin/tracker/")
+        page = self.http.get(f"{url}{page}")
+        assert page.status_code == 200, f"{username} could not open {page.url}: {page.status_code}"
         self.upstream = page.headers.get("X-Upstream")
         self.csrf = CSRF_META.search(page.text).group(1)
-        self.room = ROOM.search(page.text).group(1)
+        room = ROOM.search(page.text)
+        self.room = room.group(1) if room else None
         self.events = []
+        self.heard = []  # (event, data) of the events named in connect_board's `listen`
         self.socket = None
 
-    def connect_board(self, reconnection=False):
+    def connect_board(self, reconnection=False, room=None, listen=()):
+        """A socket in the page's board room (or `room`); board events go to `events`, those named in
+        `listen` to `heard`."""
         import socketio
 
         port = int(self.url.rsplit(":", 1)[1])
@@ -115,11 +120,16 @@ class Browser:
             reconnection=reconnection, reconnection_delay=0.2, websocket_extra_options={"socket": raw}
         )
         client.on("board_changed", lambda data: self.events.append(data))
+        for name in listen:
+            client.on(name, lambda data, name=name: self.heard.append((name, data)))
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         client.connect(self.url, headers={"Cookie": cookie}, transports=["websocket"])
-        assert client.call("join", {"room": self.room}, timeout=10)["ok"]
+        assert client.call("join", {"room": room or self.room}, timeout=10)["ok"]
         self.socket = client
         return client
+
+    def heard_of(self, name):
+        return [data for event, data in self.heard if event == name]
 
     def got(self, card_id, version):
         return any(e.get("subject_id") == card_id and e.get("version") == version for e in self.events)
