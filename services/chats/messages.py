@@ -51,10 +51,7 @@ def post(client, by, body, upload=None):
         raise ChatError(_l("A message is at most %(n)s characters.", n=BODY_MAX), errors={"body": _l("Too long.")})
     stored = None
     if has_file:
-        try:
-            stored = uploads.store(upload, by)
-        except uploads.UploadError as error:
-            raise ChatError(error.message, errors={"file": error.message}) from None
+        stored = uploads.store(upload, by, refusal=ChatError)
     message = ChatMessage(client_id=client.id, author_id=by.id, body=body, file_id=stored.id if stored else None)
     db.session.add(message)
     db.session.flush()

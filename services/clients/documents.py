@@ -18,10 +18,7 @@ class DocumentError(RefusedChange):
 def add(client, upload, by):
     if not access.can(by, "clients.edit", client):
         raise DocumentError(_l("You may not add this client's documents."), status=403)
-    try:
-        stored = uploads.store(upload, by)
-    except uploads.UploadError as error:
-        raise DocumentError(error.message, errors={"file": error.message}) from None
+    stored = uploads.store(upload, by, refusal=DocumentError)
     document = ClientDocument(client_id=client.id, office_id=client.office_id, file_id=stored.id)
     db.session.add(document)
     db.session.flush()

@@ -22,10 +22,7 @@ def may_change(user, person):
 def add(person, upload, by):
     if not may_change(by, person):
         raise DocumentError(_l("You may not add this person's documents."), status=403)
-    try:
-        stored = uploads.store(upload, by)
-    except uploads.UploadError as error:
-        raise DocumentError(error.message, errors={"file": error.message}) from None
+    stored = uploads.store(upload, by, refusal=DocumentError)
     document = EmployeeDocument(user_id=person.id, file_id=stored.id)
     db.session.add(document)
     db.session.flush()

@@ -69,9 +69,19 @@ def _reencoded(data, kind):
         raise UploadError(_l("The picture cannot be read.")) from None
 
 
-def store(upload, by, allowed=DOCUMENT_TYPES, sniff=None):
-    """A StoredFile of an uploaded file (werkzeug's FileStorage), flushed; UploadError if refused.
+def store(upload, by, allowed=DOCUMENT_TYPES, sniff=None, refusal=None, field="file"):
+    """A StoredFile of an uploaded file (werkzeug's FileStorage), flushed. Refused: UploadError, or
+    the caller's own `refusal` class (a RefusedChange) with the message on the form's `field`.
     `sniff(data)`: the type of what no signature tells (a CSV table), or a refusal of its own."""
+    try:
+        return _store(upload, by, allowed, sniff)
+    except UploadError as error:
+        if refusal is None:
+            raise
+        raise refusal(error.message, status=error.status, errors={field: error.message}) from None
+
+
+def _store(upload, by, allowed, sniff):
     if upload is None or not upload.filename:
         raise UploadError(_l("Choose a file."))
     limit = current_app.config["UPLOAD_MAX_BYTES"]

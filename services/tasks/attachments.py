@@ -27,10 +27,7 @@ def add(task, upload, by):
         raise AttachmentError(_l("Only the task's people add files to it."), status=403)
     if len(of_task(task)) >= FILES_MAX:
         raise AttachmentError(_l("A task has at most %(count)s files.", count=FILES_MAX))
-    try:
-        stored = uploads.store(upload, by)
-    except uploads.UploadError as error:
-        raise AttachmentError(error.message, errors={"file": error.message}) from None
+    stored = uploads.store(upload, by, refusal=AttachmentError)
     attachment = TaskAttachment(task_id=task.id, file_id=stored.id, created_by_id=by.id)
     db.session.add(attachment)
     db.session.flush()
