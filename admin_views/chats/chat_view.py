@@ -55,6 +55,14 @@ class ChatsView(SecuredView):
         return self.render("admin/chats/index.html", rows=rows, next_before=next_before, unread_only=unread_only,
                            paged=before is not None)  # fmt: skip
 
+    @expose("/<id:client_id>/")
+    def chat_page(self, client_id):
+        """The chat alone, for everyone in it: also a person added from outside the client's scope,
+        who cannot open the client's page (those who can get a link to it)."""
+        client = chat_client(client_id)
+        return self.render("admin/chats/chat.html", client=client, sees_client=rules.sees_client(current_user, client.id),
+                           **panel_context(client))  # fmt: skip
+
     @expose("/<id:client_id>/messages")
     def messages_json(self, client_id):
         client = chat_client(client_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from extensions import db
 from models.chats import ChatMember
 from models.platform.user import User
-from services.chats import rules
+from services.chats import messages, rules
 from services.platform import access, hierarchy
 from services.platform.errors import RefusedChange, parse_id
 
@@ -33,6 +33,7 @@ def add(client, by, user_id):
         raise MemberError(_l("Choose one of your people."), errors={"user_id": _l("Choose one of your people.")})
     db.session.add(ChatMember(client_id=client.id, user_id=person_id, added_by_id=by.id))
     db.session.flush()
+    messages.follow(client.id, {person_id})  # the chat is in his list at once
     return person_id
 
 

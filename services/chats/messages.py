@@ -24,7 +24,9 @@ class ChatError(RefusedChange):
 
 
 def link_of(client_id):
-    return f"/admin/clients/{client_id}/?tab=chat"
+    """The chat's own page: it opens for everyone in the chat, also a person added from outside the
+    client's scope, who cannot open the client's page."""
+    return f"/admin/chats/{client_id}/"
 
 
 def as_html(text):
@@ -57,7 +59,7 @@ def post(client, by, body, upload=None):
     db.session.flush()
     _head(client.id, message)
     participants = rules.participant_ids(client)
-    _follow(client.id, participants | {by.id})
+    follow(client.id, participants | {by.id})
     raise_watermark(by.id, client.id, message.id)
     notifications.notify(participants, "chats.message", link=link_of(client.id), exclude=by.id, once_unread=True,
                          by=by.display_name, client=client.full_name)  # fmt: skip
@@ -75,7 +77,7 @@ def _head(client_id, message):
         db.session.flush()
 
 
-def _follow(client_id, user_ids):
+def follow(client_id, user_ids):
     """A read row (at 0) for each of them who has none: the chat is then in their list. Two requests
     may add the same row at once; the second's is skipped (ON CONFLICT DO NOTHING), never an error."""
     kept = set(db.session.scalars(select(ChatRead.user_id).where(
@@ -94,7 +96,7 @@ def _follow(client_id, user_ids):
 def raise_watermark(user_id, client_id, message_id):
     """His read position in the chat moves up to `message_id` (never down): one conditional UPDATE,
     so concurrent readers can only raise it. True if it moved."""
-    _follow(client_id, {user_id})
+    follow(client_id, {user_id})
     moved = db.session.execute(
         update(ChatRead)
         .where(ChatRead.user_id == user_id, ChatRead.client_id == client_id,

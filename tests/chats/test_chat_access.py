@@ -87,10 +87,15 @@ def test_a_supervisor_adds_someone_of_his_team_who_then_loses_it_when_taken_out(
     post_form(supervisor, f"/admin/chats/{anna.id}/members", form_page=tab, user_id=team["employee2"].id)
     assert other.get(f"/admin/chats/{anna.id}/messages").status_code == 200
     assert other.get(f"/admin/clients/{anna.id}/").status_code == 404, "the chat, not the client"
+    own_page = other.get(f"/admin/chats/{anna.id}/")  # where he reads and writes it
+    assert own_page.status_code == 200 and 'id="client-chat"' in own_page.text
+    assert 'id="chat-client-card"' not in own_page.text
+    assert 'id="chat-client-card"' in supervisor.get(f"/admin/chats/{anna.id}/").text
     socket = sockets(other)
     assert socket.join(f"client_chat:{anna.id}")["ok"] is True
     write(anna, team["employee"], "Emil, have a look")
     assert socket.events("chat_message")
+    assert f'href="/admin/chats/{anna.id}/"' in other.get("/admin/chats/").text  # in his list, to his page
 
     url = f"/admin/chats/{anna.id}/members/{team['employee2'].id}/delete"
     assert post_form(supervisor, url, form_page=tab).status_code == 302
@@ -98,6 +103,7 @@ def test_a_supervisor_adds_someone_of_his_team_who_then_loses_it_when_taken_out(
     write(anna, team["employee"], "Thanks")
     assert socket.events("chat_message") == []
     assert other.get(f"/admin/chats/{anna.id}/messages").status_code == 404
+    assert other.get(f"/admin/chats/{anna.id}/").status_code == 404
 
 
 def test_the_dossier_keeps_the_chat_and_is_scoped_like_the_client(app, team, anna, browser):

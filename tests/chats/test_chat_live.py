@@ -45,7 +45,7 @@ def test_one_unread_notification_per_chat_per_person(app, team, anna, browser):
     for text in ("One", "Two", "Three"):
         last = write(anna, team["employee"], text)
     kinds = db.session.scalars(select(Notification).where(Notification.user_id == team["supervisor"].id)).all()
-    assert [(n.kind, n.link) for n in kinds] == [("chats.message", f"/admin/clients/{anna.id}/?tab=chat")]
+    assert [(n.kind, n.link) for n in kinds] == [("chats.message", f"/admin/chats/{anna.id}/")]
     assert db.session.scalars(select(Notification).where(Notification.user_id == team["employee"].id)).all() == []
 
     tab = f"/admin/clients/{anna.id}/?tab=chat"

@@ -35,7 +35,7 @@ def test_a_person_taken_out_of_a_chat_on_web_a_leaves_its_room_on_web_b(demo, ma
         added = supervisor.http.post(f"{web_a}/admin/chats/{client_id}/members", allow_redirects=False,
                                      data={"user_id": intern_id, "csrf_token": supervisor.csrf})  # fmt: skip
         assert added.status_code == 302, added.text
-        intern = Browser(web_b, "intern", page=f"/admin/clients/{client_id}/?tab=chat")
+        intern = Browser(web_b, "intern", page=f"/admin/chats/{client_id}/")  # added: the chat, not the client
         employee = Browser(web_b, "employee", page=f"/admin/clients/{client_id}/?tab=chat")
         people = [intern, employee]
         for person in people:
