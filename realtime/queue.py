@@ -17,7 +17,10 @@ class SessionClosingRedisManager(python_socketio.RedisManager):
             close_local_sockets(self.server, message.get("room") or [], message.get("namespace") or "/")
         elif message.get("event") == ROOM_CLOSED and self.server is not None:
             rooms = message.get("room") or []
-            left = (message.get("data") or {}).get("room")
+            data = message.get("data")
+            if isinstance(data, (list, tuple)):  # the event's arguments, as the queue carries them
+                data = data[0] if data else None
+            left = data.get("room") if isinstance(data, dict) else None
             leave_local_room(
                 self.server, rooms if isinstance(rooms, list) else [rooms], left, message.get("namespace") or "/"
             )

@@ -172,6 +172,9 @@ class ForumView(SecuredView):
         start = parse_id(after) if after else 0
         if start is None:
             abort(400)
+        return self._topic_page(topic, start)
+
+    def _topic_page(self, topic, start=0, errors=None, sent=None):
         found, more = topics.posts(topic, start)
         branch = db.session.get(ForumBranch, topic.branch_id)
         return self.render(
@@ -180,7 +183,7 @@ class ForumView(SecuredView):
             receipts=reads.receipts(topic, [post.id for post in found]), body_max=BODY_MAX,
             names=topics.names_of(post.author_id for post in found),
             read_to=reads.watermark(current_user.id, topic.id), may_manage=visibility.may_manage(current_user, branch),
-            may_invite=posts.may_invite(current_user, topic), errors={}, sent={},
+            may_invite=posts.may_invite(current_user, topic), errors=errors or {}, sent=sent or {},
         )  # fmt: skip
 
     @expose("/topic/<topic_id>/post", methods=("POST",))
@@ -191,7 +194,8 @@ class ForumView(SecuredView):
                                   uploads=request.files.getlist("photos"))  # fmt: skip
         except RefusedChange as error:
             _refused(error)
-            return redirect(url_for(".topic", topic_id=topic.id, _anchor="reply"))
+            topic = db.session.get(type(topic), topic.id)
+            return self._topic_page(topic, errors=error.errors, sent=request.form), error.status
         unit_of_work.commit(keep=current_user)
         return redirect(url_for(".topic", topic_id=topic.id, _anchor=f"post-{post.id}"))
 

@@ -124,3 +124,16 @@ def test_a_mention_tells_only_who_sees_the_topic(team):
     db.session.commit()
     told = sorted((n.user_id, n.kind) for n in db.session.scalars(select(Notification)))
     assert told == sorted([(team["emp"].id, "forum.mentioned"), (team["outsider"].id, "forum.mentioned")])
+
+
+def test_a_refused_reply_is_a_4xx_that_keeps_what_was_written(app, login_as, team):
+    branch = make_branch(team["leader"], "Sales")
+    topic = make_topic(team["emp"], branch, "Hello", "first")
+    browser = signed_in(app, login_as, team["emp"])
+    url = f"/admin/forum/topic/{topic.id}/"
+    empty = post_form(browser, f"{url}post", form_page=url, body="   ")
+    assert empty.status_code == 422 and 'id="reply"' in empty.text
+    too_long = post_form(browser, f"{url}post", form_page=url, body="x" * 20001)
+    assert too_long.status_code == 422 and "x" * 100 in too_long.text  # the text is kept in the form
+    db.session.expire_all()
+    assert db.session.get(ForumTopic, topic.id).post_count == 1
