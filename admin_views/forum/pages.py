@@ -15,7 +15,7 @@ from models.forum.post import BODY_MAX
 from models.platform.org import Department, Office, Position
 from models.platform.user import User
 from services.forum import branches, photos, posts, reads, search, topics, visibility
-from services.platform import access, rich_text, unit_of_work, uploads
+from services.platform import rich_text, unit_of_work, uploads
 from services.platform.errors import RefusedChange
 
 
@@ -131,12 +131,7 @@ class ForumView(SecuredView):
             sent = {"title": branch.title, "description": branch.description, "visibility": branch.visibility}
         else:
             chosen, members, sent = {}, [], {"title": "", "description": "", "visibility": "all"}
-        people = db.session.scalars(
-            access.scope(current_user, select(User), User)
-            .where(User.is_blocked.is_(False), User.deleted_at.is_(None)).order_by(User.full_name).limit(1000)
-        ).all() if access.scope_level(current_user) != "all" else db.session.scalars(
-            select(User).where(User.is_blocked.is_(False), User.deleted_at.is_(None)).order_by(User.full_name).limit(1000)
-        ).all()  # fmt: skip
+        people = branches.member_choices(current_user)
         return self.render(
             "admin/forum/branch_form.html", branch=branch, parent=parent, sent=sent, errors=errors or {},
             chosen={kind: set(ids) for kind, ids in chosen.items()}, members=set(members), people=people,
@@ -301,17 +296,18 @@ class ForumView(SecuredView):
 
     @expose("/photo/<photo_id>")
     def photo(self, photo_id):
-        photo = photos.visible_photo(current_user, parse_id(photo_id))
-        if photo is None:
-            abort(404)
-        return uploads.show_picture(photo.file)
+        return uploads.show_picture(self._photo(photo_id).file)
 
     @expose("/photo/<photo_id>/thumb")
     def photo_thumb(self, photo_id):
+        return uploads.show_picture(self._photo(photo_id).thumb)
+
+    @staticmethod
+    def _photo(photo_id):
         photo = photos.visible_photo(current_user, parse_id(photo_id))
         if photo is None:
             abort(404)
-        return uploads.show_picture(photo.thumb)
+        return photo
 
     @expose("/search")
     def search(self):

@@ -21,6 +21,7 @@ from services import pipeline
 from services.platform import access, audit, unit_of_work
 from services.platform.timezones import to_local
 from services.tasks import attachments, auto_tasks, followers, repeats
+from services.tasks import lists as task_lists
 from services.tasks import operations as tasks
 
 TAB_LABELS = {
@@ -77,10 +78,10 @@ class TasksView(TaskPartsMixin, SecuredView):
         tab = request.args.get("tab") or "incoming"
         if tab == "auto":
             return redirect(self.get_url(".auto"))
-        filters = tasks.TaskFilters.from_args(request.args)
+        filters = task_lists.TaskFilters.from_args(request.args)
         context = {"tab": tab, "filters": filters, "rows": [], "next_before": None, "errors": {}}
         try:
-            context["rows"], context["next_before"] = tasks.task_page(current_user, tab, filters)
+            context["rows"], context["next_before"] = task_lists.task_page(current_user, tab, filters)
         except tasks.TaskError as error:
             if error.status != 400 or not error.errors:
                 abort(error.status)
@@ -89,7 +90,7 @@ class TasksView(TaskPartsMixin, SecuredView):
             "admin/tasks/index.html",
             tabs=self.tabs(),
             now=utcnow(),
-            people=tasks.filter_people(current_user),
+            people=task_lists.filter_people(current_user),
             statuses=tasks.STATUS_LABELS,
             **context,
         ), (400 if context["errors"] else 200)
@@ -116,7 +117,7 @@ class TasksView(TaskPartsMixin, SecuredView):
             next_after=next_after,
             errors=errors,
             now=utcnow(),
-            people=tasks.filter_people(current_user),
+            people=task_lists.filter_people(current_user),
             stages=auto_tasks.pipeline_stages(labels),
             states=auto_tasks.AUTO_STATES,
         ), (400 if errors else 200)

@@ -139,3 +139,15 @@ def path_of(branch):
     while out[0].parent_id is not None and len(out) < 100:
         out.insert(0, db.session.get(ForumBranch, out[0].parent_id))
     return out
+
+
+MEMBERS_OFFERED = 1000
+
+
+def member_choices(user):
+    """The people a branch's form offers as its members: the active ones in the user's scope, by name
+    (at most MEMBERS_OFFERED)."""
+    query = select(User).where(User.is_blocked.is_(False), User.deleted_at.is_(None))
+    if access.scope_level(user) != "all":
+        query = access.scope(user, query, User)
+    return db.session.scalars(query.order_by(User.full_name).limit(MEMBERS_OFFERED)).all()

@@ -14,7 +14,7 @@ from models.pipeline import StageTask
 from services.pipeline import subjects
 from services.platform import access
 from services.platform.cursors import cursor_text, parse_cursor
-from services.tasks import operations as tasks
+from services.tasks import lists as task_lists
 from services.tasks.operations import CARD, PAGE_SIZE, TaskError
 
 AUTO_STATES = {
@@ -87,8 +87,8 @@ class AutoFilters:
     @classmethod
     def from_args(cls, args):
         errors = {}
-        start, end = tasks.parse_period(args, errors)
-        ids = tasks.parse_ids(args, ("responsible", "seq", "stage", "card"), errors)
+        start, end = task_lists.parse_period(args, errors)
+        ids = task_lists.parse_ids(args, ("responsible", "seq", "stage", "card"), errors)
         state = (args.get("state") or "").strip()
         if state and state not in AUTO_STATES:
             errors["state"] = _l("Not a valid choice.")

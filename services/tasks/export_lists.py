@@ -40,10 +40,11 @@ def _task_error(error):
 def task_rows(tab):
     def rows(user, args):
         from models.tasks.task import Task
+        from services.tasks import lists as task_lists
         from services.tasks import operations as tasks
 
         try:
-            query = tasks.task_query(user, tab, _without(args, "before", "tab"))
+            query = task_lists.task_query(user, tab, _without(args, "before", "tab"))
         except tasks.TaskError as error:
             raise _task_error(error) from error
 
@@ -65,9 +66,9 @@ def task_rows(tab):
 
 
 def task_check(args):
-    from services.tasks import operations as tasks
+    from services.tasks import lists as task_lists
 
-    return tasks.TaskFilters.from_args(args).errors
+    return task_lists.TaskFilters.from_args(args).errors
 
 
 def auto_check(args):

@@ -6,7 +6,7 @@ import urllib.request
 
 from werkzeug.serving import make_server
 
-from deploy import cluster
+from deploy import nginx_conf
 from deploy.embedded_server import BannerlessRequestHandler
 
 
@@ -25,4 +25,4 @@ def test_the_embedded_server_sends_no_version_banner(app):
 
 
 def test_the_clusters_nginx_hides_its_version():
-    assert "server_tokens off;" in cluster.NGINX_CONF
+    assert "server_tokens off;" in nginx_conf.NGINX_CONF

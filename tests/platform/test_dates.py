@@ -15,6 +15,7 @@ from services.cards import operations as cards
 from services.finance import report as finance
 from services.platform import dates
 from services.tasks import auto_tasks
+from services.tasks import lists as task_lists
 from services.tasks import operations as tasks
 from tests.factories.cards import TX, make_card, put_on, walk_to
 from tests.factories.platform import make_user
@@ -140,7 +141,7 @@ def test_a_transaction_out_of_the_range_says_the_range(day):
 @pytest.mark.parametrize("name", ["from", "to"])
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_task_period_filters_out_of_the_range_are_filter_errors(name, day):
-    for filters in (tasks.TaskFilters.from_args({name: day}), auto_tasks.AutoFilters.from_args({name: day})):
+    for filters in (task_lists.TaskFilters.from_args({name: day}), auto_tasks.AutoFilters.from_args({name: day})):
         assert {key: english(message) for key, message in filters.errors.items()} == {name: RANGE_MESSAGE}
 
 

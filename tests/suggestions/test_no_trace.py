@@ -172,7 +172,7 @@ def test_a_sent_suggestion_holds_nothing_that_leads_to_its_author(app, office, s
 
 
 def test_the_clusters_nginx_writes_no_access_line_for_the_section():
-    from deploy import cluster
+    from deploy import nginx_conf
 
-    section = cluster.NGINX_CONF.split("location /admin/suggestions/ {{", 1)[1].split("}}", 1)[0]
+    section = nginx_conf.NGINX_CONF.split("location /admin/suggestions/ {{", 1)[1].split("}}", 1)[0]
     assert "access_log off;" in section

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models.base import utcnow
 from models.tasks.task import Task, TaskComment
+from services.tasks import lists as task_lists
 from services.tasks import operations as tasks
 from tests.conftest import csrf_token
 from tests.factories.cards import card_number, make_card, shown_number, stage_of, tasks_of, walk_to
@@ -126,7 +127,7 @@ def test_filters_over_http_and_bad_ones_are_a_400(client_of, team):
 
 def test_pages_link_to_the_next_by_keyset(client_of, team, monkeypatch):
     monkeypatch.setattr(tasks, "PAGE_SIZE", 2)
-    monkeypatch.setattr(tasks.task_page, "__defaults__", (2,))
+    monkeypatch.setattr(task_lists.task_page, "__defaults__", (2,))
     made = [new_task(team["agent"], team["agent"], f"Task number {i}") for i in range(3)]
     agent = client_of("agent")
     page = agent.get("/admin/tasks/")

@@ -13,6 +13,7 @@ from models.platform.audit import ChangeLog
 from models.tasks.task import Task, TaskComment
 from services import pipeline
 from services.tasks import auto_tasks
+from services.tasks import lists as task_lists
 from services.tasks import operations as tasks
 from tests.factories.cards import card_number, make_card, shown_number, stage_of, walk_to
 from tests.factories.platform import make_office, make_user, place
@@ -184,10 +185,10 @@ def test_a_task_is_seen_by_its_parties_their_leaders_and_the_owner(team):
 
 def test_the_all_tab_is_the_owners(team):
     with pytest.raises(tasks.TaskError) as refused:
-        tasks.task_query(team["administrator"], "all", {})
+        task_lists.task_query(team["administrator"], "all", {})
     assert refused.value.status == 403
     with pytest.raises(tasks.TaskError) as refused:
-        tasks.task_query(team["owner"], "nope", {})
+        task_lists.task_query(team["owner"], "nope", {})
     assert refused.value.status == 400
 
 
@@ -195,10 +196,10 @@ def test_tabs_incoming_outgoing_all(team):
     given = new_task(team["manager"], team["agent"])
     own = new_task(team["agent"], team["agent"])
     other = new_task(team["manager2"], team["agent2"])
-    assert ids(tasks.task_query(team["agent"], "incoming", {})) == [own.id, given.id]
-    assert ids(tasks.task_query(team["agent"], "outgoing", {})) == [own.id]
-    assert ids(tasks.task_query(team["manager"], "outgoing", {})) == [given.id]
-    assert ids(tasks.task_query(team["owner"], "all", {})) == [other.id, own.id, given.id]
+    assert ids(task_lists.task_query(team["agent"], "incoming", {})) == [own.id, given.id]
+    assert ids(task_lists.task_query(team["agent"], "outgoing", {})) == [own.id]
+    assert ids(task_lists.task_query(team["manager"], "outgoing", {})) == [given.id]
+    assert ids(task_lists.task_query(team["owner"], "all", {})) == [other.id, own.id, given.id]
 
 
 # --- filters and colours ------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def test_each_state_has_its_colour(spread):
 )
 def test_each_filter_of_the_task_tabs(team, spread, args, expected):
     args = {k: str(team[v].id) if k in ("author", "responsible") else v for k, v in args.items()}
-    found = set(ids(tasks.task_query(team["owner"], "all", args)))
+    found = set(ids(task_lists.task_query(team["owner"], "all", args)))
     assert found == {spread[name].id for name in expected}
 
 
@@ -258,16 +259,18 @@ def test_each_filter_of_the_task_tabs(team, spread, args, expected):
 )
 def test_malformed_filters_are_a_400_with_the_field(team, args):
     with pytest.raises(tasks.TaskError) as refused:
-        tasks.task_query(team["owner"], "all", args)
+        task_lists.task_query(team["owner"], "all", args)
     assert refused.value.status == 400 and set(refused.value.errors) == set(args)
 
 
 def test_pages_are_fetched_by_keyset_without_a_count(team):
     made = [new_task(team["agent"], team["agent"], f"t{i}") for i in range(5)]
-    page, next_before = tasks.task_page(team["agent"], "incoming", tasks.TaskFilters.from_args({}), page_size=2)
+    page, next_before = task_lists.task_page(
+        team["agent"], "incoming", task_lists.TaskFilters.from_args({}), page_size=2
+    )
     assert [t.id for t in page] == [made[4].id, made[3].id] and next_before == made[3].id
-    filters = tasks.TaskFilters.from_args({"before": str(next_before)})
-    page, next_before = tasks.task_page(team["agent"], "incoming", filters, page_size=3)
+    filters = task_lists.TaskFilters.from_args({"before": str(next_before)})
+    page, next_before = task_lists.task_page(team["agent"], "incoming", filters, page_size=3)
     assert [t.id for t in page] == [made[2].id, made[1].id, made[0].id] and next_before is None
 
 
